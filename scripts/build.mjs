@@ -1,0 +1,132 @@
+#!/usr/bin/env node
+// Builds everything the app runs from: the UI (dist/assets), the actor component (dist/chat.wasm),
+// and the Node host (dist/host). `--if-stale` skips the build when every output is newer than its inputs.
+import { build } from 'rolldown';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+const INPUTS = ['src', 'wit', 'scripts/build.mjs', 'package-lock.json', 'package.json'];
+const OUTPUTS = ['dist/chat.wasm', 'dist/host/cli.js', 'dist/host/worker.js', 'dist/assets/index.html'];
+
+async function newestMtime(path) {
+  const info = await stat(path);
+  if (!info.isDirectory()) return info.mtimeMs;
+  let newest = info.mtimeMs;
+  for (const entry of await readdir(path)) newest = Math.max(newest, await newestMtime(join(path, entry)));
+  return newest;
+}
+
+async function isStale() {
+  let oldestOutput = Infinity;
+  for (const out of OUTPUTS) {
+    try {
+      oldestOutput = Math.min(oldestOutput, (await stat(join(root, out))).mtimeMs);
+    } catch {
+      return true;
+    }
+  }
+  for (const input of INPUTS) {
+    try {
+      if ((await newestMtime(join(root, input))) > oldestOutput) return true;
+    } catch {
+      // An optional input (e.g. no lock file yet) is simply absent.
+    }
+  }
+  return false;
+}
+
+const CONTENT_TYPES = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.html': 'text/html; charset=utf-8', '.svg': 'image/svg+xml' };
+const contentType = (name) => CONTENT_TYPES[name.slice(name.lastIndexOf('.'))] ?? 'application/octet-stream';
+const shortHash = (bytes) => createHash('sha256').update(bytes).digest('hex').slice(0, 12);
+
+async function buildUi() {
+  const out = join(dist, 'assets');
+  await rm(out, { recursive: true, force: true });
+  await mkdir(out, { recursive: true });
+  const result = await build({
+    input: join(root, 'src/ui/main.ts'),
+    platform: 'browser',
+    write: false,
+    output: { format: 'esm', minify: true, entryFileNames: 'app-[hash].js' },
+  });
+  const files = {};
+  for (const chunk of result.output) {
+    const body = chunk.type === 'chunk' ? chunk.code : chunk.source;
+    files[chunk.fileName] = body;
+  }
+  const script = Object.keys(files).find((f) => f.startsWith('app-'));
+  const css = await readFile(join(root, 'src/ui/style.css'), 'utf8');
+  const style = `app-${shortHash(css)}.css`;
+  files[style] = css;
+  const html = (await readFile(join(root, 'src/ui/index.html'), 'utf8')).replace('%STYLE%', style).replace('%SCRIPT%', script);
+  files['index.html'] = html;
+  for (const [name, body] of Object.entries(files)) await writeFile(join(out, name), body);
+  return files;
+}
+
+/** The assets become a module of the actor, so the component serves them with no folder on Theater. */
+async function writeAssetModule(files) {
+  const entries = Object.entries(files).map(
+    ([name, body]) => `  ${JSON.stringify(name)}: { contentType: ${JSON.stringify(contentType(name))}, body: enc.encode(${JSON.stringify(String(body))}) },`,
+  );
+  const module = `const enc = new TextEncoder();\nexport default Object.freeze({\n${entries.join('\n')}\n});\n`;
+  const path = join(dist, 'build/assets.js');
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, module);
+  return path;
+}
+
+async function buildActor(assetModule) {
+  const bundle = join(dist, 'build/actor.js');
+  await build({
+    input: join(root, 'src/actor/index.ts'),
+    platform: 'browser',
+    external: [/^theater:simple\//],
+    resolve: { alias: { 'virtual:assets': assetModule }, aliasFields: [['browser']], conditionNames: ['browser', 'import', 'default'] },
+    output: { file: bundle, format: 'esm' },
+    logLevel: 'warn',
+  });
+  const { componentize } = await import('@bytecodealliance/componentize-js');
+  const { component } = await componentize({
+    sourcePath: bundle,
+    witPath: join(root, 'wit'),
+    worldName: 'chat-actor',
+    // Theater links no WASI a componentize-js actor could use (theater-c50.md §2.3).
+    disableFeatures: ['stdio', 'random', 'clocks', 'http', 'fetch-event'],
+  });
+  await writeFile(join(dist, 'chat.wasm'), component);
+  return component;
+}
+
+async function buildHost() {
+  await build({
+    input: { cli: join(root, 'src/host/cli.ts'), worker: join(root, 'src/host/worker.ts') },
+    platform: 'node',
+    external: (id) => !id.startsWith('.') && !id.startsWith('/') && !id.startsWith(root),
+    output: { dir: join(dist, 'host'), format: 'esm', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
+    logLevel: 'warn',
+  });
+}
+
+async function main() {
+  if (process.argv.includes('--if-stale') && !(await isStale())) return;
+  const started = Date.now();
+  await mkdir(dist, { recursive: true });
+  const files = await buildUi();
+  await buildHost();
+  const component = await buildActor(await writeAssetModule(files));
+  // Warm the transpile cache so the first `npm start` after a build skips jco (cold start goal ≤ 3 s).
+  const { transpiledFor } = await import(join(dist, 'host/cli.js'));
+  await transpiledFor(join(dist, 'chat.wasm'));
+  const mb = (component.length / 1e6).toFixed(2);
+  console.log(`built ${relative(root, join(dist, 'chat.wasm'))} (${mb} MB) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+// `npm start`: build when a source is newer than its output, then run the actor on the Node host.
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const run = (args) => spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' }).status ?? 1;
+const built = run([join(root, 'scripts/build.mjs'), '--if-stale']);
+if (built !== 0) process.exit(built);
+process.exit(run([join(root, 'bin/theater-chat.js'), 'run', join(root, 'actor.toml'), ...process.argv.slice(2)]));

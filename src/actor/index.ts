@@ -1,0 +1,171 @@
+/**
+ * Composition root of the component: decode Theater's calls, run the core, encode the answer.
+ * Every export is total: it catches everything and keeps the previous state, because on
+ * Theater an Err or a trap stops the actor for good (theater-c50.md §3.2).
+ */
+import { z } from 'zod';
+import assets from 'virtual:assets';
+import type * as HttpHandlers from 'theater:simple/http-handlers';
+import type * as Actor from 'theater:simple/actor';
+import { parseInitConfig } from '../core/config.js';
+import {
+  CoreState,
+  ROUTES,
+  WEBSOCKET_PATH,
+  binaryFrameRefused,
+  handleHttp,
+  onConnect,
+  onDisconnect,
+  onSocketText,
+  startup,
+  type Context,
+  type Outbound,
+} from '../core/app.js';
+import { AppError } from '../core/errors.js';
+import { errorResponse, json } from '../core/http.js';
+import { describe, log, sendText, startServer, theaterPorts, toCoreRequest, toHttpResponse } from './theater.js';
+import type { HttpRequest, WebsocketMessage } from './theater.js';
+
+const ActorState = z.object({
+  v: z.literal(1),
+  core: CoreState,
+  /** u64 ids kept as decimal strings: JSON has no bigint. */
+  server: z.string(),
+  routes: z.record(z.string(), z.number().int().nonnegative()),
+  websocket: z.string(),
+});
+type ActorState = z.infer<typeof ActorState>;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+function encodeState(state: ActorState): Uint8Array {
+  return encoder.encode(JSON.stringify(state));
+}
+
+function decodeState(bytes: Uint8Array | undefined): ActorState | undefined {
+  if (!bytes) return undefined;
+  try {
+    const parsed = ActorState.safeParse(JSON.parse(decoder.decode(bytes)));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function contextOf(state: ActorState): Context {
+  return { ports: theaterPorts(state.core.store_id), state: state.core, assets };
+}
+
+function withCore(state: ActorState, core: CoreState): ActorState {
+  return core === state.core ? state : { ...state, core };
+}
+
+function deliver(state: ActorState, outbound: Outbound[]): CoreState {
+  let core = state.core;
+  const server = BigInt(state.server);
+  for (const { connection, frame } of outbound) {
+    try {
+      sendText(server, BigInt(connection), JSON.stringify(frame));
+    } catch (e) {
+      // The peer is gone; forget it rather than fail the call (its disconnect may never come).
+      log(`warn: dropping connection ${connection}: ${describe(e)}`);
+      core = onDisconnect(core, connection);
+    }
+  }
+  return core;
+}
+
+const STATE_LOST = new AppError('internal', 'actor state is missing or unreadable; restart the actor');
+
+export const actor = {
+  init(stateBytes: Uint8Array | undefined): [Uint8Array | undefined] {
+    try {
+      const { config, problem } = parseInitConfig(stateBytes);
+      if (problem) log(`error: ${problem}`);
+      const ports = theaterPorts(config.store_id);
+      const core = startup(ports, config.store_id);
+      const { ids, port } = startServer(config, ROUTES, WEBSOCKET_PATH);
+      log(`info: serving http://${config.host}:${port}/ (store ${config.store_id})`);
+      const routes = Object.fromEntries([...ids.routes].map(([handler, index]) => [handler.toString(), index]));
+      return [encodeState({ v: 1, core, server: ids.server.toString(), routes, websocket: ids.websocket.toString() })];
+    } catch (e) {
+      log(`error: init failed, the chat is not serving: ${describe(e)}`);
+      return [stateBytes];
+    }
+  },
+} satisfies typeof Actor;
+
+export const httpHandlers = {
+  handleRequest(stateBytes: Uint8Array | undefined, [handler, request]: [bigint, HttpRequest]) {
+    try {
+      const state = decodeState(stateBytes);
+      if (!state) return [stateBytes, [toHttpResponse(errorResponse(STATE_LOST))]] as [Uint8Array | undefined, [HttpHandlers.HttpResponse]];
+      const index = state.routes[handler.toString()];
+      const route = index === undefined ? undefined : ROUTES[index];
+      const response = route
+        ? handleHttp(contextOf(state), route, toCoreRequest(request))
+        : errorResponse(new AppError('not_found', 'no such route'));
+      return [stateBytes, [toHttpResponse(response)]] as [Uint8Array | undefined, [HttpHandlers.HttpResponse]];
+    } catch (e) {
+      log(`error: handle-request: ${describe(e)}`);
+      return [stateBytes, [toHttpResponse(json(500, { error: { code: 'internal', message: 'internal error' } }))]] as [
+        Uint8Array | undefined,
+        [HttpHandlers.HttpResponse],
+      ];
+    }
+  },
+
+  /** No middleware is registered; pass everything through unchanged. */
+  handleMiddleware(stateBytes: Uint8Array | undefined, [, request]: [bigint, HttpRequest]) {
+    return [stateBytes, [{ proceed: true, request }]] as [Uint8Array | undefined, [HttpHandlers.MiddlewareResult]];
+  },
+
+  handleWebsocketConnect(stateBytes: Uint8Array | undefined, [, connection]: [bigint, bigint, string, string | undefined]) {
+    try {
+      const state = decodeState(stateBytes);
+      if (!state) return [stateBytes] as [Uint8Array | undefined];
+      return [encodeState(withCore(state, onConnect(state.core, connection.toString())))] as [Uint8Array | undefined];
+    } catch (e) {
+      log(`error: websocket-connect: ${describe(e)}`);
+      return [stateBytes] as [Uint8Array | undefined];
+    }
+  },
+
+  /** Replies go through send-websocket-message: c50 drops whatever this returns. */
+  handleWebsocketMessage(stateBytes: Uint8Array | undefined, [, connection, message]: [bigint, bigint, WebsocketMessage]) {
+    const none: [Uint8Array | undefined, [WebsocketMessage[]]] = [stateBytes, [[]]];
+    try {
+      const state = decodeState(stateBytes);
+      if (!state) return none;
+      const id = connection.toString();
+      let outbound: Outbound[];
+      let core = state.core;
+      if (message.ty.tag === 'text') {
+        const result = onSocketText(contextOf(state), id, message.text ?? '');
+        core = result.state;
+        outbound = result.outbound;
+      } else if (message.ty.tag === 'binary') {
+        outbound = [binaryFrameRefused(id)];
+      } else {
+        return none;
+      }
+      core = deliver(withCore(state, core), outbound);
+      return [core === state.core ? stateBytes : encodeState(withCore(state, core)), [[]]] as [Uint8Array | undefined, [WebsocketMessage[]]];
+    } catch (e) {
+      log(`error: websocket-message: ${describe(e)}`);
+      return none;
+    }
+  },
+
+  handleWebsocketDisconnect(stateBytes: Uint8Array | undefined, [, connection]: [bigint, bigint]) {
+    try {
+      const state = decodeState(stateBytes);
+      if (!state) return [stateBytes] as [Uint8Array | undefined];
+      return [encodeState(withCore(state, onDisconnect(state.core, connection.toString())))] as [Uint8Array | undefined];
+    } catch (e) {
+      log(`error: websocket-disconnect: ${describe(e)}`);
+      return [stateBytes] as [Uint8Array | undefined];
+    }
+  },
+} satisfies typeof HttpHandlers;

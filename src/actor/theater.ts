@@ -1,0 +1,99 @@
+/**
+ * The only file that names Theater c50b1871's WIT (`theater:simple/*`): adapters from the
+ * core's ports to the host imports. A second Theater target gets a sibling of this file.
+ */
+import * as runtime from 'theater:simple/runtime';
+import * as store from 'theater:simple/store';
+import * as framework from 'theater:simple/http-framework';
+import type { HttpRequest, HttpResponse } from 'theater:simple/http-types';
+import type { WebsocketMessage } from 'theater:simple/websocket-types';
+import type { Ports } from '../core/ports.js';
+import type { CoreRequest, CoreResponse } from '../core/http.js';
+
+export type { HttpRequest, HttpResponse, WebsocketMessage };
+
+/** jco raises a failed import as an Error whose `payload` holds the WIT error string. */
+export function describe(e: unknown): string {
+  if (e && typeof e === 'object' && 'payload' in e && typeof (e as { payload: unknown }).payload === 'string') {
+    return (e as { payload: string }).payload;
+  }
+  return e instanceof Error ? e.message : String(e);
+}
+
+export function log(message: string): void {
+  try {
+    runtime.log(message);
+  } catch {
+    // Logging must never be the reason an export fails.
+  }
+}
+
+export function theaterPorts(storeId: string): Ports {
+  const ref = (hash: string) => ({ hash });
+  return {
+    content: {
+      put: (bytes) => store.store(storeId, bytes).hash,
+      get: (hash) => store.get(storeId, ref(hash)),
+      has: (hash) => store.exists(storeId, ref(hash)),
+    },
+    labels: {
+      get: (label) => store.getByLabel(storeId, label)?.hash,
+      set: (label, hash) => store.replaceAtLabel(storeId, label, ref(hash)),
+      remove: (label) => store.removeLabel(storeId, label),
+    },
+    log: {
+      info: (m) => log(`info: ${m}`),
+      warn: (m) => log(`warn: ${m}`),
+      error: (m) => log(`error: ${m}`),
+    },
+    entropy: { uuid: () => store.new() },
+  };
+}
+
+const ROUTE_PARAM_PREFIX = 'x-route-param-';
+
+/** c50 appends route parameters as `X-Route-Param-<name>` headers after the client's own. */
+export function toCoreRequest(req: HttpRequest): CoreRequest {
+  const url = new URL(req.uri, 'http://actor.invalid');
+  const headers = new Map<string, string>();
+  const params: Record<string, string> = {};
+  for (const [name, value] of req.headers) {
+    const lower = name.toLowerCase();
+    if (lower.startsWith(ROUTE_PARAM_PREFIX)) params[name.slice(ROUTE_PARAM_PREFIX.length)] = value;
+    else headers.set(lower, value);
+  }
+  return { method: req.method.toUpperCase(), path: url.pathname, query: url.searchParams, headers, params, body: req.body };
+}
+
+export function toHttpResponse(res: CoreResponse): HttpResponse {
+  return { status: res.status, headers: res.headers, body: res.body };
+}
+
+export interface ServerIds {
+  server: bigint;
+  /** handler id → index into the core's route table */
+  routes: Map<bigint, number>;
+  websocket: bigint;
+}
+
+export function startServer(
+  config: { host: string; port: number },
+  routes: readonly { method: string; pattern: string }[],
+  websocketPath: string,
+): { ids: ServerIds; port: number } {
+  const server = framework.createServer({ host: config.host, port: config.port });
+  const routeIds = new Map<bigint, number>();
+  routes.forEach((route, index) => {
+    const handler = framework.registerHandler(`${route.method} ${route.pattern}`);
+    framework.addRoute(server, route.pattern, route.method, handler);
+    routeIds.set(handler, index);
+  });
+  const websocket = framework.registerHandler('websocket');
+  framework.enableWebsocket(server, websocketPath, websocket, websocket, websocket);
+  const port = framework.startServer(server);
+  return { ids: { server, routes: routeIds, websocket }, port };
+}
+
+export function sendText(server: bigint, connection: bigint, text: string): void {
+  framework.sendWebsocketMessage(server, connection, { ty: { tag: 'text' }, text });
+}

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+
+/**
+ * The actor's init state (Theater passes the manifest's init_state JSON, keys sorted).
+ * Every field has a default so an empty or missing init state still starts a working chat.
+ */
+export const InitConfig = z.object({
+  host: z.string().min(1).max(253).regex(/^[^\s]+$/, 'host must not contain spaces').default('127.0.0.1'),
+  port: z.number().int().min(0).max(65535).default(8084),
+  /** Theater store ids are any string; a fixed one reopens the same store on every start. */
+  store_id: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'store_id: letters, digits, ".", "_" or "-", at most 128')
+    .default('theater-chat'),
+});
+export type InitConfig = z.infer<typeof InitConfig>;
+
+export interface ParsedConfig {
+  config: InitConfig;
+  /** Set when the given init state was unusable and defaults were taken instead. */
+  problem?: string;
+}
+
+/** Never fails: an export must not return Err, so bad config falls back to defaults and says why. */
+export function parseInitConfig(bytes: Uint8Array | undefined): ParsedConfig {
+  const defaults = InitConfig.parse({});
+  if (!bytes || bytes.length === 0) return { config: defaults };
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    return { config: defaults, problem: 'init state is not valid JSON; using defaults' };
+  }
+  const parsed = InitConfig.safeParse(json ?? {});
+  if (parsed.success) return { config: parsed.data };
+  return { config: defaults, problem: `init state rejected (${z.prettifyError(parsed.error)}); using defaults` };
+}

@@ -1,0 +1,159 @@
+/**
+ * One actor on the Node host: the component in a worker, its calls one at a time in arrival
+ * order, its host imports on this thread, and c50's rule that an Err or trap stops it for good.
+ */
+import { EventEmitter } from 'node:events';
+import { MessageChannel, Worker } from 'node:worker_threads';
+import { randomUUID } from 'node:crypto';
+import { HttpFramework } from './http-framework.js';
+import { sendHttp } from './http-client.js';
+import { transpiledFor } from './transpile.js';
+import { checkLinkable } from './linkable.js';
+import type { ActorCalls, HttpRequest, HttpResponse, MiddlewareResult, WebsocketMessage } from './wit-types.js';
+import type { FromWorker, WorkerCall } from './worker-protocol.js';
+
+export interface ActorOptions {
+  component: string;
+  initState: Uint8Array | undefined;
+  storeRoot: string;
+  filesystemBase?: string;
+  allowedEnv: string[];
+  allowedOrigins?: string[];
+  log: (line: string) => void;
+}
+
+export interface ActorHost {
+  on(event: 'fatal', listener: (reason: string) => void): this;
+  on(event: 'shutdown', listener: () => void): this;
+}
+
+export class ActorHost extends EventEmitter implements ActorCalls {
+  readonly id = randomUUID();
+  readonly framework: HttpFramework;
+  private worker?: Worker;
+  private pending = new Map<number, { resolve: (r: unknown[]) => void; reject: (e: Error) => void }>();
+  private nextCall = 1;
+  stopped: string | undefined;
+  /** Size of the state after the last call: the figure the state-size benchmark reads. */
+  lastStateBytes = 0;
+
+  constructor(private options: ActorOptions) {
+    super();
+    this.framework = new HttpFramework(this, { allowedOrigins: options.allowedOrigins, log: options.log });
+  }
+
+  async start(): Promise<void> {
+    const transpiled = await transpiledFor(this.options.component);
+    checkLinkable(transpiled.imports, transpiled.exports);
+    const worker = new Worker(new URL('./worker.js', import.meta.url));
+    this.worker = worker;
+    const { port1, port2 } = new MessageChannel();
+    const signal = new SharedArrayBuffer(4);
+    const flag = new Int32Array(signal);
+    port1.on('message', ({ op, args }: { op: string; args: unknown[] }) => {
+      this.hostCall(op, args).then(
+        (value) => port1.postMessage({ ok: true, value }),
+        (e: unknown) => port1.postMessage({ ok: false, error: typeof e === 'string' ? e : e instanceof Error ? e.message : String(e) }),
+      ).finally(() => {
+        Atomics.store(flag, 0, 1);
+        Atomics.notify(flag, 0);
+      });
+    });
+    const ready = new Promise<void>((resolve, reject) => {
+      worker.on('message', (message: FromWorker) => {
+        switch (message.kind) {
+          case 'ready':
+            return resolve();
+          case 'load-failed':
+            return reject(new Error(`the component could not be instantiated: ${message.error}`));
+          case 'log':
+            return this.options.log(`[actor ${this.id.slice(0, 8)}] ${message.line}`);
+          case 'shutdown':
+            return void this.emit('shutdown');
+          case 'result':
+            this.lastStateBytes = message.stateBytes;
+            this.pending.get(message.id)?.resolve(message.results);
+            return void this.pending.delete(message.id);
+          case 'fatal':
+            this.pending.get(message.id)?.reject(new Error(message.error));
+            this.pending.delete(message.id);
+            return this.fail(message.error);
+        }
+      });
+      worker.on('error', (e) => {
+        reject(e);
+        this.fail(`worker crashed: ${e.message}`);
+      });
+    });
+    worker.postMessage(
+      {
+        kind: 'start',
+        dir: transpiled.dir,
+        state: this.options.initState,
+        storeRoot: this.options.storeRoot,
+        filesystemBase: this.options.filesystemBase,
+        allowedEnv: this.options.allowedEnv,
+        rpc: port2,
+        signal,
+      },
+      [port2],
+    );
+    await ready;
+    await this.call('actor.init');
+  }
+
+  /** c50: the actor is stopped, not restarted; in-flight callers get nothing. */
+  private fail(reason: string): void {
+    if (this.stopped) return;
+    this.stopped = reason;
+    for (const { reject } of this.pending.values()) reject(new Error(reason));
+    this.pending.clear();
+    this.emit('fatal', reason);
+  }
+
+  async stop(): Promise<void> {
+    await this.framework.closeAll();
+    await this.worker?.terminate();
+  }
+
+  private call(target: string, params?: unknown[]): Promise<unknown[]> {
+    if (this.stopped) return Promise.reject(new Error(`actor stopped: ${this.stopped}`));
+    const id = this.nextCall++;
+    const message: WorkerCall = { kind: 'call', id, target, params };
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker!.postMessage(message);
+    });
+  }
+
+  private async hostCall(op: string, args: unknown[]): Promise<unknown> {
+    if (op === 'client.sendHttp') return sendHttp(args[0] as HttpRequest);
+    const name = op.slice('framework.'.length) as keyof HttpFramework;
+    const fn = this.framework[name];
+    if (!op.startsWith('framework.') || typeof fn !== 'function') throw `unknown host function ${op}`;
+    return (fn as (...a: unknown[]) => unknown).apply(this.framework, args);
+  }
+
+  async handleRequest(handler: bigint, request: HttpRequest): Promise<HttpResponse> {
+    const [[response]] = (await this.call('httpHandlers.handleRequest', [handler, request])) as [[HttpResponse]];
+    return response;
+  }
+
+  async handleMiddleware(handler: bigint, request: HttpRequest): Promise<MiddlewareResult> {
+    const [[result]] = (await this.call('httpHandlers.handleMiddleware', [handler, request])) as [[MiddlewareResult]];
+    return result;
+  }
+
+  async handleWebsocketConnect(handler: bigint, connection: bigint, path: string, query: string | undefined): Promise<void> {
+    await this.call('httpHandlers.handleWebsocketConnect', [handler, connection, path, query]);
+  }
+
+  async handleWebsocketMessage(handler: bigint, connection: bigint, message: WebsocketMessage): Promise<void> {
+    // c50 ignores what this export returns: replies travel through send-websocket-message.
+    await this.call('httpHandlers.handleWebsocketMessage', [handler, connection, message]);
+  }
+
+  async handleWebsocketDisconnect(handler: bigint, connection: bigint): Promise<void> {
+    await this.call('httpHandlers.handleWebsocketDisconnect', [handler, connection]);
+  }
+}

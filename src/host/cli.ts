@@ -1,0 +1,87 @@
+/**
+ * `theater-chat run actor.toml`: runs the actor the way Theater c50b1871 would, on Node.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ActorHost } from './actor-host.js';
+import { initStateBytes, loadManifest } from './manifest.js';
+
+export { transpiledFor } from './transpile.js';
+
+const USAGE = `usage: theater-chat run <actor.toml> [--port N] [--host ADDR] [--data DIR] [--allow-origin URL]...
+
+  --port          HTTP port (init state "port"; env THEATER_CHAT_PORT; 0 = any free port)
+  --host          bind address (init state "host"; env THEATER_CHAT_HOST; default 127.0.0.1)
+  --data          THEATER_HOME: the store lives in <data>/store (default: $THEATER_HOME, else ./data beside the manifest)
+  --allow-origin  an extra browser origin allowed to open /ws (repeatable)`;
+
+function log(line: string): void {
+  process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      data: { type: 'string' },
+      'allow-origin': { type: 'string', multiple: true },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help || positionals[0] !== 'run' || !positionals[1]) {
+    process.stderr.write(`${USAGE}\n`);
+    return values.help ? 0 : 2;
+  }
+  const loaded = loadManifest(positionals[1]);
+  const overrides: Record<string, unknown> = {};
+  const port = values.port ?? process.env.THEATER_CHAT_PORT;
+  if (port !== undefined) {
+    if (!/^\d{1,5}$/.test(port) || Number(port) > 65535) throw new Error(`--port must be a number from 0 to 65535, not "${port}"`);
+    overrides.port = Number(port);
+  }
+  const host = values.host ?? process.env.THEATER_CHAT_HOST;
+  if (host !== undefined) overrides.host = host;
+  const home = values.data ?? process.env.THEATER_HOME ?? join(loaded.baseDir, 'data');
+  mkdirSync(join(home, 'store'), { recursive: true });
+
+  const actor = new ActorHost({
+    component: loaded.componentPath,
+    initState: initStateBytes(loaded.initState, overrides),
+    storeRoot: join(home, 'store'),
+    filesystemBase: loaded.filesystemBase,
+    allowedEnv: loaded.allowedEnv,
+    allowedOrigins: values['allow-origin'],
+    log,
+  });
+  const stopped = new Promise<number>((resolve) => {
+    actor.on('fatal', (reason) => {
+      log(`FATAL: actor ${actor.id} stopped: ${reason} (on Theater this stops the actor for good)`);
+      void actor.stop().then(() => resolve(1));
+    });
+    actor.on('shutdown', () => {
+      log(`actor ${actor.id} asked to shut down`);
+      void actor.stop().then(() => resolve(0));
+    });
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.once(signal, () => void actor.stop().then(() => resolve(0)));
+    }
+  });
+  log(`starting ${loaded.manifest.name} ${loaded.manifest.version} as actor ${actor.id} (THEATER_HOME=${home})`);
+  await actor.start();
+  const servers = actor.framework.listening();
+  if (servers.length === 0) {
+    log('the actor started no HTTP server; see its log above (is the port in use?)');
+    await actor.stop();
+    return 1;
+  }
+  for (const { host: h, port: p } of servers) {
+    const shown = h.includes(':') ? `[${h}]` : h;
+    const scope = h === '127.0.0.1' || h === 'localhost' || h === '::1' ? 'this machine only' : 'reachable from the network';
+    process.stdout.write(`listening http://${shown}:${p}/ (${scope})\n`);
+  }
+  return stopped;
+}

@@ -1,0 +1,345 @@
+/**
+ * Theater c50's http-framework on Node: servers, routes, middleware and WebSockets, with the
+ * ids, header conventions and error strings the actor would meet on Theater (theater-c50.md §4).
+ * Lives on the main thread so connections are accepted while the actor is busy.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket, type RawData } from 'ws';
+import { METHODS, bySpecificity, checkRoutePath, compilePattern, matchPattern, type CompiledPattern } from './router.js';
+import type { ActorCalls, HttpRequest, HttpResponse, MiddlewareResult, WebsocketMessage } from './wit-types.js';
+
+/** axum's default body limit: c50 hands a bigger body to the actor as `none`. */
+const BODY_LIMIT = 2 * 1024 * 1024;
+
+interface RouteEntry {
+  id: bigint;
+  path: string;
+  method: string;
+  handler: bigint;
+}
+
+interface WebsocketEntry {
+  connect?: bigint;
+  message: bigint;
+  disconnect?: bigint;
+}
+
+interface FrozenRoute {
+  compiled: CompiledPattern;
+  methods: Map<string, bigint>;
+}
+
+interface ServerEntry {
+  id: bigint;
+  host: string;
+  port: number;
+  routes: Map<bigint, RouteEntry>;
+  middleware: Map<bigint, { path: string; handler: bigint }>;
+  websockets: Map<string, WebsocketEntry>;
+  frozen?: FrozenRoute[];
+  http?: Server;
+  connections: Map<bigint, WebSocket>;
+}
+
+export interface FrameworkOptions {
+  /** Origins allowed to open a WebSocket; undefined = same host only (checked against Host). */
+  allowedOrigins?: string[];
+  log: (line: string) => void;
+}
+
+export class HttpFramework {
+  private servers = new Map<bigint, ServerEntry>();
+  private handlers = new Set<bigint>();
+  private nextServer = 1n;
+  private nextHandler = 1n;
+  private nextRoute = 1n;
+  private nextMiddleware = 1n;
+  private wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 * 1024 });
+
+  constructor(
+    private actor: ActorCalls,
+    private options: FrameworkOptions,
+  ) {}
+
+  /** Addresses of running servers, for the CLI's start-up line. */
+  listening(): { host: string; port: number }[] {
+    return [...this.servers.values()].filter((s) => s.http?.listening).map((s) => ({ host: s.host, port: s.port }));
+  }
+
+  createServer(config: { port?: number; host?: string; tlsConfig?: unknown }): bigint {
+    const host = config.host ?? '127.0.0.1';
+    if (host.length === 0 || host.length >= 255 || /\s/.test(host)) throw 'Invalid host';
+    if (config.tlsConfig) throw 'TLS is not supported by the Node host; put a TLS proxy in front';
+    const id = this.nextServer++;
+    this.servers.set(id, { id, host, port: config.port ?? 0, routes: new Map(), middleware: new Map(), websockets: new Map(), connections: new Map() });
+    return id;
+  }
+
+  private server(id: bigint): ServerEntry {
+    const server = this.servers.get(id);
+    if (!server) throw `Server not found: ${id}`;
+    return server;
+  }
+
+  getServerInfo(id: bigint) {
+    const s = this.server(id);
+    return {
+      id,
+      port: s.port,
+      host: s.host,
+      running: Boolean(s.http?.listening),
+      routesCount: s.routes.size,
+      middlewareCount: s.middleware.size,
+      websocketEnabled: s.websockets.size > 0,
+    };
+  }
+
+  registerHandler(_name: string): bigint {
+    const id = this.nextHandler++;
+    this.handlers.add(id);
+    return id;
+  }
+
+  private handler(id: bigint | undefined): void {
+    if (id !== undefined && !this.handlers.has(id)) throw `Handler not found: ${id}`;
+  }
+
+  addRoute(serverId: bigint, path: string, method: string, handler: bigint): bigint {
+    const server = this.server(serverId);
+    this.handler(handler);
+    const problem = checkRoutePath(path);
+    if (problem) throw problem;
+    const upper = method.toUpperCase();
+    if (!METHODS.has(upper)) throw `Invalid HTTP method: ${method}`;
+    const id = this.nextRoute++;
+    server.routes.set(id, { id, path, method: upper, handler });
+    return id;
+  }
+
+  removeRoute(routeId: bigint): void {
+    for (const server of this.servers.values()) if (server.routes.delete(routeId)) return;
+    throw `Route not found: ${routeId}`;
+  }
+
+  addMiddleware(serverId: bigint, path: string, handler: bigint): bigint {
+    const server = this.server(serverId);
+    this.handler(handler);
+    const id = this.nextMiddleware++;
+    server.middleware.set(id, { path, handler });
+    return id;
+  }
+
+  removeMiddleware(id: bigint): void {
+    for (const server of this.servers.values()) if (server.middleware.delete(id)) return;
+    throw `Middleware not found: ${id}`;
+  }
+
+  enableWebsocket(serverId: bigint, path: string, connect: bigint | undefined, message: bigint, disconnect: bigint | undefined): void {
+    const server = this.server(serverId);
+    [connect, message, disconnect].forEach((h) => this.handler(h));
+    server.websockets.set(path, { connect, message, disconnect });
+  }
+
+  /** The router is built from the routes present now; later add-route needs stop + start (as in c50). */
+  async startServer(serverId: bigint): Promise<number> {
+    const server = this.server(serverId);
+    if (server.http?.listening) throw 'Server is already running';
+    const byPath = new Map<string, FrozenRoute>();
+    try {
+      for (const route of server.routes.values()) {
+        let entry = byPath.get(route.path);
+        if (!entry) byPath.set(route.path, (entry = { compiled: compilePattern(route.path), methods: new Map() }));
+        if (entry.methods.has(route.method)) throw new Error(`Overlapping method route: ${route.method} ${route.path}`);
+        entry.methods.set(route.method, route.handler);
+      }
+      for (const path of server.websockets.keys()) {
+        if (byPath.get(path)?.methods.has('GET')) throw new Error(`Overlapping method route: GET ${path} is the WebSocket path`);
+      }
+    } catch (e) {
+      throw `Failed to build router: ${(e as Error).message}`;
+    }
+    server.frozen = [...byPath.values()].sort((a, b) => bySpecificity(a.compiled, b.compiled));
+    const http = createServer((req, res) => void this.onRequest(server, req, res));
+    http.on('upgrade', (req, socket, head) => this.onUpgrade(server, req, socket, head));
+    http.on('clientError', (_e, socket) => socket.destroy());
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', reject);
+      http.listen(server.port, server.host, () => resolve());
+    }).catch((e: NodeJS.ErrnoException) => {
+      throw `Failed to bind ${server.host}:${server.port}: ${e.code ?? e.message}`;
+    });
+    const address = http.address();
+    server.port = typeof address === 'object' && address ? address.port : server.port;
+    server.http = http;
+    return server.port;
+  }
+
+  async stopServer(serverId: bigint): Promise<void> {
+    const server = this.server(serverId);
+    for (const ws of server.connections.values()) ws.terminate();
+    server.connections.clear();
+    const http = server.http;
+    server.http = undefined;
+    if (http) {
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    }
+  }
+
+  async destroyServer(serverId: bigint): Promise<void> {
+    await this.stopServer(serverId);
+    this.servers.delete(serverId);
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.all([...this.servers.keys()].map((id) => this.stopServer(id)));
+  }
+
+  sendWebsocketMessage(serverId: bigint, connection: bigint, message: WebsocketMessage): void {
+    const ws = this.server(serverId).connections.get(connection);
+    if (!ws || ws.readyState !== ws.OPEN) throw `Connection not found: ${connection}`;
+    switch (message.ty.tag) {
+      case 'text':
+        ws.send(message.text ?? (message.data ? Buffer.from(message.data).toString('utf8') : ''));
+        break;
+      case 'binary':
+        ws.send(message.data ?? new Uint8Array(), { binary: true });
+        break;
+      case 'close':
+        ws.close();
+        break;
+      case 'ping':
+        ws.ping(message.data);
+        break;
+      case 'pong':
+        ws.pong(message.data);
+        break;
+      default:
+        // c50 drops connect and other.
+        break;
+    }
+  }
+
+  closeWebsocket(serverId: bigint, connection: bigint): void {
+    const ws = this.server(serverId).connections.get(connection);
+    if (!ws) throw `Connection not found: ${connection}`;
+    ws.close();
+  }
+
+  private find(server: ServerEntry, path: string): { route: FrozenRoute; params: Record<string, string> } | undefined {
+    for (const route of server.frozen ?? []) {
+      const params = matchPattern(route.compiled, path);
+      if (params) return { route, params };
+    }
+    return undefined;
+  }
+
+  private async onRequest(server: ServerEntry, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = req.url ?? '/';
+    const path = url.split('?')[0] ?? '/';
+    const found = this.find(server, path);
+    const method = (req.method ?? 'GET').toUpperCase();
+    if (!found) return void res.writeHead(404).end();
+    const handler = found.route.methods.get(method) ?? (method === 'HEAD' ? found.route.methods.get('GET') : undefined);
+    if (handler === undefined) return void res.writeHead(405).end();
+    let request: HttpRequest = { method, uri: url, headers: toHeaderList(req.rawHeaders), body: await readBody(req) };
+    for (const [name, value] of Object.entries(found.params)) request.headers.push([`X-Route-Param-${name}`, value]);
+    try {
+      for (const mw of server.middleware.values()) {
+        if (!(path.startsWith(mw.path) || mw.path === '/*')) continue;
+        const result: MiddlewareResult = await this.actor.handleMiddleware(mw.handler, request);
+        if (!result.proceed) return void res.writeHead(403).end();
+        request = result.request;
+      }
+      writeResponse(res, await this.actor.handleRequest(handler, request));
+    } catch {
+      // The actor failed: on Theater the calling task panics and the client gets no response.
+      res.destroy();
+    }
+  }
+
+  private originAllowed(req: IncomingMessage): boolean {
+    const origin = req.headers.origin;
+    if (origin === undefined) return true; // not a browser: the actor's own guard decides
+    if (this.options.allowedOrigins) return this.options.allowedOrigins.includes(origin);
+    try {
+      return new URL(origin).host === req.headers.host;
+    } catch {
+      return false;
+    }
+  }
+
+  private onUpgrade(server: ServerEntry, req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const entry = server.websockets.get(path);
+    if (!entry) return void socket.destroy();
+    if (!this.originAllowed(req)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
+      return;
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.onSocket(server, entry, path, ws));
+  }
+
+  private onSocket(server: ServerEntry, entry: WebsocketEntry, path: string, ws: WebSocket): void {
+    const id = randomBytes(8).readBigUInt64BE();
+    server.connections.set(id, ws);
+    const fail = () => ws.terminate();
+    // Calls queue in arrival order; connect is queued before any message of this socket.
+    if (entry.connect !== undefined) this.actor.handleWebsocketConnect(entry.connect, id, path, undefined).catch(fail);
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      const bytes = rawToBytes(data);
+      const message: WebsocketMessage = isBinary
+        ? { ty: { tag: 'binary' }, data: bytes, text: undefined }
+        : { ty: { tag: 'text' }, data: undefined, text: Buffer.from(bytes).toString('utf8') };
+      this.actor.handleWebsocketMessage(entry.message, id, message).catch(fail);
+    });
+    ws.once('close', () => {
+      if (server.connections.get(id) !== ws) return;
+      server.connections.delete(id);
+      if (entry.disconnect !== undefined) this.actor.handleWebsocketDisconnect(entry.disconnect, id).catch(() => undefined);
+    });
+    ws.on('error', () => ws.terminate());
+  }
+}
+
+function rawToBytes(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+/** Lower-case names, as axum delivers them; one pair per header line. */
+function toHeaderList(raw: string[]): [string, string][] {
+  const out: [string, string][] = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) out.push([raw[i]!.toLowerCase(), raw[i + 1]!]);
+  return out;
+}
+
+async function readBody(req: IncomingMessage): Promise<Uint8Array | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let tooBig = false;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > BODY_LIMIT) tooBig = true;
+    else chunks.push(chunk);
+  }
+  if (tooBig) return undefined;
+  return new Uint8Array(Buffer.concat(chunks));
+}
+
+function writeResponse(res: ServerResponse, response: HttpResponse): void {
+  // c50: an invalid status makes the response builder fail and axum sends 200 with nothing.
+  if (!Number.isInteger(response.status) || response.status < 100 || response.status > 999) return void res.writeHead(200).end();
+  res.statusCode = response.status;
+  for (const [name, value] of response.headers) {
+    try {
+      res.appendHeader(name, value);
+    } catch {
+      // c50 drops headers that are not valid HTTP.
+    }
+  }
+  res.end(response.body ? Buffer.from(response.body.buffer, response.body.byteOffset, response.body.byteLength) : undefined);
+}

@@ -1,0 +1,137 @@
+/**
+ * Theater c50's content store on disk: `<root>/<store-id>/data/<sha1>` and `labels/<label>`.
+ * Unlike c50, every write is atomic (temporary file + rename) and ids and labels that would
+ * leave the store's folder are refused.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+export class StoreError extends Error {}
+
+let tmpCounter = 0;
+
+/** Write-then-rename: a crash leaves either the old file or the new one, never a torn one. */
+export function writeAtomic(path: string, bytes: Uint8Array | string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.${++tmpCounter}.tmp`;
+  writeFileSync(tmp, bytes);
+  renameSync(tmp, path);
+}
+
+function checkSegment(kind: string, value: string): void {
+  if (value.length === 0 || value.length > 512) throw new StoreError(`${kind} must be 1 to 512 characters`);
+  if (value.includes('\0') || value.includes('\\')) throw new StoreError(`${kind} contains a forbidden character`);
+  if (value.startsWith('/') || value.split('/').some((s) => s === '..' || s === '.' || s === '')) {
+    throw new StoreError(`${kind} "${value}" would leave the store`);
+  }
+}
+
+const HASH = /^[0-9a-f]{40}$/;
+
+export class FileStore {
+  constructor(readonly root: string) {}
+
+  private dir(storeId: string): string {
+    checkSegment('store id', storeId);
+    if (storeId.includes('/')) throw new StoreError(`store id "${storeId}" must not contain "/"`);
+    return join(this.root, storeId);
+  }
+
+  private dataPath(storeId: string, hash: string): string {
+    if (!HASH.test(hash)) throw new StoreError(`"${hash.slice(0, 80)}" is not a content hash`);
+    return join(this.dir(storeId), 'data', hash);
+  }
+
+  private labelPath(storeId: string, label: string): string {
+    checkSegment('label', label);
+    return join(this.dir(storeId), 'labels', label);
+  }
+
+  /** c50 returns a UUID and creates nothing; the folder appears with the first write. */
+  newStore(): string {
+    return randomUUID();
+  }
+
+  store(storeId: string, content: Uint8Array): string {
+    const hash = createHash('sha1').update(content).digest('hex');
+    const path = this.dataPath(storeId, hash);
+    if (!existsSync(path)) writeAtomic(path, content);
+    return hash;
+  }
+
+  get(storeId: string, hash: string): Uint8Array {
+    const path = this.dataPath(storeId, hash);
+    try {
+      return new Uint8Array(readFileSync(path));
+    } catch {
+      throw new StoreError(`Content not found: ${hash}`);
+    }
+  }
+
+  exists(storeId: string, hash: string): boolean {
+    return existsSync(this.dataPath(storeId, hash));
+  }
+
+  /** c50's `label` and `replace-at-label` are the same: point at content that already exists. */
+  label(storeId: string, label: string, hash: string): void {
+    if (!this.exists(storeId, hash)) throw new StoreError(`Content does not exist: ${hash}`);
+    writeAtomic(this.labelPath(storeId, label), hash);
+  }
+
+  getByLabel(storeId: string, label: string): string | undefined {
+    const path = this.labelPath(storeId, label);
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8').trim();
+    } catch {
+      return undefined;
+    }
+    return text.length > 0 ? text : undefined;
+  }
+
+  removeLabel(storeId: string, label: string): void {
+    rmSync(this.labelPath(storeId, label), { force: true });
+  }
+
+  storeAtLabel(storeId: string, label: string, content: Uint8Array): string {
+    const hash = this.store(storeId, content);
+    this.label(storeId, label, hash);
+    return hash;
+  }
+
+  listLabels(storeId: string): string[] {
+    const base = join(this.dir(storeId), 'labels');
+    const out: string[] = [];
+    const walk = (dir: string, prefix: string) => {
+      let entries;
+      try {
+        entries = readdirSync(dir, { withFileTypes: true });
+      } catch {
+        return;
+      }
+      for (const entry of entries) {
+        if (entry.name.endsWith('.tmp')) continue;
+        const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
+        if (entry.isDirectory()) walk(join(dir, entry.name), rel);
+        else out.push(rel);
+      }
+    };
+    walk(base, '');
+    return out;
+  }
+
+  listAllContent(storeId: string): string[] {
+    try {
+      return readdirSync(join(this.dir(storeId), 'data')).filter((name) => HASH.test(name));
+    } catch {
+      return [];
+    }
+  }
+
+  calculateTotalSize(storeId: string): bigint {
+    let total = 0n;
+    for (const hash of this.listAllContent(storeId)) total += BigInt(statSync(this.dataPath(storeId, hash)).size);
+    return total;
+  }
+}

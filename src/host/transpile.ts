@@ -1,0 +1,61 @@
+/**
+ * jco transpile of the component, cached by the wasm's hash: transpiling takes ~2 s,
+ * loading a cached copy a few milliseconds.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+export interface Transpiled {
+  dir: string;
+  imports: string[];
+  exports: string[];
+}
+
+async function tryLoad(dir: string): Promise<Transpiled | undefined> {
+  try {
+    const meta = JSON.parse(await readFile(join(dir, 'meta.json'), 'utf8')) as Omit<Transpiled, 'dir'>;
+    return { dir, ...meta };
+  } catch {
+    return undefined;
+  }
+}
+
+async function transpileInto(dir: string, wasm: Uint8Array): Promise<Transpiled> {
+  const { transpile } = await import('@bytecodealliance/jco');
+  const out = await transpile(wasm, { name: 'component', instantiation: 'async', quiet: true, noTypescript: true });
+  const tmp = `${dir}.${process.pid}.tmp`;
+  await rm(tmp, { recursive: true, force: true });
+  for (const [name, bytes] of Object.entries(out.files)) {
+    await mkdir(dirname(join(tmp, name)), { recursive: true });
+    await writeFile(join(tmp, name), bytes);
+  }
+  const meta = { imports: out.imports, exports: out.exports.map(([name]) => name) };
+  await writeFile(join(tmp, 'meta.json'), JSON.stringify(meta));
+  await writeFile(join(tmp, 'package.json'), '{"type":"module"}');
+  await mkdir(dirname(dir), { recursive: true });
+  await rm(dir, { recursive: true, force: true });
+  await rename(tmp, dir);
+  return { dir, ...meta };
+}
+
+/** Next to the wasm when that folder is writable (a build), else in the temp folder (a read-only install). */
+export async function transpiledFor(wasmPath: string): Promise<Transpiled> {
+  const wasm = new Uint8Array(await readFile(wasmPath));
+  const hash = createHash('sha256').update(wasm).digest('hex').slice(0, 24);
+  const candidates = [join(dirname(wasmPath), '.jco-cache', hash), join(tmpdir(), 'theater-chat-jco', hash)];
+  for (const dir of candidates) {
+    const cached = await tryLoad(dir);
+    if (cached) return cached;
+  }
+  let lastError: unknown;
+  for (const dir of candidates) {
+    try {
+      return await transpileInto(dir, wasm);
+    } catch (e) {
+      lastError = e;
+    }
+  }
+  throw lastError;
+}

@@ -1,0 +1,32 @@
+/** Messages between the host's main thread and the component's worker thread. */
+import type { MessagePort } from 'node:worker_threads';
+
+export interface WorkerStart {
+  kind: 'start';
+  dir: string;
+  state: Uint8Array | undefined;
+  storeRoot: string;
+  filesystemBase: string | undefined;
+  allowedEnv: string[];
+  rpc: MessagePort;
+  signal: SharedArrayBuffer;
+}
+
+export interface WorkerCall {
+  kind: 'call';
+  id: number;
+  /** `<export object>.<function>`, e.g. `httpHandlers.handleRequest` */
+  target: string;
+  /** absent for actor.init, which takes the state only */
+  params?: unknown[];
+}
+
+export type ToWorker = WorkerStart | WorkerCall;
+
+export type FromWorker =
+  | { kind: 'ready' }
+  | { kind: 'load-failed'; error: string }
+  | { kind: 'log'; line: string }
+  | { kind: 'shutdown'; data: Uint8Array | undefined }
+  | { kind: 'result'; id: number; results: unknown[]; stateBytes: number }
+  | { kind: 'fatal'; id: number; error: string };

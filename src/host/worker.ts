@@ -1,0 +1,133 @@
+/**
+ * Runs the component in its own thread so that its synchronous imports (send-http, start-server)
+ * can block it with Atomics.wait while the main thread keeps accepting connections.
+ */
+import { parentPort, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { FileStore } from './store.js';
+import { environmentImports, filesystemImports } from './sandbox.js';
+import type { ClientImports, FrameworkImports, RuntimeImports, StoreImports } from './wit-types.js';
+import type { FromWorker, ToWorker, WorkerStart } from './worker-protocol.js';
+
+const port = parentPort!;
+const post = (message: FromWorker) => port.postMessage(message);
+
+type Export = (...args: unknown[]) => unknown[];
+let exportsByName = new Map<string, Export>();
+let state: Uint8Array | undefined;
+
+function syncRpc(rpc: MessagePort, signal: Int32Array) {
+  return (op: string, ...args: unknown[]): unknown => {
+    Atomics.store(signal, 0, 0);
+    rpc.postMessage({ op, args });
+    Atomics.wait(signal, 0, 0);
+    const reply = receiveMessageOnPort(rpc)?.message as { ok: boolean; value?: unknown; error?: string } | undefined;
+    if (!reply) throw 'host did not answer';
+    if (!reply.ok) throw reply.error ?? 'host error';
+    return reply.value;
+  };
+}
+
+/** WIT errors must reach the guest as strings: an Error object would trap it. */
+function stringErrors<T extends object>(impl: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [name, fn] of Object.entries(impl)) {
+    out[name] = (...args: unknown[]) => {
+      try {
+        return (fn as (...a: unknown[]) => unknown)(...args);
+      } catch (e) {
+        throw typeof e === 'string' ? e : e instanceof Error ? e.message : String(e);
+      }
+    };
+  }
+  return out as T;
+}
+
+function imports(start: WorkerStart) {
+  const rpc = syncRpc(start.rpc, new Int32Array(start.signal));
+  const store = new FileStore(start.storeRoot);
+  const runtime: RuntimeImports = {
+    log: (msg) => post({ kind: 'log', line: msg }),
+    shutdown: (data) => {
+      post({ kind: 'shutdown', data });
+    },
+  };
+  const storeImpl: StoreImports = {
+    new: () => store.newStore(),
+    store: (id, content) => ({ hash: store.store(id, content) }),
+    get: (id, ref) => store.get(id, ref.hash),
+    exists: (id, ref) => store.exists(id, ref.hash),
+    label: (id, label, ref) => store.label(id, label, ref.hash),
+    getByLabel: (id, label) => {
+      const hash = store.getByLabel(id, label);
+      return hash === undefined ? undefined : { hash };
+    },
+    removeLabel: (id, label) => store.removeLabel(id, label),
+    storeAtLabel: (id, label, content) => ({ hash: store.storeAtLabel(id, label, content) }),
+    replaceContentAtLabel: (id, label, content) => ({ hash: store.storeAtLabel(id, label, content) }),
+    replaceAtLabel: (id, label, ref) => store.label(id, label, ref.hash),
+    listLabels: (id) => store.listLabels(id),
+    listAllContent: (id) => store.listAllContent(id).map((hash) => ({ hash })),
+    calculateTotalSize: (id) => store.calculateTotalSize(id),
+  };
+  const call = (name: string) => (...args: unknown[]) => rpc(`framework.${name}`, ...args);
+  const framework = Object.fromEntries(
+    [
+      'createServer', 'getServerInfo', 'startServer', 'stopServer', 'destroyServer', 'registerHandler', 'addRoute',
+      'removeRoute', 'addMiddleware', 'removeMiddleware', 'enableWebsocket', 'sendWebsocketMessage', 'closeWebsocket',
+    ].map((name) => [name, call(name)]),
+  ) as unknown as FrameworkImports;
+  const client: ClientImports = { sendHttp: (req) => rpc('client.sendHttp', req) as ReturnType<ClientImports['sendHttp']> };
+  return {
+    'theater:simple/runtime': stringErrors(runtime),
+    'theater:simple/store': stringErrors(storeImpl),
+    'theater:simple/http-framework': framework,
+    'theater:simple/http-client': client,
+    'theater:simple/environment': environmentImports(start.allowedEnv, process.env),
+    'theater:simple/filesystem': filesystemImports(start.filesystemBase),
+    'theater:simple/types': {},
+    'theater:simple/http-types': {},
+    'theater:simple/websocket-types': {},
+  };
+}
+
+async function load(start: WorkerStart): Promise<void> {
+  const glue = (await import(pathToFileURL(join(start.dir, 'component.js')).href)) as {
+    instantiate: (getCore: (path: string) => Promise<WebAssembly.Module>, imports: object) => Promise<Record<string, unknown>>;
+  };
+  const instance = await glue.instantiate((path) => readFile(join(start.dir, path)).then((b) => WebAssembly.compile(b)), imports(start));
+  exportsByName = new Map();
+  for (const [iface, value] of Object.entries(instance)) {
+    if (value && typeof value === 'object') {
+      for (const [fn, impl] of Object.entries(value)) if (typeof impl === 'function') exportsByName.set(`${iface}.${fn}`, impl as Export);
+    }
+  }
+}
+
+function describe(e: unknown): string {
+  if (e && typeof e === 'object' && 'payload' in e) return `returned Err: ${String((e as { payload: unknown }).payload)}`;
+  return `trapped: ${e instanceof Error ? e.message : String(e)}`;
+}
+
+port.on('message', (message: ToWorker) => {
+  if (message.kind === 'start') {
+    state = message.state;
+    load(message).then(
+      () => post({ kind: 'ready' }),
+      (e: unknown) => post({ kind: 'load-failed', error: e instanceof Error ? e.message : String(e) }),
+    );
+    return;
+  }
+  const fn = exportsByName.get(message.target);
+  if (!fn) return post({ kind: 'fatal', id: message.id, error: `export ${message.target} not found (FunctionNotFound)` });
+  try {
+    // Every export takes the state first and returns [new-state, ...results], as c50 calls them.
+    const [next, ...results] = message.params === undefined ? fn(state) : fn(state, message.params);
+    state = next as Uint8Array | undefined;
+    post({ kind: 'result', id: message.id, results, stateBytes: state?.length ?? 0 });
+  } catch (e) {
+    post({ kind: 'fatal', id: message.id, error: `${message.target} ${describe(e)}` });
+  }
+});

@@ -1,0 +1,40 @@
+/** A placeholder page proving the whole path: assets, REST and the /ws command channel. */
+const $ = (id: string) => document.getElementById(id) as HTMLElement;
+
+async function loadHealth(): Promise<void> {
+  const res = await fetch('/api/health');
+  const health = (await res.json()) as { version: string; store_id: string };
+  $('version').textContent = health.version;
+  $('store').textContent = health.store_id;
+}
+
+function connect(): void {
+  const url = new URL('/ws', location.href);
+  url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  const socket = new WebSocket(url);
+  const pill = $('connection');
+  const button = $('ping') as HTMLButtonElement;
+  let sentAt = 0;
+  socket.addEventListener('open', () => {
+    pill.textContent = 'connected';
+    pill.classList.add('ok');
+    button.disabled = false;
+  });
+  socket.addEventListener('close', () => {
+    pill.textContent = 'reconnecting…';
+    pill.classList.remove('ok');
+    button.disabled = true;
+    setTimeout(connect, 1000);
+  });
+  socket.addEventListener('message', (event) => {
+    const frame = JSON.parse(String(event.data)) as { type: string };
+    if (frame.type === 'pong') $('rtt').textContent = `${(performance.now() - sentAt).toFixed(1)} ms`;
+  });
+  button.onclick = () => {
+    sentAt = performance.now();
+    socket.send(JSON.stringify({ type: 'ping', request_id: String(sentAt) }));
+  };
+}
+
+void loadHealth();
+connect();

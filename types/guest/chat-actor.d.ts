@@ -1,0 +1,22 @@
+/// <reference path="./interfaces/theater-simple-actor.d.ts" />
+/// <reference path="./interfaces/theater-simple-environment.d.ts" />
+/// <reference path="./interfaces/theater-simple-filesystem.d.ts" />
+/// <reference path="./interfaces/theater-simple-http-client.d.ts" />
+/// <reference path="./interfaces/theater-simple-http-framework.d.ts" />
+/// <reference path="./interfaces/theater-simple-http-handlers.d.ts" />
+/// <reference path="./interfaces/theater-simple-http-types.d.ts" />
+/// <reference path="./interfaces/theater-simple-runtime.d.ts" />
+/// <reference path="./interfaces/theater-simple-store.d.ts" />
+/// <reference path="./interfaces/theater-simple-websocket-types.d.ts" />
+declare module 'theater-chat:actor/chat-actor' {
+  export type * as TheaterSimpleEnvironment from 'theater:simple/environment'; // import theater:simple/environment
+  export type * as TheaterSimpleFilesystem from 'theater:simple/filesystem'; // import theater:simple/filesystem
+  export type * as TheaterSimpleHttpClient from 'theater:simple/http-client'; // import theater:simple/http-client
+  export type * as TheaterSimpleHttpFramework from 'theater:simple/http-framework'; // import theater:simple/http-framework
+  export type * as TheaterSimpleHttpTypes from 'theater:simple/http-types'; // import theater:simple/http-types
+  export type * as TheaterSimpleRuntime from 'theater:simple/runtime'; // import theater:simple/runtime
+  export type * as TheaterSimpleStore from 'theater:simple/store'; // import theater:simple/store
+  export type * as TheaterSimpleWebsocketTypes from 'theater:simple/websocket-types'; // import theater:simple/websocket-types
+  export * as actor from 'theater:simple/actor'; // export theater:simple/actor
+  export * as httpHandlers from 'theater:simple/http-handlers'; // export theater:simple/http-handlers
+}

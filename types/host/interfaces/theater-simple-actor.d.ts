@@ -1,0 +1,2 @@
+/** @module Interface theater:simple/actor **/
+export function init(state: Uint8Array | undefined): [Uint8Array | undefined];
