@@ -85,3 +85,4 @@ export async function main(argv: string[]): Promise<number> {
   }
   return stopped;
 }
+export { checkTheater, THEATER_COMMIT } from './conformance.js';
