@@ -161,7 +161,10 @@ export class HttpFramework {
       throw `Failed to build router: ${(e as Error).message}`;
     }
     server.frozen = [...byPath.values()].sort((a, b) => bySpecificity(a.compiled, b.compiled));
-    const http = createServer((req, res) => void this.onRequest(server, req, res));
+    const http = createServer((req, res) => {
+      // A client that hangs up mid-body must cost its own request only, never the host.
+      this.onRequest(server, req, res).catch(() => res.destroy());
+    });
     http.on('upgrade', (req, socket, head) => this.onUpgrade(server, req, socket, head));
     http.on('clientError', (_e, socket) => socket.destroy());
     await new Promise<void>((resolve, reject) => {

@@ -1,0 +1,87 @@
+/** The chat component on the Node host, spoken to over real HTTP and WebSocket clients. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { expectNoFatal, openSocket, startHost, type RunningHost } from '../helpers/host.js';
+
+describe('chat actor: the skeleton end to end', () => {
+  let host: RunningHost;
+  beforeAll(async () => {
+    host = await startHost();
+  });
+  afterAll(async () => {
+    expectNoFatal(host);
+    await host.stop();
+  });
+
+  it('answers /api/health with version and store id', async () => {
+    const res = await fetch(`${host.url}/api/health`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/application\/json/);
+    expect(await res.json()).toEqual({ status: 'ok', version: '0.1.0', protocol: 1, store_id: 'theater-chat' });
+  });
+
+  it('serves the page with a strict CSP and no inline script', async () => {
+    const res = await fetch(`${host.url}/`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/text\/html/);
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    const html = await res.text();
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    expect(html).not.toMatch(/\son[a-z]+=/i);
+    for (const [, asset] of html.matchAll(/(?:src|href)="\/assets\/([^"]+)"/g)) {
+      const a = await fetch(`${host.url}/assets/${asset}`);
+      expect(a.status, asset).toBe(200);
+      expect(a.headers.get('cache-control')).toMatch(/immutable/);
+    }
+  });
+
+  it('answers an unknown asset with a JSON 404 naming it', async () => {
+    const res = await fetch(`${host.url}/assets/nothing.js`);
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ error: { code: 'not_found', message: 'no asset at /nothing.js' } });
+  });
+
+  it('answers ping with pong over /ws, echoing request_id', async () => {
+    const ws = await openSocket(host.url);
+    ws.send({ type: 'ping', request_id: 'r-1' });
+    expect(await ws.next()).toEqual({ type: 'pong', protocol: 1, request_id: 'r-1' });
+    await ws.close();
+  });
+
+  it('answers bad frames with an error frame naming the problem', async () => {
+    const ws = await openSocket(host.url);
+    ws.send('{not json');
+    expect(await ws.next()).toMatchObject({ type: 'error', code: 'invalid_json' });
+    ws.send({ type: 'explode', request_id: 'q' });
+    expect(await ws.next()).toEqual({ type: 'error', code: 'unknown_command', message: 'unknown command type "explode"', request_id: 'q' });
+    ws.ws.send(new Uint8Array([1, 2, 3]));
+    expect(await ws.next()).toMatchObject({ type: 'error', code: 'bad_request', message: expect.stringMatching(/binary/) });
+    await ws.close();
+  });
+
+  it('binds 127.0.0.1 and says so', () => {
+    expect(host.url).toMatch(/^http:\/\/127\.0\.0\.1:/);
+  });
+});
+
+describe('chat actor: restarts', () => {
+  it('creates its store once and reopens the same one on every later start', async () => {
+    const first = await startHost();
+    const id1 = ((await (await fetch(`${first.url}/api/health`)).json()) as { store_id: string }).store_id;
+    await first.stop();
+    expect(first.log()).toMatch(/created store theater-chat/);
+    const before = readdirSync(join(first.data, 'store/theater-chat/data'));
+
+    const second = await startHost({ data: first.data });
+    const id2 = ((await (await fetch(`${second.url}/api/health`)).json()) as { store_id: string }).store_id;
+    await second.stop();
+    expect(id2).toBe(id1);
+    expect(second.log()).toMatch(/reopened store theater-chat/);
+    expect(second.log()).not.toMatch(/created store/);
+    expect(readdirSync(join(first.data, 'store/theater-chat/data'))).toEqual(before);
+  });
+});

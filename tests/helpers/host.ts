@@ -1,0 +1,122 @@
+/** Starts the real host (bin/theater-chat.js) on a free port with its own data folder. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+
+export const ROOT = join(import.meta.dirname, '../..');
+
+export interface RunningHost {
+  url: string;
+  port: number;
+  data: string;
+  proc: ChildProcess;
+  /** Everything the host wrote to stderr so far (its log). */
+  log(): string;
+  /** Resolves with the exit code. */
+  exited: Promise<number | null>;
+  stop(): Promise<number | null>;
+}
+
+export interface HostOptions {
+  manifest?: string;
+  data?: string;
+  env?: Record<string, string>;
+  args?: string[];
+}
+
+export function tempDir(prefix = 'theater-chat-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** A manifest for a fixture component, written into its own folder. */
+export function writeManifest(component: string, initState: object, handlers = '', dir = tempDir()): string {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'init.json'), JSON.stringify(initState));
+  const path = join(dir, 'actor.toml');
+  writeFileSync(path, `name = "fixture"\nversion = "0.0.1"\ncomponent = ${JSON.stringify(component)}\ninit_state = "init.json"\n${handlers}`);
+  return path;
+}
+
+export async function startHost(options: HostOptions = {}): Promise<RunningHost> {
+  const data = options.data ?? tempDir();
+  const proc = spawn(
+    process.execPath,
+    [join(ROOT, 'bin/theater-chat.js'), 'run', options.manifest ?? join(ROOT, 'actor.toml'), '--port', '0', '--data', data, ...(options.args ?? [])],
+    { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stderr = '';
+  let stdout = '';
+  proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  const port = await new Promise<number>((resolve, reject) => {
+    proc.stdout!.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      const m = /listening http:\/\/127\.0\.0\.1:(\d+)\//.exec(stdout);
+      if (m) resolve(Number(m[1]));
+    });
+    void exited.then((code) => reject(new Error(`host exited (${code}) before listening:\n${stderr}`)));
+    setTimeout(() => reject(new Error(`host did not start in 20 s:\n${stderr}`)), 20_000).unref();
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    data,
+    proc,
+    log: () => stderr,
+    exited,
+    async stop() {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
+/** Fails the test if the actor hit a fatal error: on Theater that would have stopped it. */
+export function expectNoFatal(host: RunningHost): void {
+  if (host.log().includes('FATAL')) throw new Error(`the actor hit a fatal error:\n${host.log()}`);
+}
+
+export interface SocketClient {
+  ws: WebSocket;
+  next(): Promise<Record<string, unknown>>;
+  send(value: unknown): void;
+  close(): Promise<void>;
+}
+
+export async function openSocket(url: string, headers: Record<string, string> = {}): Promise<SocketClient> {
+  const ws = new WebSocket(url.replace(/^http/, 'ws') + '/ws', { headers });
+  const queue: Record<string, unknown>[] = [];
+  const waiters: ((v: Record<string, unknown>) => void)[] = [];
+  ws.on('message', (data) => {
+    const frame = JSON.parse(String(data)) as Record<string, unknown>;
+    const waiter = waiters.shift();
+    if (waiter) waiter(frame);
+    else queue.push(frame);
+  });
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  return {
+    ws,
+    next: () =>
+      new Promise((resolve, reject) => {
+        const queued = queue.shift();
+        if (queued) return resolve(queued);
+        const timer = setTimeout(() => reject(new Error('no frame within 10 s')), 10_000);
+        waiters.push((v) => {
+          clearTimeout(timer);
+          resolve(v);
+        });
+      }),
+    send: (value) => ws.send(typeof value === 'string' ? value : JSON.stringify(value)),
+    close: () =>
+      new Promise((resolve) => {
+        if (ws.readyState === ws.CLOSED) return resolve();
+        ws.once('close', () => resolve());
+        ws.close();
+      }),
+  };
+}

@@ -1,0 +1,39 @@
+/** In-memory ports for running the core natively in tests and benchmarks. */
+import { createHash, randomUUID } from 'node:crypto';
+import type { Ports } from '../../src/core/ports.js';
+
+export function memoryPorts(): Ports & { writes(): number; lines: string[] } {
+  const content = new Map<string, Uint8Array>();
+  const labels = new Map<string, string>();
+  const lines: string[] = [];
+  let writes = 0;
+  return {
+    content: {
+      put(bytes) {
+        const hash = createHash('sha1').update(bytes).digest('hex');
+        if (!content.has(hash)) writes++;
+        content.set(hash, bytes.slice());
+        return hash;
+      },
+      get(ref) {
+        const bytes = content.get(ref);
+        if (!bytes) throw new Error(`Content not found: ${ref}`);
+        return bytes;
+      },
+      has: (ref) => content.has(ref),
+    },
+    labels: {
+      get: (label) => labels.get(label),
+      set(label, ref) {
+        if (!content.has(ref)) throw new Error(`Content does not exist: ${ref}`);
+        writes++;
+        labels.set(label, ref);
+      },
+      remove: (label) => void labels.delete(label),
+    },
+    log: { info: (m) => lines.push(`info: ${m}`), warn: (m) => lines.push(`warn: ${m}`), error: (m) => lines.push(`error: ${m}`) },
+    entropy: { uuid: () => randomUUID() },
+    writes: () => writes,
+    lines,
+  };
+}
