@@ -39,22 +39,39 @@ type ActorState = z.infer<typeof ActorState>;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
+/**
+ * The state Theater hands back is almost always the bytes this instance returned last time, so
+ * keep their decoded form: parsing with zod inside the component costs more than the call itself.
+ */
+let lastState: { text: string; state: ActorState } | undefined;
+
 function encodeState(state: ActorState): Uint8Array {
-  return encoder.encode(JSON.stringify(state));
+  const text = JSON.stringify(state);
+  lastState = { text, state };
+  return encoder.encode(text);
 }
 
 function decodeState(bytes: Uint8Array | undefined): ActorState | undefined {
   if (!bytes) return undefined;
+  // Decoding and comparing strings are native in the engine; a byte loop is interpreted and slower.
+  const text = decoder.decode(bytes);
+  if (lastState?.text === text) return lastState.state;
   try {
-    const parsed = ActorState.safeParse(JSON.parse(decoder.decode(bytes)));
-    return parsed.success ? parsed.data : undefined;
+    const parsed = ActorState.safeParse(JSON.parse(text));
+    if (!parsed.success) return undefined;
+    lastState = { text, state: parsed.data };
+    return parsed.data;
   } catch {
     return undefined;
   }
 }
 
+let portsCache: { storeId: string; ports: Context['ports'] } | undefined;
+
 function contextOf(state: ActorState): Context {
-  return { ports: theaterPorts(state.core.store_id), state: state.core, assets };
+  const storeId = state.core.store_id;
+  if (portsCache?.storeId !== storeId) portsCache = { storeId, ports: theaterPorts(storeId) };
+  return { ports: portsCache.ports, state: state.core, assets };
 }
 
 function withCore(state: ActorState, core: CoreState): ActorState {

@@ -39,7 +39,11 @@ export class ActorHost extends EventEmitter implements ActorCalls {
 
   constructor(private options: ActorOptions) {
     super();
-    this.framework = new HttpFramework(this, { allowedOrigins: options.allowedOrigins, log: options.log });
+    this.framework = new HttpFramework(this, {
+      allowedOrigins: options.allowedOrigins,
+      log: options.log,
+      onSocket: (server, connection, open) => this.worker?.postMessage({ kind: open ? 'ws-open' : 'ws-closed', server, connection }),
+    });
   }
 
   async start(): Promise<void> {
@@ -71,6 +75,13 @@ export class ActorHost extends EventEmitter implements ActorCalls {
           case 'shutdown':
             return void this.emit('shutdown');
           case 'result':
+            for (const frame of message.sent) {
+              try {
+                this.framework.sendWebsocketMessage(frame.server, frame.connection, frame.message);
+              } catch {
+                // Closed after the actor sent: c50 drops such frames too.
+              }
+            }
             this.lastStateBytes = message.stateBytes;
             this.pending.get(message.id)?.resolve(message.results);
             return void this.pending.delete(message.id);

@@ -47,6 +47,8 @@ export interface FrameworkOptions {
   /** Origins allowed to open a WebSocket; undefined = same host only (checked against Host). */
   allowedOrigins?: string[];
   log: (line: string) => void;
+  /** Told before the actor's connect call and before its disconnect call, in that order. */
+  onSocket?: (server: bigint, connection: bigint, open: boolean) => void;
 }
 
 export class HttpFramework {
@@ -181,7 +183,10 @@ export class HttpFramework {
 
   async stopServer(serverId: bigint): Promise<void> {
     const server = this.server(serverId);
-    for (const ws of server.connections.values()) ws.terminate();
+    for (const [id, ws] of server.connections) {
+      ws.terminate();
+      this.options.onSocket?.(server.id, id, false);
+    }
     server.connections.clear();
     const http = server.http;
     server.http = undefined;
@@ -288,6 +293,7 @@ export class HttpFramework {
   private onSocket(server: ServerEntry, entry: WebsocketEntry, path: string, ws: WebSocket): void {
     const id = randomBytes(8).readBigUInt64BE();
     server.connections.set(id, ws);
+    this.options.onSocket?.(server.id, id, true);
     const fail = () => ws.terminate();
     // Calls queue in arrival order; connect is queued before any message of this socket.
     if (entry.connect !== undefined) this.actor.handleWebsocketConnect(entry.connect, id, path, undefined).catch(fail);
@@ -301,6 +307,7 @@ export class HttpFramework {
     ws.once('close', () => {
       if (server.connections.get(id) !== ws) return;
       server.connections.delete(id);
+      this.options.onSocket?.(server.id, id, false);
       if (entry.disconnect !== undefined) this.actor.handleWebsocketDisconnect(entry.disconnect, id).catch(() => undefined);
     });
     ws.on('error', () => ws.terminate());

@@ -1,5 +1,12 @@
 /** Messages between the host's main thread and the component's worker thread. */
 import type { MessagePort } from 'node:worker_threads';
+import type { WebsocketMessage } from './wit-types.js';
+
+export interface OutgoingFrame {
+  server: bigint;
+  connection: bigint;
+  message: WebsocketMessage;
+}
 
 export interface WorkerStart {
   kind: 'start';
@@ -21,12 +28,17 @@ export interface WorkerCall {
   params?: unknown[];
 }
 
-export type ToWorker = WorkerStart | WorkerCall;
+/** The worker's view of open sockets, so send-websocket-message need not block on the main thread. */
+export type WorkerSocketChange =
+  | { kind: 'ws-open'; server: bigint; connection: bigint }
+  | { kind: 'ws-closed'; server: bigint; connection: bigint };
+
+export type ToWorker = WorkerStart | WorkerCall | WorkerSocketChange;
 
 export type FromWorker =
   | { kind: 'ready' }
   | { kind: 'load-failed'; error: string }
   | { kind: 'log'; line: string }
   | { kind: 'shutdown'; data: Uint8Array | undefined }
-  | { kind: 'result'; id: number; results: unknown[]; stateBytes: number }
+  | { kind: 'result'; id: number; results: unknown[]; stateBytes: number; sent: OutgoingFrame[] }
   | { kind: 'fatal'; id: number; error: string };

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { FileStore } from './store.js';
 import { environmentImports, filesystemImports } from './sandbox.js';
-import type { ClientImports, FrameworkImports, RuntimeImports, StoreImports } from './wit-types.js';
+import type { ClientImports, FrameworkImports, RuntimeImports, StoreImports, WebsocketMessage } from './wit-types.js';
 import type { FromWorker, ToWorker, WorkerStart } from './worker-protocol.js';
 
 const port = parentPort!;
@@ -17,6 +17,10 @@ const post = (message: FromWorker) => port.postMessage(message);
 type Export = (...args: unknown[]) => unknown[];
 let exportsByName = new Map<string, Export>();
 let state: Uint8Array | undefined;
+const openSockets = new Set<string>();
+/** Frames the actor sent during the current call; they travel with its result, in order. */
+let outgoing: { server: bigint; connection: bigint; message: WebsocketMessage }[] = [];
+const socketKey = (server: bigint, connection: bigint) => `${server}:${connection}`;
 
 function syncRpc(rpc: MessagePort, signal: Int32Array) {
   return (op: string, ...args: unknown[]): unknown => {
@@ -79,6 +83,11 @@ function imports(start: WorkerStart) {
       'removeRoute', 'addMiddleware', 'removeMiddleware', 'enableWebsocket', 'sendWebsocketMessage', 'closeWebsocket',
     ].map((name) => [name, call(name)]),
   ) as unknown as FrameworkImports;
+  // c50 queues outgoing frames on a channel and returns; only a vanished connection is an Err.
+  framework.sendWebsocketMessage = (server, connection, message) => {
+    if (!openSockets.has(socketKey(server, connection))) throw `Connection not found: ${connection}`;
+    outgoing.push({ server, connection, message });
+  };
   const client: ClientImports = { sendHttp: (req) => rpc('client.sendHttp', req) as ReturnType<ClientImports['sendHttp']> };
   return {
     'theater:simple/runtime': stringErrors(runtime),
@@ -120,14 +129,23 @@ port.on('message', (message: ToWorker) => {
     );
     return;
   }
+  if (message.kind === 'ws-open' || message.kind === 'ws-closed') {
+    const key = socketKey(message.server, message.connection);
+    if (message.kind === 'ws-open') openSockets.add(key);
+    else openSockets.delete(key);
+    return;
+  }
   const fn = exportsByName.get(message.target);
   if (!fn) return post({ kind: 'fatal', id: message.id, error: `export ${message.target} not found (FunctionNotFound)` });
   try {
     // Every export takes the state first and returns [new-state, ...results], as c50 calls them.
     const [next, ...results] = message.params === undefined ? fn(state) : fn(state, message.params);
     state = next as Uint8Array | undefined;
-    post({ kind: 'result', id: message.id, results, stateBytes: state?.length ?? 0 });
+    const sent = outgoing;
+    outgoing = [];
+    post({ kind: 'result', id: message.id, results, stateBytes: state?.length ?? 0, sent });
   } catch (e) {
+    outgoing = [];
     post({ kind: 'fatal', id: message.id, error: `${message.target} ${describe(e)}` });
   }
 });

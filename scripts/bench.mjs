@@ -1,0 +1,111 @@
+#!/usr/bin/env node
+// `npm run bench`: figures measured in one run on this machine, printed next to their goals.
+// Ratios compare two things measured back to back, which survives a noisy 2-core machine better
+// than absolute times do.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'rolldown';
+import WebSocket from 'ws';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const rows = [];
+const report = (name, value, goal, ok) => rows.push({ name, value, goal, ok });
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const percentile = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
+
+async function bundle(entry, name) {
+  const file = join(root, 'dist/build', `${name}.mjs`);
+  await build({ input: join(root, entry), platform: 'node', external: [/^[^./]/], output: { file, format: 'esm' }, logLevel: 'warn' });
+  return import(file);
+}
+
+function startHost(data) {
+  const started = performance.now();
+  const proc = spawn(process.execPath, [join(root, 'bin/theater-chat.js'), 'run', join(root, 'actor.toml'), '--port', '0', '--data', data], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  proc.stderr.on('data', (d) => (err += d));
+  const url = new Promise((resolve, reject) => {
+    proc.stdout.on('data', (d) => {
+      out += d;
+      const m = /listening (http:\/\/[^/]+)\//.exec(out);
+      if (m) resolve(m[1]);
+    });
+    proc.once('exit', (code) => reject(new Error(`host exited ${code}: ${err}`)));
+  });
+  return { proc, started, url, stop: () => new Promise((r) => (proc.once('exit', r), proc.kill('SIGTERM'))) };
+}
+
+async function coldStart() {
+  const host = startHost(mkdtempSync(join(tmpdir(), 'bench-cold-')));
+  const url = await host.url;
+  for (;;) {
+    const res = await fetch(`${url}/api/health`).catch(() => undefined);
+    if (res?.status === 200) break;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  const ms = performance.now() - host.started;
+  await host.stop();
+  report('cold start: process start → first 200 from /api/health', `${(ms / 1000).toFixed(2)} s`, '≤ 3 s', ms <= 3000);
+}
+
+async function pingRoundTrips(wsUrl, count) {
+  const ws = new WebSocket(wsUrl);
+  await new Promise((r, j) => (ws.once('open', r), ws.once('error', j)));
+  const times = [];
+  for (let i = 0; i < count; i++) {
+    const t = performance.now();
+    const reply = new Promise((r) => ws.once('message', r));
+    ws.send(`{"type":"ping","request_id":"${i}"}`);
+    await reply;
+    times.push(performance.now() - t);
+  }
+  ws.close();
+  return times;
+}
+
+async function pingRatio() {
+  const host = startHost(mkdtempSync(join(tmpdir(), 'bench-ping-')));
+  const url = await host.url;
+  const { startNativeServer } = await bundle('scripts/bench/native.ts', 'bench-native');
+  const native = await startNativeServer();
+  const WARM = 4000;
+  const N = 6000;
+  // Interleave the two so machine noise falls on both alike.
+  const component = [];
+  const direct = [];
+  await pingRoundTrips(`${url.replace('http', 'ws')}/ws`, WARM);
+  await pingRoundTrips(native.url, WARM);
+  for (let round = 0; round < 3; round++) {
+    component.push(...(await pingRoundTrips(`${url.replace('http', 'ws')}/ws`, N / 3)));
+    direct.push(...(await pingRoundTrips(native.url, N / 3)));
+  }
+  await host.stop();
+  await native.close();
+  const ratio = median(component) / median(direct);
+  report('WebSocket ping round trip, median: component', `${(median(component) * 1000).toFixed(0)} µs (p99 ${(percentile(component, 0.99) * 1000).toFixed(0)} µs)`, '', true);
+  report('WebSocket ping round trip, median: same handler natively', `${(median(direct) * 1000).toFixed(0)} µs (p99 ${(percentile(direct, 0.99) * 1000).toFixed(0)} µs)`, '', true);
+  report('ping ratio component / native', ratio.toFixed(2), '≤ 3', ratio <= 3);
+}
+
+function componentSize() {
+  const bytes = statSync(join(root, 'dist/chat.wasm')).size;
+  report('component size (dist/chat.wasm)', `${(bytes / 1e6).toFixed(2)} MB`, '', true);
+}
+
+await coldStart();
+await pingRatio();
+componentSize();
+
+const width = Math.max(...rows.map((r) => r.name.length));
+console.log(`\ntheater-chat benchmarks (${new Date().toISOString()}, node ${process.version})\n`);
+for (const r of rows) console.log(`${r.ok ? ' ' : '✗'} ${r.name.padEnd(width)}  ${String(r.value).padEnd(28)} ${r.goal}`);
+const failed = rows.filter((r) => !r.ok);
+if (failed.length) {
+  console.log(`\n${failed.length} figure(s) missed their goal`);
+  process.exitCode = 1;
+}
