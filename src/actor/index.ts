@@ -36,6 +36,9 @@ const ActorState = z.object({
 });
 type ActorState = z.infer<typeof ActorState>;
 
+/** jco's guest types do not say that an export may return a Promise; componentize-js settles it. */
+type Awaitable<F> = F extends (...args: infer A) => infer R ? (...args: A) => R | Promise<R> : never;
+
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -101,7 +104,7 @@ export const actor = {
       const { config, problem } = parseInitConfig(stateBytes);
       if (problem) log(`error: ${problem}`);
       const ports = theaterPorts(config.store_id);
-      const core = startup(ports, config.store_id);
+      const core = startup(ports, config);
       const { ids, port } = startServer(config, ROUTES, WEBSOCKET_PATH);
       log(`info: serving http://${config.host}:${port}/ (store ${config.store_id})`);
       const routes = Object.fromEntries([...ids.routes].map(([handler, index]) => [handler.toString(), index]));
@@ -114,16 +117,17 @@ export const actor = {
 } satisfies typeof Actor;
 
 export const httpHandlers = {
-  handleRequest(stateBytes: Uint8Array | undefined, [handler, request]: [bigint, HttpRequest]) {
+  async handleRequest(stateBytes: Uint8Array | undefined, [handler, request]: [bigint, HttpRequest]) {
     try {
       const state = decodeState(stateBytes);
       if (!state) return [stateBytes, [toHttpResponse(errorResponse(STATE_LOST))]] as [Uint8Array | undefined, [HttpHandlers.HttpResponse]];
       const index = state.routes[handler.toString()];
       const route = index === undefined ? undefined : ROUTES[index];
-      const response = route
-        ? handleHttp(contextOf(state), route, toCoreRequest(request))
-        : errorResponse(new AppError('not_found', 'no such route'));
-      return [stateBytes, [toHttpResponse(response)]] as [Uint8Array | undefined, [HttpHandlers.HttpResponse]];
+      if (!route) return [stateBytes, [toHttpResponse(errorResponse(new AppError('not_found', 'no such route')))]] as [Uint8Array | undefined, [HttpHandlers.HttpResponse]];
+      const result = await handleHttp(contextOf(state), route, toCoreRequest(request));
+      const core = deliver(withCore(state, result.state), result.outbound);
+      const next = core === state.core ? stateBytes : encodeState(withCore(state, core));
+      return [next, [toHttpResponse(result.response)]] as [Uint8Array | undefined, [HttpHandlers.HttpResponse]];
     } catch (e) {
       log(`error: handle-request: ${describe(e)}`);
       return [stateBytes, [toHttpResponse(json(500, { error: { code: 'internal', message: 'internal error' } }))]] as [
@@ -150,7 +154,7 @@ export const httpHandlers = {
   },
 
   /** Replies go through send-websocket-message: c50 drops whatever this returns. */
-  handleWebsocketMessage(stateBytes: Uint8Array | undefined, [, connection, message]: [bigint, bigint, WebsocketMessage]) {
+  async handleWebsocketMessage(stateBytes: Uint8Array | undefined, [, connection, message]: [bigint, bigint, WebsocketMessage]) {
     const none: [Uint8Array | undefined, [WebsocketMessage[]]] = [stateBytes, [[]]];
     try {
       const state = decodeState(stateBytes);
@@ -159,7 +163,7 @@ export const httpHandlers = {
       let outbound: Outbound[];
       let core = state.core;
       if (message.ty.tag === 'text') {
-        const result = onSocketText(contextOf(state), id, message.text ?? '');
+        const result = await onSocketText(contextOf(state), id, message.text ?? '');
         core = result.state;
         outbound = result.outbound;
       } else if (message.ty.tag === 'binary') {
@@ -185,4 +189,4 @@ export const httpHandlers = {
       return [stateBytes] as [Uint8Array | undefined];
     }
   },
-} satisfies typeof HttpHandlers;
+} satisfies { [K in keyof typeof HttpHandlers]: Awaitable<(typeof HttpHandlers)[K]> };

@@ -28,12 +28,20 @@ export function log(message: string): void {
   }
 }
 
+/**
+ * Bytes lifted from a host import are Uint8Arrays of another realm inside componentize-js:
+ * `instanceof Uint8Array` is false, which libraries such as multiformats reject. Copy them in.
+ */
+export function ownBytes(bytes: Uint8Array): Uint8Array {
+  return bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+}
+
 export function theaterPorts(storeId: string): Ports {
   const ref = (hash: string) => ({ hash });
   return {
     content: {
       put: (bytes) => store.store(storeId, bytes).hash,
-      get: (hash) => store.get(storeId, ref(hash)),
+      get: (hash) => ownBytes(store.get(storeId, ref(hash))),
       has: (hash) => store.exists(storeId, ref(hash)),
     },
     labels: {
@@ -62,7 +70,7 @@ export function toCoreRequest(req: HttpRequest): CoreRequest {
     if (lower.startsWith(ROUTE_PARAM_PREFIX)) params[name.slice(ROUTE_PARAM_PREFIX.length)] = value;
     else headers.set(lower, value);
   }
-  return { method: req.method.toUpperCase(), path: url.pathname, query: url.searchParams, headers, params, body: req.body };
+  return { method: req.method.toUpperCase(), path: url.pathname, query: url.searchParams, headers, params, body: req.body && ownBytes(req.body) };
 }
 
 export function toHttpResponse(res: CoreResponse): HttpResponse {

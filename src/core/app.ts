@@ -1,17 +1,37 @@
+/**
+ * The chat app as the actor sees it: HTTP routes, WebSocket connections and commands. Calls in,
+ * effects out (a response, frames to send); the adapter performs the effects.
+ */
 import { z } from 'zod';
 import type { Ports } from './ports.js';
 import { AppError, toAppError } from './errors.js';
-import { errorResponse, json, type CoreRequest, type CoreResponse } from './http.js';
-import { parseFrame, PROTOCOL_VERSION, type ClientCommand, type ServerFrame } from './protocol.js';
-import { serveAsset, type AssetTable } from './assets.js';
+import { errorResponse, type CoreRequest, type CoreResponse } from './http.js';
+import { parseFrame } from './protocol/commands.js';
+import type { Reply, ServerFrame } from './protocol/frames.js';
+import type { AssetTable } from './assets.js';
 import { openStore } from './store-meta.js';
-import { APP_VERSION } from './version.js';
+import { ChatService } from './chats/service.js';
+import { runCommand, type Broadcast, type Limits } from './commands.js';
+import type { InitConfig } from './config.js';
+import { REST_ROUTES, type Route } from './rest.js';
 
-/** What survives between calls. Small by design: no messages, no caches, no secrets. */
+export { REST_ROUTES as ROUTES, type Route };
+
+const Connection = z.object({
+  /** Has presented the page's session token: until then no command is answered. */
+  authed: z.boolean(),
+  chat: z.string().nullable(),
+});
+
+/** What survives between calls. Small by design: no messages, no caches, no secrets of the user. */
 export const CoreState = z.object({
   store_id: z.string(),
-  /** Open WebSocket connections, as decimal ids. */
-  connections: z.array(z.string()).max(100_000),
+  /** Made at every start from host entropy and written into the page: another origin cannot read it. */
+  session_token: z.string(),
+  bind_host: z.string(),
+  allowed_origins: z.array(z.string()),
+  limits: z.object({ max_content_bytes: z.number().int().positive() }),
+  connections: z.record(z.string(), Connection),
 });
 export type CoreState = z.infer<typeof CoreState>;
 
@@ -24,81 +44,105 @@ export interface Context {
 /** A frame to send after the call; the adapter performs it (the core never sends itself). */
 export interface Outbound {
   connection: string;
-  frame: ServerFrame;
+  frame: Reply;
 }
 
-export interface SocketResult {
+export interface CallResult {
   state: CoreState;
   outbound: Outbound[];
 }
 
-type RouteHandler = (ctx: Context, req: CoreRequest) => CoreResponse;
-
-export interface Route {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
-  /** Theater's (axum's) pattern syntax: `{name}` and `{*rest}`. */
-  pattern: string;
-  handle: RouteHandler;
+export interface HttpResult extends CallResult {
+  response: CoreResponse;
 }
-
-export const ROUTES: readonly Route[] = [
-  { method: 'GET', pattern: '/', handle: (ctx) => serveAsset(ctx.assets, 'index.html') },
-  { method: 'GET', pattern: '/assets/{*path}', handle: (ctx, req) => serveAsset(ctx.assets, req.params.path ?? '') },
-  {
-    method: 'GET',
-    pattern: '/api/health',
-    handle: (ctx) => json(200, { status: 'ok', version: APP_VERSION, protocol: PROTOCOL_VERSION, store_id: ctx.state.store_id }),
-  },
-];
 
 export const WEBSOCKET_PATH = '/ws';
 
-export function startup(ports: Ports, storeId: string): CoreState {
-  openStore(ports, storeId);
-  return { store_id: storeId, connections: [] };
+export function startup(ports: Ports, config: InitConfig): CoreState {
+  openStore(ports, config.store_id);
+  return {
+    store_id: config.store_id,
+    session_token: `${ports.entropy.uuid()}${ports.entropy.uuid()}`.replace(/-/g, ''),
+    bind_host: config.host,
+    allowed_origins: config.allowed_origins,
+    limits: { max_content_bytes: config.max_content_bytes },
+    connections: {},
+  };
 }
 
-export function handleHttp(ctx: Context, route: Route, req: CoreRequest): CoreResponse {
+function deliver(state: CoreState, sender: string | undefined, broadcasts: Broadcast[]): Outbound[] {
+  const out: Outbound[] = [];
+  for (const b of broadcasts) {
+    for (const [id, conn] of Object.entries(state.connections)) {
+      if (!conn.authed || (b.skipSender && id === sender)) continue;
+      if (b.to === 'all' || conn.chat === b.to.chat) out.push({ connection: id, frame: b.frame });
+    }
+  }
+  return out;
+}
+
+export async function handleHttp(ctx: Context, route: Route, req: CoreRequest): Promise<HttpResult> {
   try {
-    return route.handle(ctx, req);
+    const chats = new ChatService(ctx.ports);
+    const result = await route.handle({ ...ctx, chats }, req);
+    return { state: ctx.state, response: result.response, outbound: deliver(ctx.state, undefined, result.broadcasts ?? []) };
   } catch (e) {
     const err = toAppError(e);
-    if (err.code === 'internal') ctx.ports.log.error(`HTTP ${req.method} ${req.path}: ${err.message}`);
-    return errorResponse(err);
+    if (err.code === 'internal' || err.code === 'corrupt_object') ctx.ports.log.error(`HTTP ${req.method} ${req.path}: ${err.message}`);
+    return { state: ctx.state, response: errorResponse(err), outbound: [] };
   }
 }
 
 export function onConnect(state: CoreState, connection: string): CoreState {
-  if (state.connections.includes(connection)) return state;
-  return { ...state, connections: [...state.connections, connection] };
+  if (state.connections[connection]) return state;
+  return { ...state, connections: { ...state.connections, [connection]: { authed: false, chat: null } } };
 }
 
 export function onDisconnect(state: CoreState, connection: string): CoreState {
-  return { ...state, connections: state.connections.filter((c) => c !== connection) };
+  if (!state.connections[connection]) return state;
+  const { [connection]: _gone, ...rest } = state.connections;
+  return { ...state, connections: rest };
 }
 
-export function onSocketText(ctx: Context, connection: string, text: string): SocketResult {
+export async function onSocketText(ctx: Context, connection: string, text: string): Promise<CallResult> {
   const parsed = parseFrame(text);
-  const reply = (frame: ServerFrame): SocketResult => ({ state: ctx.state, outbound: [{ connection, frame }] });
-  const fail = (e: AppError, requestId = parsed.requestId): SocketResult =>
-    reply({ type: 'error', code: e.code, message: e.message, ...(requestId ? { request_id: requestId } : {}) });
+  const reply = (frame: ServerFrame, state = ctx.state): CallResult => ({
+    state,
+    outbound: [{ connection, frame: parsed.requestId ? { ...frame, request_id: parsed.requestId } : frame }],
+  });
+  const fail = (e: AppError) => reply({ type: 'error', code: e.code, message: e.message });
   if (parsed.error || !parsed.command) return fail(parsed.error ?? new AppError('bad_request', 'empty command'));
+  const command = parsed.command;
+  let state = onConnect(ctx.state, connection);
+  const conn = state.connections[connection]!;
+
+  if (command.type === 'hello') {
+    if (command.token !== state.session_token) {
+      return fail(new AppError('unauthorized', 'the session token is not this server\'s: reload the page'));
+    }
+    state = { ...state, connections: { ...state.connections, [connection]: { ...conn, authed: true } } };
+  } else if (!conn.authed) {
+    return fail(new AppError('unauthorized', 'send {"type":"hello","token":…} with the token from the page first'));
+  }
+
   try {
-    return runCommand(ctx, connection, parsed.command);
+    const chats = new ChatService(ctx.ports);
+    const effects = await runCommand({ chats, current: conn.chat, limits: state.limits as Limits }, command);
+    if (effects.current !== undefined) {
+      state = { ...state, connections: { ...state.connections, [connection]: { authed: true, chat: effects.current } } };
+    }
+    const outbound = [...reply(effects.reply, state).outbound, ...deliver(state, connection, effects.broadcasts ?? [])];
+    if (effects.deleted) {
+      const connections = Object.fromEntries(
+        Object.entries(state.connections).map(([id, c]) => [id, c.chat === effects.deleted ? { ...c, chat: null } : c]),
+      );
+      state = { ...state, connections };
+    }
+    return { state, outbound };
   } catch (e) {
     const err = toAppError(e);
-    if (err.code === 'internal') ctx.ports.log.error(`command ${parsed.command.type}: ${err.message}`);
-    return fail(err);
-  }
-}
-
-function runCommand(ctx: Context, connection: string, command: ClientCommand): SocketResult {
-  switch (command.type) {
-    case 'ping':
-      return {
-        state: ctx.state,
-        outbound: [{ connection, frame: { type: 'pong', protocol: PROTOCOL_VERSION, ...(command.request_id ? { request_id: command.request_id } : {}) } }],
-      };
+    if (err.code === 'internal' || err.code === 'corrupt_object') ctx.ports.log.error(`command ${command.type}: ${err.message}`);
+    return { ...fail(err), state };
   }
 }
 

@@ -12,6 +12,10 @@ export const InitConfig = z.object({
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'store_id: letters, digits, ".", "_" or "-", at most 128')
     .default('theater-chat'),
+  /** Largest message, system prompt or imported text accepted, in bytes of UTF-8. */
+  max_content_bytes: z.number().int().min(1024).max(16 * 1024 * 1024).default(1024 * 1024),
+  /** Extra browser origins (scheme://host:port) allowed to change chats over HTTP. */
+  allowed_origins: z.array(z.url()).max(32).default([]),
 });
 export type InitConfig = z.infer<typeof InitConfig>;
 

@@ -6,6 +6,7 @@ export type ErrorCode =
   | 'not_found'
   | 'method_not_allowed'
   | 'forbidden'
+  | 'unauthorized'
   | 'payload_too_large'
   | 'conflict'
   | 'corrupt_object'
@@ -19,6 +20,7 @@ const STATUS: Record<ErrorCode, number> = {
   not_found: 404,
   method_not_allowed: 405,
   forbidden: 403,
+  unauthorized: 401,
   payload_too_large: 413,
   conflict: 409,
   corrupt_object: 500,

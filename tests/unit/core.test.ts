@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseFrame } from '../../src/core/protocol.js';
+import { parseFrame } from '../../src/core/protocol/commands.js';
 import { parseInitConfig } from '../../src/core/config.js';
-import { onSocketText, startup, type Context } from '../../src/core/app.js';
 import { APP_VERSION } from '../../src/core/version.js';
+import { NativeApp } from '../helpers/native-app.js';
 import { memoryPorts } from '../helpers/memory-ports.js';
 import { ROOT } from '../helpers/host.js';
 
@@ -22,12 +22,20 @@ describe('WebSocket frames', () => {
     expect(parseFrame('{"type":"launch","request_id":"x"}')).toMatchObject({ requestId: 'x', error: { code: 'unknown_command' } });
     expect(parseFrame('{"type":"ping","request_id":1}').error?.message).toMatch(/request_id/);
     expect(parseFrame('{"type":"__proto__"}').error?.code).toBe('unknown_command');
+    expect(parseFrame('{"type":"rename_chat","chat_id":"x","name":"a"}').error?.message).toMatch(/chat_id: not a chat id/);
+    expect(parseFrame('{"type":"ping","extra":1}').error?.message).toMatch(/extra/);
   });
 });
 
 describe('init config', () => {
-  it('defaults to 127.0.0.1:8084 and a fixed store', () => {
-    expect(parseInitConfig(undefined).config).toEqual({ host: '127.0.0.1', port: 8084, store_id: 'theater-chat' });
+  it('defaults to 127.0.0.1:8084, a fixed store and a 1 MiB content limit', () => {
+    expect(parseInitConfig(undefined).config).toEqual({
+      host: '127.0.0.1',
+      port: 8084,
+      store_id: 'theater-chat',
+      max_content_bytes: 1024 * 1024,
+      allowed_origins: [],
+    });
   });
 
   it('falls back to defaults with a reason instead of failing', () => {
@@ -38,20 +46,38 @@ describe('init config', () => {
   });
 });
 
-describe('core socket handling', () => {
-  it('answers ping with pong to the sender only', () => {
-    const ports = memoryPorts();
-    const ctx: Context = { ports, state: startup(ports, 's'), assets: {} };
-    const result = onSocketText(ctx, '7', '{"type":"ping","request_id":"a"}');
-    expect(result.outbound).toEqual([{ connection: '7', frame: { type: 'pong', protocol: 1, request_id: 'a' } }]);
-    expect(result.state).toBe(ctx.state);
+describe('session guard', () => {
+  it('answers nothing but hello until the page token is presented', async () => {
+    const app = new NativeApp();
+    await app.connect('1', false);
+    expect(await app.command('1', { type: 'list_chats' })).toMatchObject({ type: 'error', code: 'unauthorized' });
+    expect(await app.command('1', { type: 'hello', token: 'guess' })).toMatchObject({ type: 'error', code: 'unauthorized' });
+    expect(await app.command('1', { type: 'hello', token: app.state.session_token, request_id: 'h' })).toMatchObject({ type: 'welcome', request_id: 'h' });
+    expect(await app.command('1', { type: 'ping' })).toMatchObject({ type: 'pong' });
   });
 
+  it('puts the token into the served page and a new one at every start', async () => {
+    const app = new NativeApp();
+    const page = await app.http('GET', '/');
+    expect(page.text).toContain(app.state.session_token);
+    expect(app.restart().state.session_token).not.toBe(app.state.session_token);
+  });
+
+  it('refuses state-changing HTTP from another origin, and hosts that are not this server', async () => {
+    const app = new NativeApp();
+    expect((await app.http('POST', '/api/chats', { name: 'x' }, { origin: 'https://evil.example' })).status).toBe(403);
+    expect((await app.http('GET', '/api/chats', undefined, { host: 'evil.example:8084' })).status).toBe(403);
+    expect((await app.http('POST', '/api/chats', { name: 'x' }, { origin: 'http://127.0.0.1:8084' })).status).toBe(201);
+    expect((await app.http('POST', '/api/chats', { name: 'y' })).status).toBe(201);
+  });
+});
+
+describe('store', () => {
   it('reopens an existing store without writing again', () => {
     const ports = memoryPorts();
-    startup(ports, 's');
+    new NativeApp(ports);
     const writes = ports.writes();
-    startup(ports, 's');
+    new NativeApp(ports);
     expect(ports.writes()).toBe(writes);
   });
 });

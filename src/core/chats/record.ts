@@ -1,0 +1,116 @@
+/** A chat's mutable record and the index of chats, each one small blob behind one label. */
+import { z } from 'zod';
+import type { Ports } from '../ports.js';
+import { AppError } from '../errors.js';
+import type { MessageId } from '../dag/node.js';
+
+export const CHAT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export const UsageTotals = z.object({
+  input_tokens: z.number().int().nonnegative(),
+  output_tokens: z.number().int().nonnegative(),
+  cache_creation_input_tokens: z.number().int().nonnegative(),
+  cache_read_input_tokens: z.number().int().nonnegative(),
+  /** USD, counting only messages whose price was known; `unpriced` counts the others. */
+  cost_usd: z.number().nonnegative(),
+  unpriced_messages: z.number().int().nonnegative(),
+});
+export type UsageTotals = z.infer<typeof UsageTotals>;
+
+export const ZERO_USAGE: UsageTotals = {
+  input_tokens: 0,
+  output_tokens: 0,
+  cache_creation_input_tokens: 0,
+  cache_read_input_tokens: 0,
+  cost_usd: 0,
+  unpriced_messages: 0,
+};
+
+const MessageIdText = z.string().regex(/^b[a-z2-7]{20,120}$/);
+
+export const ChatRecord = z.object({
+  v: z.literal(1),
+  id: z.string().regex(CHAT_ID),
+  name: z.string(),
+  model: z.string().nullable(),
+  system: z.string().nullable(),
+  leaf: MessageIdText.nullable(),
+  /** At every branch point (a node with two or more children in this chat): the child chosen last. */
+  selected: z.record(z.string(), MessageIdText),
+  usage: UsageTotals,
+  created_at: z.string().nullable(),
+  updated_at: z.string().nullable(),
+});
+export type ChatRecord = Omit<z.infer<typeof ChatRecord>, 'leaf' | 'selected'> & {
+  leaf: MessageId | null;
+  selected: Record<string, MessageId>;
+};
+
+const ChatIndex = z.object({ v: z.literal(1), ids: z.array(z.string().regex(CHAT_ID)) });
+
+const INDEX_LABEL = 'chats';
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+export function parseChatId(value: unknown, field = 'chat_id'): string {
+  if (typeof value !== 'string' || !CHAT_ID.test(value)) throw new AppError('bad_request', `${field} is not a chat id`);
+  return value;
+}
+
+export class ChatRecords {
+  constructor(private readonly ports: Ports) {}
+
+  private readJson<T>(label: string, schema: z.ZodType<T>, what: string): T | undefined {
+    const ref = this.ports.labels.get(label);
+    if (ref === undefined) return undefined;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(decoder.decode(this.ports.content.get(ref)));
+    } catch {
+      throw new AppError('corrupt_object', `${what} is damaged in the store`);
+    }
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) throw new AppError('corrupt_object', `${what} is damaged in the store`);
+    return parsed.data;
+  }
+
+  private writeJson(label: string, value: unknown): void {
+    this.ports.labels.set(label, this.ports.content.put(encoder.encode(JSON.stringify(value))));
+  }
+
+  ids(): string[] {
+    return this.readJson(INDEX_LABEL, ChatIndex, 'the chat list')?.ids ?? [];
+  }
+
+  private writeIds(ids: string[]): void {
+    this.writeJson(INDEX_LABEL, { v: 1, ids });
+  }
+
+  find(id: string): ChatRecord | undefined {
+    return this.readJson(`chat/${id}`, ChatRecord, `chat ${id}`) as ChatRecord | undefined;
+  }
+
+  get(id: string): ChatRecord {
+    const chat = this.find(id);
+    if (!chat) throw new AppError('not_found', `no chat ${id}`);
+    return chat;
+  }
+
+  save(chat: ChatRecord): void {
+    this.writeJson(`chat/${chat.id}`, chat);
+  }
+
+  /** New or active chats move to the front: the list is kept in order of last activity. */
+  touch(id: string): boolean {
+    const ids = this.ids();
+    if (ids[0] === id) return false;
+    this.writeIds([id, ...ids.filter((x) => x !== id)]);
+    return true;
+  }
+
+  remove(id: string): void {
+    const ids = this.ids();
+    this.writeIds(ids.filter((x) => x !== id));
+    this.ports.labels.remove(`chat/${id}`);
+  }
+}

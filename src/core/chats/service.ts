@@ -1,0 +1,256 @@
+/**
+ * Chats and their branching conversations. Appending at the selected leaf costs a fixed number
+ * of store calls whatever the history length; only branching away from the leaf and switching
+ * branches walk the path (their replies carry the whole branch anyway).
+ */
+import type { Ports } from '../ports.js';
+import { AppError } from '../errors.js';
+import { Dag, type ParentKey } from '../dag/dag-store.js';
+import type { MessageId, MessageNode, NodeMeta, Role } from '../dag/node.js';
+import { ChatRecords, ZERO_USAGE, type ChatRecord } from './record.js';
+import { addUsage } from './usage.js';
+
+export interface ChatView {
+  id: string;
+  name: string;
+  model: string | null;
+  system: string | null;
+  leaf: MessageId | null;
+  usage: ChatRecord['usage'];
+  created_at: string | null;
+  updated_at: string | null;
+}
+
+export interface MessageView {
+  id: MessageId;
+  parent_id: MessageId | null;
+  role: Role;
+  content: string;
+  meta: NodeMeta;
+  /** Where this message stands among its siblings in this chat: `‹ index+1 / count ›`. */
+  siblings: { index: number; count: number };
+}
+
+export interface Branch {
+  chat: ChatView;
+  messages: MessageView[];
+}
+
+export interface NewChat {
+  name: string;
+  model?: string | null;
+  system?: string | null;
+  starting_head?: MessageId | null;
+  created_at?: string;
+}
+
+export interface ChatChanges {
+  name?: string;
+  model?: string | null;
+  system?: string | null;
+}
+
+export function chatView(chat: ChatRecord): ChatView {
+  const { id, name, model, system, leaf, usage, created_at, updated_at } = chat;
+  return { id, name, model, system, leaf, usage, created_at, updated_at };
+}
+
+const keyOf = (parent: ParentKey): string => parent ?? 'root';
+
+export class ChatService {
+  readonly dag: Dag;
+  readonly records: ChatRecords;
+
+  constructor(private readonly ports: Ports) {
+    this.dag = new Dag(ports);
+    this.records = new ChatRecords(ports);
+  }
+
+  list(): ChatView[] {
+    return this.records.ids().flatMap((id) => {
+      const chat = this.records.find(id);
+      return chat ? [chatView(chat)] : [];
+    });
+  }
+
+  get(id: string): ChatRecord {
+    return this.records.get(id);
+  }
+
+  async create(spec: NewChat): Promise<ChatRecord> {
+    if (spec.starting_head) await this.dag.get(spec.starting_head);
+    const chat: ChatRecord = {
+      v: 1,
+      // A host-made UUID: ids are never reused, unlike the original's count + 1.
+      id: this.ports.entropy.uuid().toLowerCase(),
+      name: spec.name,
+      model: spec.model ?? null,
+      system: spec.system ?? null,
+      leaf: spec.starting_head ?? null,
+      selected: {},
+      usage: { ...ZERO_USAGE },
+      created_at: spec.created_at ?? null,
+      updated_at: spec.created_at ?? null,
+    };
+    this.records.save(chat);
+    this.records.touch(chat.id);
+    return chat;
+  }
+
+  update(id: string, changes: ChatChanges): ChatRecord {
+    const chat = { ...this.records.get(id), ...changes };
+    this.records.save(chat);
+    return chat;
+  }
+
+  delete(id: string): void {
+    this.records.get(id);
+    this.records.remove(id);
+  }
+
+  /** A new chat that starts at any message: it shares the nodes, nothing is copied. */
+  async fork(from: MessageId, name: string): Promise<ChatRecord> {
+    return this.create({ name, starting_head: from });
+  }
+
+  /**
+   * Adds a node under `parent` (default: the chat's selected leaf) and selects it.
+   * Returns the chat as saved and the message as the chat now sees it.
+   */
+  async append(
+    chatId: string,
+    node: { role: Role; content: string; meta: NodeMeta },
+    parent?: ParentKey,
+  ): Promise<{ chat: ChatRecord; message: MessageView; branched: boolean; reordered: boolean }> {
+    let chat = this.records.get(chatId);
+    const at: ParentKey = parent === undefined ? chat.leaf : parent;
+    const branched = at !== chat.leaf;
+    if (at !== null && branched) await this.dag.get(at);
+    const stored: MessageNode = { v: 1, parent: at, ...node };
+    const id = await this.dag.put(stored);
+
+    let kids = this.dag.kids(chat.id, at);
+    const selected = { ...chat.selected };
+    if (branched) {
+      const pathChild = await this.childOnPath(chat.leaf, at);
+      if (pathChild && !kids.includes(pathChild)) kids = [pathChild, ...kids];
+      // Off the current path: every branch point above must now point along the new path.
+      if (!pathChild && at !== null) await this.selectAlongPath(selected, at);
+    }
+    if (!kids.includes(id)) {
+      kids = [...kids, id];
+      this.dag.setKids(chat.id, at, kids);
+    }
+    if (kids.length >= 2) selected[keyOf(at)] = id;
+
+    chat = {
+      ...chat,
+      leaf: id,
+      selected,
+      usage: node.meta.usage ? addUsage(chat.usage, node.meta) : chat.usage,
+      updated_at: node.meta.created_at ?? chat.updated_at,
+    };
+    this.records.save(chat);
+    const reordered = this.records.touch(chat.id);
+    return { chat, message: view(id, stored, kids), branched, reordered };
+  }
+
+  /** A user message edited: a new sibling with the same parent; the original stays. */
+  async edit(chatId: string, messageId: MessageId, content: string, createdAt?: string) {
+    const original = await this.dag.get(messageId);
+    if (original.role !== 'user') throw new AppError('bad_request', 'only user messages can be edited; regenerate assistant replies instead');
+    return this.append(chatId, { role: 'user', content, meta: createdAt ? { created_at: createdAt } : {} }, original.parent);
+  }
+
+  async message(id: MessageId): Promise<MessageView> {
+    const node = await this.dag.get(id);
+    return view(id, node, [id]);
+  }
+
+  /** The selected branch, root first, in one piece. */
+  async branch(chatId: string): Promise<Branch> {
+    const chat = this.records.get(chatId);
+    return { chat: chatView(chat), messages: await this.branchTo(chat, chat.leaf) };
+  }
+
+  private async branchTo(chat: ChatRecord, leaf: MessageId | null): Promise<MessageView[]> {
+    const messages: MessageView[] = [];
+    const seen = new Set<string>();
+    for (let id = leaf; id !== null; ) {
+      if (seen.has(id)) throw new AppError('corrupt_object', `message ${id} is its own ancestor`);
+      seen.add(id);
+      const node = await this.dag.get(id);
+      const kids = chat.selected[keyOf(node.parent)] ? this.dag.kids(chat.id, node.parent) : [id];
+      messages.push(view(id, node, kids.includes(id) ? kids : [id]));
+      id = node.parent;
+    }
+    return messages.reverse();
+  }
+
+  async siblings(chatId: string, messageId: MessageId): Promise<{ parent_id: MessageId | null; ids: MessageId[]; index: number }> {
+    const chat = this.records.get(chatId);
+    const node = await this.dag.get(messageId);
+    const kids = this.dag.kids(chat.id, node.parent);
+    const ids = kids.includes(messageId) ? kids : [messageId];
+    return { parent_id: node.parent, ids, index: ids.indexOf(messageId) };
+  }
+
+  /** Moves the chat to the sibling's branch, at the leaf that branch had when last seen. */
+  async select(chatId: string, messageId: MessageId): Promise<Branch> {
+    let chat = this.records.get(chatId);
+    const node = await this.dag.get(messageId);
+    const kids = this.dag.kids(chat.id, node.parent);
+    if (!kids.includes(messageId) && chat.leaf !== messageId && !(await this.childOnPath(chat.leaf, node.parent))) {
+      throw new AppError('not_found', `message ${messageId} is not part of chat ${chatId}`);
+    }
+    const selected = { ...chat.selected };
+    if (kids.length >= 2) selected[keyOf(node.parent)] = messageId;
+    if (node.parent !== null) await this.selectAlongPath(selected, node.parent);
+    const leaf = await this.rememberedLeaf(chat.id, selected, messageId);
+    chat = { ...chat, selected, leaf };
+    this.records.save(chat);
+    return { chat: chatView(chat), messages: await this.branchTo(chat, leaf) };
+  }
+
+  /** Follows the remembered choice at each branch point, else the only child, down to a leaf. */
+  private async rememberedLeaf(chatId: string, selected: Record<string, MessageId>, from: MessageId): Promise<MessageId> {
+    let id = from;
+    for (let steps = 0; steps < 1_000_000; steps++) {
+      const next = selected[id] ?? this.dag.kids(chatId, id).at(-1);
+      if (next === undefined) return id;
+      id = next;
+    }
+    throw new AppError('corrupt_object', 'the branch index has a cycle');
+  }
+
+  /** The child of `parent` on the path from the root to `leaf`, if `parent` is on it. */
+  private async childOnPath(leaf: MessageId | null, parent: ParentKey): Promise<MessageId | undefined> {
+    for (let id = leaf; id !== null; ) {
+      const node = await this.dag.get(id);
+      if (node.parent === parent) return id;
+      id = node.parent;
+    }
+    return undefined;
+  }
+
+  /** Points every branch point above `from` at the path that leads to `from`. */
+  private async selectAlongPath(selected: Record<string, MessageId>, from: MessageId): Promise<void> {
+    for (let id: MessageId | null = from; id !== null; ) {
+      const node = await this.dag.get(id);
+      const key = keyOf(node.parent);
+      if (selected[key] !== undefined) selected[key] = id;
+      id = node.parent;
+    }
+  }
+}
+
+function view(id: MessageId, node: MessageNode, kids: MessageId[]): MessageView {
+  return {
+    id,
+    parent_id: node.parent,
+    role: node.role,
+    content: node.content,
+    meta: node.meta,
+    siblings: { index: Math.max(0, kids.indexOf(id)), count: Math.max(1, kids.length) },
+  };
+}

@@ -1,0 +1,163 @@
+/**
+ * One handler per WebSocket command: parse is done, the handler decides, and returns what to
+ * send to whom. Nothing here sends or stores connection state itself.
+ */
+import { AppError } from './errors.js';
+import { chatView, type ChatService } from './chats/service.js';
+import type { ClientCommand, CommandOf } from './protocol/commands.js';
+import { PROTOCOL_VERSION } from './protocol/commands.js';
+import type { ServerFrame } from './protocol/frames.js';
+import { APP_VERSION } from './version.js';
+
+export interface Limits {
+  max_content_bytes: number;
+}
+
+export interface CommandContext {
+  chats: ChatService;
+  /** The chat this connection is looking at, if any. */
+  current: string | null;
+  limits: Limits;
+}
+
+/** Who else hears about a change: everyone, or those viewing one chat. */
+export interface Broadcast {
+  to: 'all' | { chat: string };
+  frame: ServerFrame;
+  /** The sender already got the same news as its reply. */
+  skipSender?: boolean;
+}
+
+export interface Effects {
+  reply: ServerFrame;
+  broadcasts?: Broadcast[];
+  /** The sender's current chat afterwards (undefined: unchanged). */
+  current?: string | null;
+  /** Connections viewing this chat stop viewing it. */
+  deleted?: string;
+}
+
+type Handler<T extends ClientCommand['type']> = (ctx: CommandContext, cmd: CommandOf<T>) => Promise<Effects> | Effects;
+
+const DEFAULT_CHAT_NAME = 'New chat';
+const encoder = new TextEncoder();
+
+export function checkContent(content: string, limits: Limits, field = 'content'): void {
+  const bytes = encoder.encode(content).length;
+  if (bytes > limits.max_content_bytes) {
+    throw new AppError('payload_too_large', `${field} is ${bytes} bytes; the limit is ${limits.max_content_bytes}`);
+  }
+}
+
+function chatOf(ctx: CommandContext, chatId: string | undefined): string {
+  const id = chatId ?? ctx.current;
+  if (!id) throw new AppError('bad_request', 'no chat selected: give chat_id or send switch_chat first');
+  return id;
+}
+
+const listUpdate = (ctx: CommandContext): Broadcast => ({ to: 'all', frame: { type: 'chats_update', chats: ctx.chats.list() } });
+
+/** Viewers of the chat see the message; the chat list changes only when the chat moved to the top. */
+export function messageAdded(ctx: CommandContext, chatId: string, added: Awaited<ReturnType<ChatService['append']>>): Effects {
+  const frame: ServerFrame = { type: 'message_added', chat: chatView(added.chat), message: added.message, branched: added.branched };
+  const broadcasts: Broadcast[] = [{ to: { chat: chatId }, frame, skipSender: true }];
+  if (added.reordered) broadcasts.push(listUpdate(ctx));
+  return { reply: frame, broadcasts };
+}
+
+const HANDLERS: { [T in ClientCommand['type']]: Handler<T> } = {
+  hello: (ctx) => ({ reply: { type: 'welcome', protocol: PROTOCOL_VERSION, version: APP_VERSION, chats: ctx.chats.list() } }),
+
+  ping: () => ({ reply: { type: 'pong', protocol: PROTOCOL_VERSION } }),
+
+  list_chats: (ctx) => ({ reply: { type: 'chats_update', chats: ctx.chats.list() } }),
+
+  async create_chat(ctx, cmd) {
+    if (cmd.system) checkContent(cmd.system, ctx.limits, 'system');
+    const chat = await ctx.chats.create({
+      name: cmd.name ?? DEFAULT_CHAT_NAME,
+      model: cmd.model,
+      system: cmd.system,
+      starting_head: cmd.starting_head,
+      created_at: cmd.created_at,
+    });
+    return { reply: { type: 'chat_created', chat: chatView(chat) }, current: chat.id, broadcasts: [listUpdate(ctx)] };
+  },
+
+  async switch_chat(ctx, cmd) {
+    const branch = await ctx.chats.branch(cmd.chat_id);
+    return { reply: { type: 'branch', ...branch }, current: cmd.chat_id };
+  },
+
+  rename_chat(ctx, cmd) {
+    const chat = chatView(ctx.chats.update(cmd.chat_id, { name: cmd.name }));
+    return {
+      reply: { type: 'chat_updated', chat },
+      broadcasts: [{ to: { chat: chat.id }, frame: { type: 'chat_updated', chat }, skipSender: true }, listUpdate(ctx)],
+    };
+  },
+
+  update_chat(ctx, cmd) {
+    if (cmd.system) checkContent(cmd.system, ctx.limits, 'system');
+    const changes = Object.fromEntries(Object.entries({ model: cmd.model, system: cmd.system }).filter(([, v]) => v !== undefined));
+    const chat = chatView(ctx.chats.update(cmd.chat_id, changes));
+    return { reply: { type: 'chat_updated', chat }, broadcasts: [{ to: { chat: chat.id }, frame: { type: 'chat_updated', chat }, skipSender: true }] };
+  },
+
+  delete_chat(ctx, cmd) {
+    ctx.chats.delete(cmd.chat_id);
+    return {
+      reply: { type: 'chat_deleted', chat_id: cmd.chat_id },
+      broadcasts: [{ to: 'all', frame: { type: 'chat_deleted', chat_id: cmd.chat_id }, skipSender: true }, listUpdate(ctx)],
+      current: ctx.current === cmd.chat_id ? null : undefined,
+      deleted: cmd.chat_id,
+    };
+  },
+
+  async send_message(ctx, cmd) {
+    checkContent(cmd.content, ctx.limits);
+    const chatId = chatOf(ctx, cmd.chat_id);
+    const meta = cmd.created_at ? { created_at: cmd.created_at } : {};
+    return messageAdded(ctx, chatId, await ctx.chats.append(chatId, { role: 'user', content: cmd.content, meta }, cmd.parent_id));
+  },
+
+  async edit_message(ctx, cmd) {
+    checkContent(cmd.content, ctx.limits);
+    const chatId = chatOf(ctx, cmd.chat_id);
+    return messageAdded(ctx, chatId, await ctx.chats.edit(chatId, cmd.message_id, cmd.content, cmd.created_at));
+  },
+
+  async get_message(ctx, cmd) {
+    return { reply: { type: 'message', message: await ctx.chats.message(cmd.message_id) } };
+  },
+
+  get_head(ctx, cmd) {
+    const id = cmd.chat_id ?? ctx.current;
+    const head = id ? ctx.chats.get(id).leaf : null;
+    return { reply: { type: 'head', current_chat_id: id, head } };
+  },
+
+  async get_branch(ctx, cmd) {
+    return { reply: { type: 'branch', ...(await ctx.chats.branch(chatOf(ctx, cmd.chat_id))) } };
+  },
+
+  async get_siblings(ctx, cmd) {
+    const s = await ctx.chats.siblings(chatOf(ctx, cmd.chat_id), cmd.message_id);
+    return { reply: { type: 'siblings', message_id: cmd.message_id, parent_id: s.parent_id, siblings: s.ids, index: s.index } };
+  },
+
+  async select_sibling(ctx, cmd) {
+    const chatId = chatOf(ctx, cmd.chat_id);
+    const frame: ServerFrame = { type: 'branch', ...(await ctx.chats.select(chatId, cmd.message_id)) };
+    return { reply: frame, broadcasts: [{ to: { chat: chatId }, frame, skipSender: true }] };
+  },
+
+  async fork_chat(ctx, cmd) {
+    const chat = await ctx.chats.fork(cmd.message_id, cmd.name ?? DEFAULT_CHAT_NAME);
+    return { reply: { type: 'chat_created', chat: chatView(chat) }, current: chat.id, broadcasts: [listUpdate(ctx)] };
+  },
+};
+
+export function runCommand(ctx: CommandContext, cmd: ClientCommand): Promise<Effects> | Effects {
+  return (HANDLERS[cmd.type] as Handler<typeof cmd.type>)(ctx, cmd as never);
+}

@@ -1,0 +1,60 @@
+/**
+ * The DAG on top of the store port. Every lookup is a fixed number of store calls:
+ * `node/<cid>` names a node's bytes, `kids/<chat>/<cid|root>` the children a chat has given a node.
+ */
+import { z } from 'zod';
+import type { Ports } from '../ports.js';
+import { AppError } from '../errors.js';
+import { decodeNode, encodeNode, idOf, type MessageId, type MessageNode } from './node.js';
+
+const KidList = z.array(z.string().regex(/^b[a-z2-7]{20,120}$/)).max(100_000);
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+export type ParentKey = MessageId | null;
+
+export class Dag {
+  constructor(private readonly ports: Ports) {}
+
+  async put(node: MessageNode): Promise<MessageId> {
+    const bytes = encodeNode(node);
+    const id = await idOf(bytes);
+    this.ports.labels.set(`node/${id}`, this.ports.content.put(bytes));
+    return id;
+  }
+
+  has(id: MessageId): boolean {
+    return this.ports.labels.get(`node/${id}`) !== undefined;
+  }
+
+  /** The bytes are checked against the id on every read: a corrupt object is reported, never served. */
+  async get(id: MessageId): Promise<MessageNode> {
+    const ref = this.ports.labels.get(`node/${id}`);
+    if (ref === undefined) throw new AppError('not_found', `no message ${id}`);
+    let bytes: Uint8Array;
+    try {
+      bytes = this.ports.content.get(ref);
+    } catch {
+      throw new AppError('corrupt_object', `message ${id} is missing from the store`);
+    }
+    if ((await idOf(bytes)) !== id) throw new AppError('corrupt_object', `message ${id} does not match its id: the store is damaged`);
+    return decodeNode(bytes, id);
+  }
+
+  kids(chatId: string, parent: ParentKey): MessageId[] {
+    const ref = this.ports.labels.get(kidsLabel(chatId, parent));
+    if (ref === undefined) return [];
+    const parsed = KidList.safeParse(JSON.parse(decoder.decode(this.ports.content.get(ref))));
+    if (!parsed.success) throw new AppError('corrupt_object', `the branch index of chat ${chatId} is damaged`);
+    return parsed.data as MessageId[];
+  }
+
+  setKids(chatId: string, parent: ParentKey, kids: MessageId[]): void {
+    this.ports.labels.set(kidsLabel(chatId, parent), this.ports.content.put(encoder.encode(JSON.stringify(kids))));
+  }
+}
+
+function kidsLabel(chatId: string, parent: ParentKey): string {
+  return `kids/${chatId}/${parent ?? 'root'}`;
+}

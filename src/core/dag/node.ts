@@ -1,0 +1,105 @@
+/**
+ * A message node of the conversation DAG and its content address. The id is never stored inside
+ * the node: it is the CID (dag-json, sha2-256) of the node's canonical encoding, so the same node
+ * has the same id on every machine, and any byte changed in the store is caught on read.
+ */
+import * as dagJson from '@ipld/dag-json';
+import { CID } from 'multiformats/cid';
+import { sha256 } from 'multiformats/hashes/sha2';
+import { z } from 'zod';
+import { AppError } from '../errors.js';
+
+/** A CID as text: base32 v1, as CID.toString() prints it; parsed strictly before any lookup. */
+export type MessageId = string & { readonly __brand: 'MessageId' };
+
+export const Usage = z.object({
+  input_tokens: z.number().int().nonnegative(),
+  output_tokens: z.number().int().nonnegative(),
+  cache_creation_input_tokens: z.number().int().nonnegative().optional(),
+  cache_read_input_tokens: z.number().int().nonnegative().optional(),
+});
+export type Usage = z.infer<typeof Usage>;
+
+/** Everything about a message that is not its text; all optional, all part of its identity. */
+export const NodeMeta = z.object({
+  /** The browser's clock when the user sent it (the actor has none); advisory only. */
+  created_at: z.string().optional(),
+  model: z.string().optional(),
+  stop_reason: z.string().optional(),
+  usage: Usage.optional(),
+  /** The API's request id and response date, for assistant nodes. */
+  request_id: z.string().optional(),
+  response_date: z.string().optional(),
+  /** For error nodes: what failed, kept on the branch but never sent to the model. */
+  error_code: z.string().optional(),
+});
+export type NodeMeta = z.infer<typeof NodeMeta>;
+
+export const Role = z.enum(['user', 'assistant', 'error']);
+export type Role = z.infer<typeof Role>;
+
+export interface MessageNode {
+  v: 1;
+  parent: MessageId | null;
+  role: Role;
+  content: string;
+  meta: NodeMeta;
+}
+
+/** The stored form: dag-json with the parent as a CID link. */
+const StoredNode = z.object({
+  v: z.literal(1),
+  parent: z.instanceof(CID).nullable(),
+  role: Role,
+  content: z.string(),
+  meta: NodeMeta,
+});
+
+const CID_TEXT = /^b[a-z2-7]{20,120}$/;
+
+/** Accepts only the CIDs this app makes (v1, dag-json, sha2-256), so ids of the wrong shape never reach the store. */
+export function parseMessageId(text: unknown, field = 'message_id'): MessageId {
+  if (typeof text !== 'string' || !CID_TEXT.test(text)) throw new AppError('bad_request', `${field} is not a message id`);
+  let cid: CID;
+  try {
+    cid = CID.parse(text);
+  } catch {
+    throw new AppError('bad_request', `${field} is not a message id`);
+  }
+  if (cid.version !== 1 || cid.code !== dagJson.code || cid.multihash.code !== sha256.code || cid.toString() !== text) {
+    throw new AppError('bad_request', `${field} is not a message id of this app`);
+  }
+  return text as MessageId;
+}
+
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+export function encodeNode(node: MessageNode): Uint8Array {
+  return dagJson.encode({
+    v: 1,
+    parent: node.parent === null ? null : CID.parse(node.parent),
+    role: node.role,
+    content: node.content,
+    meta: withoutUndefined(node.meta),
+  });
+}
+
+export async function idOf(bytes: Uint8Array): Promise<MessageId> {
+  return CID.create(1, dagJson.code, await sha256.digest(bytes)).toString() as MessageId;
+}
+
+/** Decodes stored bytes; an object that is not a valid node is reported, never served. */
+export function decodeNode(bytes: Uint8Array, id: string): MessageNode {
+  let raw: unknown;
+  try {
+    raw = dagJson.decode(bytes);
+  } catch {
+    throw new AppError('corrupt_object', `message ${id} is stored in a form this app cannot read`);
+  }
+  const parsed = StoredNode.safeParse(raw);
+  if (!parsed.success) throw new AppError('corrupt_object', `message ${id} does not have the shape of a message`);
+  const { parent, ...rest } = parsed.data;
+  return { ...rest, parent: parent === null ? null : (parent.toString() as MessageId), meta: withoutUndefined(rest.meta) };
+}

@@ -1,0 +1,90 @@
+/**
+ * Client → actor commands over /ws, one zod schema each: the single source of truth for the
+ * actor, the UI and docs/protocol.md. The original actor's names and fields are kept.
+ */
+import { z } from 'zod';
+import { AppError } from '../errors.js';
+import { ChatId, ChatName, ClientTime, Content, MessageIdField, ModelId, RequestId } from './fields.js';
+
+export const PROTOCOL_VERSION = 1;
+
+const command = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
+  z.strictObject({ type: z.literal(type), request_id: RequestId, ...shape });
+
+export const Commands = [
+  command('hello', { token: z.string().min(1).max(200) }),
+  command('ping', {}),
+  command('list_chats', {}),
+  command('create_chat', {
+    name: ChatName.optional(),
+    starting_head: MessageIdField.nullable().optional(),
+    model: ModelId.nullable().optional(),
+    system: z.string().nullable().optional(),
+    created_at: ClientTime.optional(),
+  }),
+  command('switch_chat', { chat_id: ChatId }),
+  command('rename_chat', { chat_id: ChatId, name: ChatName }),
+  command('update_chat', { chat_id: ChatId, model: ModelId.nullable().optional(), system: z.string().nullable().optional() }),
+  command('delete_chat', { chat_id: ChatId }),
+  command('send_message', { content: Content, chat_id: ChatId.optional(), parent_id: MessageIdField.nullable().optional(), created_at: ClientTime.optional() }),
+  command('edit_message', { message_id: MessageIdField, content: Content, chat_id: ChatId.optional(), created_at: ClientTime.optional() }),
+  command('get_message', { message_id: MessageIdField }),
+  command('get_head', { chat_id: ChatId.optional() }),
+  command('get_branch', { chat_id: ChatId.optional() }),
+  command('get_siblings', { message_id: MessageIdField, chat_id: ChatId.optional() }),
+  command('select_sibling', { message_id: MessageIdField, chat_id: ChatId.optional() }),
+  command('fork_chat', { message_id: MessageIdField, name: ChatName.optional() }),
+] as const;
+
+export const ClientCommand = z.discriminatedUnion('type', Commands);
+export type ClientCommand = z.infer<typeof ClientCommand>;
+export type CommandOf<T extends ClientCommand['type']> = Extract<ClientCommand, { type: T }>;
+
+const COMMAND_TYPES = new Set<string>(Commands.map((c) => c.shape.type.value));
+
+/** A frame at most this large is parsed; a bigger one is refused before JSON.parse. */
+export const MAX_FRAME_BYTES = 2 * 1024 * 1024;
+
+export interface ParsedFrame {
+  command?: ClientCommand;
+  error?: AppError;
+  requestId?: string;
+}
+
+/** Parses one text frame; never throws. A request_id is recovered even from a rejected command. */
+export function parseFrame(text: string): ParsedFrame {
+  if (text.length > MAX_FRAME_BYTES) {
+    return { error: new AppError('payload_too_large', `frame is larger than ${MAX_FRAME_BYTES} bytes`) };
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return { error: new AppError('invalid_json', 'frame is not valid JSON') };
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return { error: new AppError('bad_request', 'a command must be a JSON object with a "type"') };
+  }
+  const record = raw as Record<string, unknown>;
+  const requestId = typeof record.request_id === 'string' && record.request_id.length <= 128 ? record.request_id : undefined;
+  const type = Object.prototype.hasOwnProperty.call(record, 'type') ? record.type : undefined;
+  if (typeof type !== 'string') {
+    return { requestId, error: new AppError('bad_request', 'a command needs a string "type"') };
+  }
+  if (!COMMAND_TYPES.has(type)) {
+    return { requestId, error: new AppError('unknown_command', `unknown command type "${type.slice(0, 64)}"`) };
+  }
+  const parsed = ClientCommand.safeParse(raw);
+  if (!parsed.success) {
+    return { requestId, error: new AppError('bad_request', `invalid "${type}" command: ${describeIssues(parsed.error)}`) };
+  }
+  return { requestId, command: parsed.data };
+}
+
+/** One line per problem, naming the field: "name: name is empty". */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
+    .join('; ');
+}

@@ -1,0 +1,35 @@
+/** Field schemas shared by WebSocket commands and REST bodies. */
+import { z } from 'zod';
+import { parseMessageId, type MessageId } from '../dag/node.js';
+import { CHAT_ID } from '../chats/record.js';
+
+export const RequestId = z.string().max(128).optional();
+
+export const ChatId = z.string().regex(CHAT_ID, 'not a chat id');
+
+export const MessageIdField = z.string().transform((value, ctx): MessageId => {
+  try {
+    return parseMessageId(value);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'not a message id' });
+    return z.NEVER;
+  }
+});
+
+export const NAME_MAX = 200;
+export const ChatName = z
+  .string()
+  .transform((s) => s.trim())
+  .pipe(z.string().min(1, 'name is empty').max(NAME_MAX, `name is longer than ${NAME_MAX} characters`));
+
+/** A model id as the API names them; the list of real ones comes from the API. */
+export const ModelId = z.string().min(1).max(100).regex(/^[A-Za-z0-9._:@/-]+$/, 'not a model id');
+
+/** Client time, advisory: ISO 8601 with a zone, within a sane range. */
+export const ClientTime = z.iso.datetime({ offset: true }).refine((s) => {
+  const year = Number(s.slice(0, 4));
+  return year >= 2000 && year <= 2200;
+}, 'created_at is out of range');
+
+/** Size is checked against the configured limit by the handler: schemas cannot see config. */
+export const Content = z.string().refine((s) => s.trim().length > 0, 'content is empty');

@@ -1,0 +1,170 @@
+/**
+ * The HTTP routes: the page, its assets and the REST API. Bodies are parsed with the same zod
+ * fields as the WebSocket commands; every change is broadcast to the sockets that care.
+ */
+import { z } from 'zod';
+import { AppError } from './errors.js';
+import { json, parseJsonBody, type CoreRequest, type CoreResponse } from './http.js';
+import { serveAsset, type AssetTable } from './assets.js';
+import { chatView, type ChatService } from './chats/service.js';
+import { checkContent, messageAdded, type Broadcast, type CommandContext, type Limits } from './commands.js';
+import { ChatId, ChatName, ClientTime, Content, MessageIdField, ModelId } from './protocol/fields.js';
+import { PROTOCOL_VERSION, describeIssues } from './protocol/commands.js';
+import type { CoreState } from './app.js';
+import type { Ports } from './ports.js';
+import { APP_VERSION } from './version.js';
+
+export interface RestContext {
+  ports: Ports;
+  state: CoreState;
+  assets: AssetTable;
+  chats: ChatService;
+}
+
+export interface RestResult {
+  response: CoreResponse;
+  broadcasts?: Broadcast[];
+}
+
+export interface Route {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Theater's (axum's) pattern syntax: `{name}` and `{*rest}`. */
+  pattern: string;
+  handle: (ctx: RestContext, req: CoreRequest) => Promise<RestResult> | RestResult;
+}
+
+const SESSION_PLACEHOLDER = '%SESSION%';
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+function body<T extends z.ZodType>(schema: T, req: CoreRequest): z.infer<T> {
+  const parsed = schema.safeParse(parseJsonBody(req));
+  if (!parsed.success) throw new AppError('bad_request', describeIssues(parsed.error));
+  return parsed.data;
+}
+
+function parseField<T>(schema: z.ZodType<T>, value: unknown, name: string): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new AppError('bad_request', `${name}: ${describeIssues(parsed.error)}`);
+  return parsed.data;
+}
+
+const param = <T>(req: CoreRequest, name: string, schema: z.ZodType<T>): T => parseField(schema, req.params[name], name);
+
+function hostname(host: string): string {
+  return host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0]!;
+}
+
+/**
+ * DNS rebinding: a hostile name that resolves to 127.0.0.1 makes the browser treat it as the app's
+ * own origin. While bound to loopback, only loopback names are answered.
+ */
+function checkHost(state: CoreState, req: CoreRequest): void {
+  if (!LOOPBACK.has(state.bind_host)) return;
+  const host = req.headers.get('host');
+  if (host === undefined) return;
+  const name = hostname(host).toLowerCase();
+  const allowed = LOOPBACK.has(name) || state.allowed_origins.some((o) => new URL(o).host.toLowerCase() === host.toLowerCase());
+  if (!allowed) throw new AppError('forbidden', `host "${host.slice(0, 100)}" is not this server`);
+}
+
+/** A page on another site must not change chats through the user's browser. */
+function checkOrigin(state: CoreState, req: CoreRequest): void {
+  const origin = req.headers.get('origin');
+  if (origin === undefined) return; // not sent by a browser on a cross-site request we must fear
+  const host = req.headers.get('host');
+  let same = false;
+  try {
+    same = host !== undefined && new URL(origin).host.toLowerCase() === host.toLowerCase();
+  } catch {
+    same = false;
+  }
+  if (!same && !state.allowed_origins.includes(origin)) throw new AppError('forbidden', `origin ${origin.slice(0, 100)} may not change chats`);
+}
+
+function guarded(method: Route['method'], pattern: string, handle: Route['handle']): Route {
+  return {
+    method,
+    pattern,
+    handle: (ctx, req) => {
+      checkHost(ctx.state, req);
+      if (method !== 'GET') checkOrigin(ctx.state, req);
+      return handle(ctx, req);
+    },
+  };
+}
+
+function commandContext(ctx: RestContext): CommandContext {
+  return { chats: ctx.chats, current: null, limits: ctx.state.limits as Limits };
+}
+
+const listUpdate = (ctx: RestContext): Broadcast => ({ to: 'all', frame: { type: 'chats_update', chats: ctx.chats.list() } });
+
+const NewChatBody = z.strictObject({
+  name: ChatName.optional(),
+  model: ModelId.nullable().optional(),
+  system: z.string().nullable().optional(),
+  starting_head: MessageIdField.nullable().optional(),
+  created_at: ClientTime.optional(),
+});
+const ChatChangesBody = z.strictObject({ name: ChatName.optional(), model: ModelId.nullable().optional(), system: z.string().nullable().optional() });
+const NewMessageBody = z.strictObject({ content: Content, parent_id: MessageIdField.nullable().optional(), created_at: ClientTime.optional() });
+
+function servePage(ctx: RestContext): RestResult {
+  const page = serveAsset(ctx.assets, 'index.html');
+  const html = new TextDecoder().decode(page.body).replace(SESSION_PLACEHOLDER, ctx.state.session_token);
+  // The page carries this start's session token: never cache it.
+  const headers = page.headers.map(([k, v]): [string, string] => (k === 'cache-control' ? [k, 'no-store'] : [k, v]));
+  return { response: { ...page, headers, body: new TextEncoder().encode(html) } };
+}
+
+export const REST_ROUTES: readonly Route[] = [
+  guarded('GET', '/', servePage),
+  guarded('GET', '/assets/{*path}', (ctx, req) => ({ response: serveAsset(ctx.assets, req.params.path ?? '') })),
+  guarded('GET', '/api/health', (ctx) => ({
+    response: json(200, { status: 'ok', version: APP_VERSION, protocol: PROTOCOL_VERSION, store_id: ctx.state.store_id }),
+  })),
+  guarded('GET', '/api/chats', (ctx) => ({ response: json(200, { chats: ctx.chats.list() }) })),
+  guarded('POST', '/api/chats', async (ctx, req) => {
+    const spec = body(NewChatBody, req);
+    if (spec.system) checkContent(spec.system, ctx.state.limits, 'system');
+    const chat = chatView(await ctx.chats.create({ ...spec, name: spec.name ?? 'New chat' }));
+    return { response: json(201, { chat }), broadcasts: [listUpdate(ctx)] };
+  }),
+  guarded('GET', '/api/chats/{id}', (ctx, req) => ({ response: json(200, { chat: chatView(ctx.chats.get(param(req, 'id', ChatId))) }) })),
+  guarded('PUT', '/api/chats/{id}', (ctx, req) => {
+    const id = param(req, 'id', ChatId);
+    const changes = body(ChatChangesBody, req);
+    if (changes.system) checkContent(changes.system, ctx.state.limits, 'system');
+    const chat = chatView(ctx.chats.update(id, changes));
+    const broadcasts: Broadcast[] = [{ to: { chat: id }, frame: { type: 'chat_updated', chat } }];
+    if (changes.name !== undefined) broadcasts.push(listUpdate(ctx));
+    return { response: json(200, { chat }), broadcasts };
+  }),
+  guarded('DELETE', '/api/chats/{id}', (ctx, req) => {
+    const id = param(req, 'id', ChatId);
+    ctx.chats.delete(id);
+    return { response: json(200, { chat_id: id, deleted: true }), broadcasts: [{ to: 'all', frame: { type: 'chat_deleted', chat_id: id } }, listUpdate(ctx)] };
+  }),
+  guarded('GET', '/api/chats/{id}/messages', async (ctx, req) => ({ response: json(200, await ctx.chats.branch(param(req, 'id', ChatId))) })),
+  guarded('POST', '/api/chats/{id}/messages', async (ctx, req) => {
+    const id = param(req, 'id', ChatId);
+    const msg = body(NewMessageBody, req);
+    checkContent(msg.content, ctx.state.limits);
+    const added = await ctx.chats.append(id, { role: 'user', content: msg.content, meta: msg.created_at ? { created_at: msg.created_at } : {} }, msg.parent_id);
+    const effects = messageAdded(commandContext(ctx), id, added);
+    return {
+      response: json(201, { chat: chatView(added.chat), message: added.message, branched: added.branched }),
+      broadcasts: (effects.broadcasts ?? []).map((b) => ({ ...b, skipSender: false })),
+    };
+  }),
+  guarded('GET', '/api/messages', async (ctx, req) => {
+    const requested = req.query.get('chat_id');
+    // Without chat_id: the chat with the latest activity (there is no per-request "current chat").
+    const id = requested !== null ? parseField(ChatId, requested, 'chat_id') : ctx.chats.records.ids()[0];
+    if (!id) throw new AppError('not_found', 'there are no chats yet');
+    return { response: json(200, await ctx.chats.branch(id)) };
+  }),
+  guarded('GET', '/api/messages/{id}', async (ctx, req) => ({
+    response: json(200, { message: await ctx.chats.message(param(req, 'id', MessageIdField)) }),
+  })),
+];

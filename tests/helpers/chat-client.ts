@@ -1,0 +1,71 @@
+/** A WebSocket client of the real host that speaks the chat protocol: hello first, replies by request_id. */
+import WebSocket from 'ws';
+import type { Frame } from '../scenarios/driver.js';
+
+export async function sessionToken(baseUrl: string): Promise<string> {
+  const html = await (await fetch(`${baseUrl}/`)).text();
+  const m = /name="theater-chat-session" content="([0-9a-f]+)"/.exec(html);
+  if (!m) throw new Error('the page carries no session token');
+  return m[1]!;
+}
+
+export class ChatClient {
+  private pending = new Map<string, (f: Frame) => void>();
+  private others: Frame[] = [];
+  private next = 0;
+
+  private constructor(readonly ws: WebSocket) {
+    ws.on('message', (data) => {
+      const frame = JSON.parse(String(data)) as Frame;
+      const id = typeof frame.request_id === 'string' ? frame.request_id : undefined;
+      const waiter = id ? this.pending.get(id) : undefined;
+      if (waiter && id) {
+        this.pending.delete(id);
+        waiter(frame);
+      } else this.others.push(frame);
+    });
+  }
+
+  static async open(baseUrl: string, token?: string): Promise<ChatClient> {
+    const ws = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws`);
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
+    const client = new ChatClient(ws);
+    const welcome = await client.command({ type: 'hello', token: token ?? (await sessionToken(baseUrl)) });
+    if (welcome.type !== 'welcome') throw new Error(`hello refused: ${JSON.stringify(welcome)}`);
+    return client;
+  }
+
+  command(command: Record<string, unknown>, timeoutMs = 15_000): Promise<Frame> {
+    const given = typeof command.request_id === 'string' ? command.request_id : undefined;
+    const requestId = given ?? `r${++this.next}`;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no reply to ${String(command.type)} in ${timeoutMs} ms`)), timeoutMs);
+      this.pending.set(requestId, (f) => {
+        clearTimeout(timer);
+        if (given) return resolve(f);
+        const { request_id: _r, ...rest } = f;
+        resolve(rest as Frame);
+      });
+      this.ws.send(JSON.stringify({ ...command, request_id: requestId }));
+    });
+  }
+
+  /** Everything that arrived besides replies; a ping first makes sure earlier frames are in. */
+  async events(): Promise<Frame[]> {
+    await this.command({ type: 'ping' });
+    const frames = this.others;
+    this.others = [];
+    return frames;
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.ws.readyState === WebSocket.CLOSED) return resolve();
+      this.ws.once('close', () => resolve());
+      this.ws.close();
+    });
+  }
+}

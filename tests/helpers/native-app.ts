@@ -1,0 +1,102 @@
+/**
+ * The core run natively, threaded the way the actor threads it (state in, state out, frames to
+ * connections), for unit tests, property tests and benchmarks without a component.
+ */
+import { parseInitConfig } from '../../src/core/config.js';
+import { ROUTES, handleHttp, onConnect, onDisconnect, onSocketText, startup, type CoreState, type Outbound } from '../../src/core/app.js';
+import type { Ports } from '../../src/core/ports.js';
+import type { AssetTable } from '../../src/core/assets.js';
+import { compilePattern, matchPattern } from '../../src/host/router.js';
+import { memoryPorts } from './memory-ports.js';
+
+const ASSETS: AssetTable = {
+  'index.html': { contentType: 'text/html; charset=utf-8', body: new TextEncoder().encode('<meta name="theater-chat-session" content="%SESSION%">') },
+};
+
+export class NativeApp {
+  state: CoreState;
+  readonly inbox = new Map<string, Record<string, unknown>[]>();
+
+  constructor(
+    readonly ports: Ports = memoryPorts(),
+    config: Record<string, unknown> = {},
+  ) {
+    this.state = startup(ports, parseInitConfig(new TextEncoder().encode(JSON.stringify(config))).config);
+  }
+
+  /** A fresh start on the same store: what a host restart does. */
+  restart(): NativeApp {
+    return new NativeApp(this.ports);
+  }
+
+  private ctx() {
+    return { ports: this.ports, state: this.state, assets: ASSETS };
+  }
+
+  private deliver(outbound: Outbound[]): void {
+    for (const { connection, frame } of outbound) {
+      if (!this.state.connections[connection] && frame.type !== 'error') continue;
+      const box = this.inbox.get(connection) ?? [];
+      box.push(JSON.parse(JSON.stringify(frame)) as Record<string, unknown>);
+      this.inbox.set(connection, box);
+    }
+  }
+
+  async connect(connection: string, authenticate = true): Promise<void> {
+    this.state = onConnect(this.state, connection);
+    if (authenticate) {
+      const welcome = await this.command(connection, { type: 'hello', token: this.state.session_token });
+      if (welcome.type !== 'welcome') throw new Error(`hello failed: ${JSON.stringify(welcome)}`);
+    }
+  }
+
+  disconnect(connection: string): void {
+    this.state = onDisconnect(this.state, connection);
+    this.inbox.delete(connection);
+  }
+
+  /** Sends one command and returns the sender's direct reply (events stay in the inboxes). */
+  async command(connection: string, command: unknown): Promise<Record<string, unknown>> {
+    const text = typeof command === 'string' ? command : JSON.stringify(command);
+    const result = await onSocketText(this.ctx(), connection, text);
+    this.state = result.state;
+    const [reply, ...rest] = result.outbound;
+    this.deliver(rest);
+    return JSON.parse(JSON.stringify(reply!.frame)) as Record<string, unknown>;
+  }
+
+  /** Frames other than direct replies that reached a connection since the last call. */
+  take(connection: string): Record<string, unknown>[] {
+    const frames = this.inbox.get(connection) ?? [];
+    this.inbox.set(connection, []);
+    return frames;
+  }
+
+  async http(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: unknown; text: string }> {
+    const url = new URL(path, 'http://127.0.0.1:8084');
+    for (const route of ROUTES) {
+      if (route.method !== method) continue;
+      const params = matchPattern(compilePattern(route.pattern), url.pathname);
+      if (!params) continue;
+      const result = await handleHttp(this.ctx(), route, {
+        method,
+        path: url.pathname,
+        query: url.searchParams,
+        headers: new Map(Object.entries({ host: '127.0.0.1:8084', ...headers }).map(([k, v]) => [k.toLowerCase(), v])),
+        params,
+        body: body === undefined ? undefined : new TextEncoder().encode(typeof body === 'string' ? body : JSON.stringify(body)),
+      });
+      this.state = result.state;
+      this.deliver(result.outbound);
+      const text = new TextDecoder().decode(result.response.body ?? new Uint8Array());
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = undefined;
+      }
+      return { status: result.response.status, json, text };
+    }
+    return { status: 404, json: undefined, text: '' };
+  }
+}
