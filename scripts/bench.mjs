@@ -53,9 +53,12 @@ async function coldStart() {
   report('cold start: process start → first 200 from /api/health', `${(ms / 1000).toFixed(2)} s`, '≤ 3 s', ms <= 3000);
 }
 
-async function pingRoundTrips(wsUrl, count) {
+async function pingRoundTrips(wsUrl, count, token) {
   const ws = new WebSocket(wsUrl);
   await new Promise((r, j) => (ws.once('open', r), ws.once('error', j)));
+  const welcome = new Promise((r) => ws.once('message', r));
+  ws.send(JSON.stringify({ type: 'hello', token }));
+  await welcome;
   const times = [];
   for (let i = 0; i < count; i++) {
     const t = performance.now();
@@ -73,16 +76,19 @@ async function pingRatio() {
   const url = await host.url;
   const { startNativeServer } = await bundle('scripts/bench/native.ts', 'bench-native');
   const native = await startNativeServer();
+  const html = await (await fetch(`${url}/`)).text();
+  const token = /name="theater-chat-session" content="([0-9a-f]+)"/.exec(html)[1];
+  const ws = `${url.replace('http', 'ws')}/ws`;
   const WARM = 4000;
   const N = 6000;
   // Interleave the two so machine noise falls on both alike.
   const component = [];
   const direct = [];
-  await pingRoundTrips(`${url.replace('http', 'ws')}/ws`, WARM);
-  await pingRoundTrips(native.url, WARM);
+  await pingRoundTrips(ws, WARM, token);
+  await pingRoundTrips(native.url, WARM, native.token);
   for (let round = 0; round < 3; round++) {
-    component.push(...(await pingRoundTrips(`${url.replace('http', 'ws')}/ws`, N / 3)));
-    direct.push(...(await pingRoundTrips(native.url, N / 3)));
+    component.push(...(await pingRoundTrips(ws, N / 3, token)));
+    direct.push(...(await pingRoundTrips(native.url, N / 3, native.token)));
   }
   await host.stop();
   await native.close();

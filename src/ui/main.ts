@@ -1,6 +1,11 @@
 /** A placeholder page proving the whole path: assets, REST and the /ws command channel. */
 const $ = (id: string) => document.getElementById(id) as HTMLElement;
 
+/** The actor writes a per-start token into the page; another site cannot read it. */
+function sessionToken(): string {
+  return document.querySelector<HTMLMetaElement>('meta[name="theater-chat-session"]')?.content ?? '';
+}
+
 async function loadHealth(): Promise<void> {
   const res = await fetch('/api/health');
   const health = (await res.json()) as { version: string; store_id: string };
@@ -15,11 +20,7 @@ function connect(): void {
   const pill = $('connection');
   const button = $('ping') as HTMLButtonElement;
   let sentAt = 0;
-  socket.addEventListener('open', () => {
-    pill.textContent = 'connected';
-    pill.classList.add('ok');
-    button.disabled = false;
-  });
+  socket.addEventListener('open', () => socket.send(JSON.stringify({ type: 'hello', token: sessionToken() })));
   socket.addEventListener('close', () => {
     pill.textContent = 'reconnecting…';
     pill.classList.remove('ok');
@@ -28,6 +29,11 @@ function connect(): void {
   });
   socket.addEventListener('message', (event) => {
     const frame = JSON.parse(String(event.data)) as { type: string };
+    if (frame.type === 'welcome') {
+      pill.textContent = 'connected';
+      pill.classList.add('ok');
+      button.disabled = false;
+    }
     if (frame.type === 'pong') $('rtt').textContent = `${(performance.now() - sentAt).toFixed(1)} ms`;
   });
   button.onclick = () => {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expectNoFatal, openSocket, startHost, type RunningHost } from '../helpers/host.js';
+import { sessionToken } from '../helpers/chat-client.js';
 
 describe('chat actor: the skeleton end to end', () => {
   let host: RunningHost;
@@ -45,8 +46,12 @@ describe('chat actor: the skeleton end to end', () => {
     expect(await res.json()).toEqual({ error: { code: 'not_found', message: 'no asset at /nothing.js' } });
   });
 
-  it('answers ping with pong over /ws, echoing request_id', async () => {
+  it('answers ping with pong over /ws, echoing request_id, once the page token is presented', async () => {
     const ws = await openSocket(host.url);
+    ws.send({ type: 'ping', request_id: 'r-0' });
+    expect(await ws.next()).toMatchObject({ type: 'error', code: 'unauthorized', request_id: 'r-0' });
+    ws.send({ type: 'hello', token: await sessionToken(host.url) });
+    expect(await ws.next()).toMatchObject({ type: 'welcome', protocol: 1 });
     ws.send({ type: 'ping', request_id: 'r-1' });
     expect(await ws.next()).toEqual({ type: 'pong', protocol: 1, request_id: 'r-1' });
     await ws.close();

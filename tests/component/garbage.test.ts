@@ -3,8 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import { expectNoFatal, openSocket, startHost, type RunningHost } from '../helpers/host.js';
+import { sessionToken } from '../helpers/chat-client.js';
 
-const PATHS = ['/', '/assets/x', '/assets/..%2F..%2Fetc%2Fpasswd', '/assets/%00', '/api/health', '/ws', '/api/health?x=%ff'];
+const PATHS = [
+  '/', '/assets/x', '/assets/..%2F..%2Fetc%2Fpasswd', '/assets/%00', '/api/health', '/ws', '/api/health?x=%ff',
+  '/api/chats', '/api/chats/x', '/api/chats/00000000-0000-4000-8000-000000000000', '/api/chats/x/messages',
+  '/api/messages', '/api/messages?chat_id=%00', '/api/messages/x', '/api/messages/bafy%2F..',
+];
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'];
 
 function rawRequest(port: number, bytes: Buffer): Promise<void> {
@@ -44,6 +49,8 @@ describe('garbage in', () => {
 
   it('survives hostile WebSocket frames', async () => {
     const ws = await openSocket(host.url);
+    ws.send({ type: 'hello', token: await sessionToken(host.url) });
+    expect((await ws.next()).type).toBe('welcome');
     const frames: (string | Buffer)[] = [
       '',
       'null',
@@ -71,6 +78,8 @@ describe('garbage in', () => {
   it('still serves afterwards, and never hit a fatal error', async () => {
     expect((await fetch(`${host.url}/api/health`)).status).toBe(200);
     const ws = await openSocket(host.url);
+    ws.send({ type: 'hello', token: await sessionToken(host.url) });
+    expect((await ws.next()).type).toBe('welcome');
     ws.send({ type: 'ping' });
     expect(await ws.next()).toMatchObject({ type: 'pong' });
     await ws.close();
