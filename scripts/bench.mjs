@@ -98,14 +98,103 @@ async function pingRatio() {
   report('ping ratio component / native', ratio.toFixed(2), '≤ 3', ratio <= 3);
 }
 
+/** A WebSocket chat client for the benchmarks: hello first, one command at a time. */
+async function chatClient(url) {
+  const html = await (await fetch(`${url}/`)).text();
+  const token = /name="theater-chat-session" content="([0-9a-f]+)"/.exec(html)[1];
+  const ws = new WebSocket(`${url.replace('http', 'ws')}/ws`);
+  await new Promise((r, j) => (ws.once('open', r), ws.once('error', j)));
+  const waiting = new Map();
+  let n = 0;
+  ws.on('message', (data, isBinary) => {
+    const frame = JSON.parse(isBinary ? Buffer.from(data).toString('utf8') : String(data));
+    const w = waiting.get(frame.request_id);
+    if (w) (waiting.delete(frame.request_id), w(frame));
+  });
+  const command = (c) => new Promise((r) => {
+    const id = `b${++n}`;
+    waiting.set(id, r);
+    ws.send(JSON.stringify({ ...c, request_id: id }));
+  });
+  await command({ type: 'hello', token });
+  return { command, close: () => ws.close() };
+}
+
+async function timed(fn) {
+  const t = performance.now();
+  const result = await fn();
+  return [performance.now() - t, result];
+}
+
+async function chatBenchmarks() {
+  const { buildChatFixture, nativeBranchTimes } = await bundle('scripts/bench/chat.ts', 'bench-chat');
+  const built = performance.now();
+  const fixture = await buildChatFixture();
+  const buildSeconds = (performance.now() - built) / 1000;
+  const { ActorHost, initStateBytes } = await import(join(root, 'dist/host/cli.js'));
+  const actor = new ActorHost({
+    component: join(root, 'dist/chat.wasm'),
+    initState: initStateBytes({ port: 0 }, {}),
+    storeRoot: fixture.storeRoot,
+    allowedEnv: [],
+    log: () => undefined,
+  });
+  await actor.start();
+  const { host, port } = actor.framework.listening()[0];
+  const client = await chatClient(`http://${host}:${port}`);
+
+  // Append: the same number of sends at both depths, interleaved so noise falls on both.
+  const shallow = [];
+  const deep = [];
+  const stateBytes = {};
+  for (let round = 0; round < 10; round++) {
+    for (const [chat, into] of [[fixture.chats.shallow, shallow], [fixture.chats.deep, deep]]) {
+      for (let i = 0; i < 20; i++) {
+        const [ms, reply] = await timed(() => client.command({ type: 'send_message', chat_id: chat, content: `bench ${round}.${i}` }));
+        if (reply.type !== 'message_added') throw new Error(JSON.stringify(reply));
+        into.push(ms);
+      }
+      stateBytes[chat] = actor.lastStateBytes;
+    }
+  }
+  const appendRatio = median(deep) / median(shallow);
+  report(`store for these figures built natively (10 + 1,000 + 10,000 messages)`, `${buildSeconds.toFixed(1)} s`, '', true);
+  report('append at depth 10, median (component)', `${median(shallow).toFixed(2)} ms`, '', true);
+  report('append at depth 10,000, median (component)', `${median(deep).toFixed(2)} ms`, '', true);
+  report('append ratio depth 10,000 / depth 10', appendRatio.toFixed(2), '≤ 1.2', appendRatio <= 1.2);
+  const small = stateBytes[fixture.chats.shallow];
+  const large = stateBytes[fixture.chats.deep];
+  report('actor state per call, chat of 10 / of 10,000 messages', `${small} B / ${large} B`, '≤ 4 KiB, flat', small <= 4096 && large <= 4096 && Math.abs(large - small) <= 64);
+
+  // A 1,000-message branch in one reply.
+  const component = [];
+  for (let i = 0; i < 15; i++) {
+    const [ms, reply] = await timed(() => client.command({ type: 'get_branch', chat_id: fixture.chats.k1000 }));
+    if (reply.messages.length !== 1000) throw new Error(`branch has ${reply.messages.length} messages`);
+    component.push(ms);
+  }
+  const native = await nativeBranchTimes(fixture.storeRoot, fixture.chats.k1000, 15);
+  const branchRatio = median(component) / median(native);
+  report('whole branch of 1,000 messages: first read after start (nothing cached)', `${component[0].toFixed(1)} ms`, '', true);
+  report('whole branch of 1,000 messages, one reply: component', `${median(component).toFixed(1)} ms`, '≤ 50 ms', median(component) <= 50);
+  report('whole branch of 1,000 messages: core natively (same store)', `${median(native).toFixed(1)} ms`, '', true);
+  report('branch ratio component / native', branchRatio.toFixed(2), '≤ 3', branchRatio <= 3);
+  client.close();
+  await actor.stop();
+}
+
 function componentSize() {
   const bytes = statSync(join(root, 'dist/chat.wasm')).size;
   report('component size (dist/chat.wasm)', `${(bytes / 1e6).toFixed(2)} MB`, '', true);
 }
 
-await coldStart();
-await pingRatio();
-componentSize();
+const only = process.argv[2];
+if (!only || only === 'foundation') {
+  await coldStart();
+  await pingRatio();
+  componentSize();
+}
+if (!only || only === 'chat') await chatBenchmarks();
 
 const width = Math.max(...rows.map((r) => r.name.length));
 console.log(`\ntheater-chat benchmarks (${new Date().toISOString()}, node ${process.version})\n`);

@@ -22,8 +22,12 @@ import {
   type Outbound,
 } from '../core/app.js';
 import { AppError } from '../core/errors.js';
+import { NodeCache } from '../core/dag/cache.js';
+
+/** About 20 MB of typical messages: enough for the chats in use, bounded for a long-lived instance. */
+const NODE_CACHE_ENTRIES = 20_000;
 import { errorResponse, json } from '../core/http.js';
-import { describe, log, sendText, startServer, theaterPorts, toCoreRequest, toHttpResponse } from './theater.js';
+import { describe, log, sendJson, startServer, theaterPorts, toCoreRequest, toHttpResponse } from './theater.js';
 import type { HttpRequest, WebsocketMessage } from './theater.js';
 
 const ActorState = z.object({
@@ -69,12 +73,13 @@ function decodeState(bytes: Uint8Array | undefined): ActorState | undefined {
   }
 }
 
-let portsCache: { storeId: string; ports: Context['ports'] } | undefined;
+/** Lives as long as this instance: the ports and the verified nodes already read. */
+let instance: { storeId: string; ports: Context['ports']; cache: NodeCache } | undefined;
 
 function contextOf(state: ActorState): Context {
   const storeId = state.core.store_id;
-  if (portsCache?.storeId !== storeId) portsCache = { storeId, ports: theaterPorts(storeId) };
-  return { ports: portsCache.ports, state: state.core, assets };
+  if (instance?.storeId !== storeId) instance = { storeId, ports: theaterPorts(storeId), cache: new NodeCache(NODE_CACHE_ENTRIES) };
+  return { ports: instance.ports, state: state.core, assets, cache: instance.cache };
 }
 
 function withCore(state: ActorState, core: CoreState): ActorState {
@@ -86,7 +91,7 @@ function deliver(state: ActorState, outbound: Outbound[]): CoreState {
   const server = BigInt(state.server);
   for (const { connection, frame } of outbound) {
     try {
-      sendText(server, BigInt(connection), JSON.stringify(frame));
+      sendJson(server, BigInt(connection), JSON.stringify(frame));
     } catch (e) {
       // The peer is gone; forget it rather than fail the call (its disconnect may never come).
       log(`warn: dropping connection ${connection}: ${describe(e)}`);

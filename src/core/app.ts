@@ -11,6 +11,7 @@ import type { Reply, ServerFrame } from './protocol/frames.js';
 import type { AssetTable } from './assets.js';
 import { openStore } from './store-meta.js';
 import { ChatService } from './chats/service.js';
+import type { NodeCache } from './dag/cache.js';
 import { runCommand, type Broadcast, type Limits } from './commands.js';
 import type { InitConfig } from './config.js';
 import { REST_ROUTES, type Route } from './rest.js';
@@ -39,6 +40,8 @@ export interface Context {
   ports: Ports;
   state: CoreState;
   assets: AssetTable;
+  /** Verified nodes kept by the caller between calls (the actor instance); optional. */
+  cache?: NodeCache;
 }
 
 /** A frame to send after the call; the adapter performs it (the core never sends itself). */
@@ -83,7 +86,7 @@ function deliver(state: CoreState, sender: string | undefined, broadcasts: Broad
 
 export async function handleHttp(ctx: Context, route: Route, req: CoreRequest): Promise<HttpResult> {
   try {
-    const chats = new ChatService(ctx.ports);
+    const chats = new ChatService(ctx.ports, ctx.cache);
     const result = await route.handle({ ...ctx, chats }, req);
     return { state: ctx.state, response: result.response, outbound: deliver(ctx.state, undefined, result.broadcasts ?? []) };
   } catch (e) {
@@ -126,7 +129,7 @@ export async function onSocketText(ctx: Context, connection: string, text: strin
   }
 
   try {
-    const chats = new ChatService(ctx.ports);
+    const chats = new ChatService(ctx.ports, ctx.cache);
     const effects = await runCommand({ chats, current: conn.chat, limits: state.limits as Limits }, command);
     if (effects.current !== undefined) {
       state = { ...state, connections: { ...state.connections, [connection]: { authed: true, chat: effects.current } } };

@@ -8,6 +8,8 @@ import { ActorHost } from './actor-host.js';
 import { initStateBytes, loadManifest } from './manifest.js';
 
 export { transpiledFor } from './transpile.js';
+export { ActorHost } from './actor-host.js';
+export { initStateBytes } from './manifest.js';
 
 const USAGE = `usage: theater-chat run <actor.toml> [--port N] [--host ADDR] [--data DIR] [--allow-origin URL]...
 

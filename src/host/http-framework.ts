@@ -208,12 +208,13 @@ export class HttpFramework {
   sendWebsocketMessage(serverId: bigint, connection: bigint, message: WebsocketMessage): void {
     const ws = this.server(serverId).connections.get(connection);
     if (!ws || ws.readyState !== ws.OPEN) throw `Connection not found: ${connection}`;
+    // As c50 (server_instance.rs): text needs `text`, binary needs `data`; otherwise nothing is sent.
     switch (message.ty.tag) {
       case 'text':
-        ws.send(message.text ?? (message.data ? Buffer.from(message.data).toString('utf8') : ''));
+        if (message.text !== undefined) ws.send(message.text);
         break;
       case 'binary':
-        ws.send(message.data ?? new Uint8Array(), { binary: true });
+        if (message.data !== undefined) ws.send(message.data, { binary: true });
         break;
       case 'close':
         ws.close();

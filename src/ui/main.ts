@@ -17,6 +17,8 @@ function connect(): void {
   const url = new URL('/ws', location.href);
   url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
   const socket = new WebSocket(url);
+  // Large frames arrive as binary frames holding UTF-8 JSON.
+  socket.binaryType = 'arraybuffer';
   const pill = $('connection');
   const button = $('ping') as HTMLButtonElement;
   let sentAt = 0;
@@ -28,7 +30,8 @@ function connect(): void {
     setTimeout(connect, 1000);
   });
   socket.addEventListener('message', (event) => {
-    const frame = JSON.parse(String(event.data)) as { type: string };
+    const text = typeof event.data === 'string' ? event.data : new TextDecoder().decode(event.data as ArrayBuffer);
+    const frame = JSON.parse(text) as { type: string };
     if (frame.type === 'welcome') {
       pill.textContent = 'connected';
       pill.classList.add('ok');

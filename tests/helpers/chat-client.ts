@@ -15,8 +15,9 @@ export class ChatClient {
   private next = 0;
 
   private constructor(readonly ws: WebSocket) {
-    ws.on('message', (data) => {
-      const frame = JSON.parse(String(data)) as Frame;
+    ws.on('message', (data, isBinary) => {
+      // Large frames arrive as binary frames holding UTF-8 JSON (docs/protocol.md).
+      const frame = JSON.parse(isBinary ? Buffer.from(data as Buffer).toString('utf8') : String(data)) as Frame;
       const id = typeof frame.request_id === 'string' ? frame.request_id : undefined;
       const waiter = id ? this.pending.get(id) : undefined;
       if (waiter && id) {

@@ -89,8 +89,8 @@ export async function openSocket(url: string, headers: Record<string, string> = 
   const ws = new WebSocket(url.replace(/^http/, 'ws') + '/ws', { headers });
   const queue: Record<string, unknown>[] = [];
   const waiters: ((v: Record<string, unknown>) => void)[] = [];
-  ws.on('message', (data) => {
-    const frame = JSON.parse(String(data)) as Record<string, unknown>;
+  ws.on('message', (data, isBinary) => {
+    const frame = JSON.parse(isBinary ? Buffer.from(data as Buffer).toString('utf8') : String(data)) as Record<string, unknown>;
     const waiter = waiters.shift();
     if (waiter) waiter(frame);
     else queue.push(frame);

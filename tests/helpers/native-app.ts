@@ -8,6 +8,7 @@ import type { Ports } from '../../src/core/ports.js';
 import type { AssetTable } from '../../src/core/assets.js';
 import { compilePattern, matchPattern } from '../../src/host/router.js';
 import { memoryPorts } from './memory-ports.js';
+import { NodeCache } from '../../src/core/dag/cache.js';
 
 const ASSETS: AssetTable = {
   'index.html': { contentType: 'text/html; charset=utf-8', body: new TextEncoder().encode('<meta name="theater-chat-session" content="%SESSION%">') },
@@ -29,8 +30,10 @@ export class NativeApp {
     return new NativeApp(this.ports);
   }
 
+  private readonly cache = new NodeCache(20_000);
+
   private ctx() {
-    return { ports: this.ports, state: this.state, assets: ASSETS };
+    return { ports: this.ports, state: this.state, assets: ASSETS, cache: this.cache };
   }
 
   private deliver(outbound: Outbound[]): void {

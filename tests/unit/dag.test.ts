@@ -34,13 +34,18 @@ describe('reads are checked against the id', () => {
   });
 
   it('answers a branch read over a damaged store with an error, and keeps serving', async () => {
-    const app = new NativeApp();
+    const writer = new NativeApp();
+    await writer.connect('c');
+    await writer.command('c', { type: 'create_chat', name: 'x' });
+    const sent = (await writer.command('c', { type: 'send_message', content: 'hello' })) as { message: { id: string } };
+    const bad = writer.ports.content.put(new TextEncoder().encode('{"not":"a node"}'));
+    writer.ports.labels.set(`node/${sent.message.id}`, bad);
+    // A fresh instance (nothing cached) reads the damaged store.
+    const app = writer.restart();
     await app.connect('c');
-    await app.command('c', { type: 'create_chat', name: 'x' });
-    const sent = (await app.command('c', { type: 'send_message', content: 'hello' })) as { message: { id: string } };
-    const bad = app.ports.content.put(new TextEncoder().encode('{"not":"a node"}'));
-    app.ports.labels.set(`node/${sent.message.id}`, bad);
-    expect(await app.command('c', { type: 'get_branch' })).toMatchObject({ type: 'error', code: 'corrupt_object' });
+    const chatId = ((await app.command('c', { type: 'list_chats' })) as { chats: { id: string }[] }).chats[0]!.id;
+    expect(await app.command('c', { type: 'switch_chat', chat_id: chatId })).toMatchObject({ type: 'error', code: 'corrupt_object' });
+    expect(await app.command('c', { type: 'get_branch', chat_id: chatId })).toMatchObject({ type: 'error', code: 'corrupt_object' });
     expect(await app.command('c', { type: 'ping' })).toMatchObject({ type: 'pong' });
   });
 });

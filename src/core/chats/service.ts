@@ -6,6 +6,7 @@
 import type { Ports } from '../ports.js';
 import { AppError } from '../errors.js';
 import { Dag, type ParentKey } from '../dag/dag-store.js';
+import type { NodeCache } from '../dag/cache.js';
 import type { MessageId, MessageNode, NodeMeta, Role } from '../dag/node.js';
 import { ChatRecords, ZERO_USAGE, type ChatRecord } from './record.js';
 import { addUsage } from './usage.js';
@@ -61,8 +62,11 @@ export class ChatService {
   readonly dag: Dag;
   readonly records: ChatRecords;
 
-  constructor(private readonly ports: Ports) {
-    this.dag = new Dag(ports);
+  constructor(
+    private readonly ports: Ports,
+    cache?: NodeCache,
+  ) {
+    this.dag = new Dag(ports, cache);
     this.records = new ChatRecords(ports);
   }
 

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { Ports } from '../ports.js';
 import { AppError } from '../errors.js';
 import { decodeNode, encodeNode, idOf, type MessageId, type MessageNode } from './node.js';
+import { NodeCache } from './cache.js';
 
 const KidList = z.array(z.string().regex(/^b[a-z2-7]{20,120}$/)).max(100_000);
 
@@ -15,12 +16,16 @@ const decoder = new TextDecoder();
 export type ParentKey = MessageId | null;
 
 export class Dag {
-  constructor(private readonly ports: Ports) {}
+  constructor(
+    private readonly ports: Ports,
+    private readonly cache = new NodeCache(0),
+  ) {}
 
   async put(node: MessageNode): Promise<MessageId> {
     const bytes = encodeNode(node);
     const id = await idOf(bytes);
     this.ports.labels.set(`node/${id}`, this.ports.content.put(bytes));
+    this.cache.set(id, node);
     return id;
   }
 
@@ -30,6 +35,8 @@ export class Dag {
 
   /** The bytes are checked against the id on every read: a corrupt object is reported, never served. */
   async get(id: MessageId): Promise<MessageNode> {
+    const cached = this.cache.get(id);
+    if (cached) return cached;
     const ref = this.ports.labels.get(`node/${id}`);
     if (ref === undefined) throw new AppError('not_found', `no message ${id}`);
     let bytes: Uint8Array;
@@ -39,7 +46,9 @@ export class Dag {
       throw new AppError('corrupt_object', `message ${id} is missing from the store`);
     }
     if ((await idOf(bytes)) !== id) throw new AppError('corrupt_object', `message ${id} does not match its id: the store is damaged`);
-    return decodeNode(bytes, id);
+    const node = decodeNode(bytes, id);
+    this.cache.set(id, node);
+    return node;
   }
 
   kids(chatId: string, parent: ParentKey): MessageId[] {

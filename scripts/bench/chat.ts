@@ -1,0 +1,48 @@
+/**
+ * Issue-3 figures: append cost at depth 10 vs 10,000, actor state size, and a 1,000-message branch
+ * in one reply through the component vs the core natively. The stores are built natively on disk
+ * (the same format the component reads), then the component opens them.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NativeApp } from '../../tests/helpers/native-app.js';
+import { filePorts } from '../../tests/helpers/file-ports.js';
+
+export interface ChatFixture {
+  storeRoot: string;
+  chats: Record<'shallow' | 'deep' | 'k1000', string>;
+}
+
+async function fill(app: NativeApp, name: string, count: number): Promise<string> {
+  const created = (await app.command('b', { type: 'create_chat', name })) as { chat: { id: string } };
+  for (let i = 0; i < count; i++) {
+    const r = await app.command('b', { type: 'send_message', content: `message ${i} of ${name}: ${'lorem ipsum '.repeat(8)}` });
+    if (r.type !== 'message_added') throw new Error(JSON.stringify(r));
+  }
+  return created.chat.id;
+}
+
+export async function buildChatFixture(deepCount = 10_000): Promise<ChatFixture> {
+  const storeRoot = join(mkdtempSync(join(tmpdir(), 'bench-chat-')), 'store');
+  const app = new NativeApp(filePorts(storeRoot));
+  await app.connect('b');
+  const shallow = await fill(app, 'shallow', 10);
+  const k1000 = await fill(app, 'k1000', 1000);
+  const deep = await fill(app, 'deep', deepCount);
+  return { storeRoot, chats: { shallow, deep, k1000 } };
+}
+
+/** The core natively over the same on-disk store, for the baseline. */
+export async function nativeBranchTimes(storeRoot: string, chatId: string, runs: number): Promise<number[]> {
+  const app = new NativeApp(filePorts(storeRoot));
+  await app.connect('n');
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    const r = await app.command('n', { type: 'get_branch', chat_id: chatId });
+    times.push(performance.now() - t);
+    if (r.type !== 'branch') throw new Error(JSON.stringify(r).slice(0, 200));
+  }
+  return times;
+}
