@@ -47,6 +47,9 @@ export async function main(argv: string[]): Promise<number> {
   }
   const host = values.host ?? process.env.THEATER_CHAT_HOST;
   if (host !== undefined) overrides.host = host;
+  const origins = values['allow-origin'] ?? [];
+  // The actor checks Origin on HTTP changes; the host checks it at the WebSocket upgrade. One list for both.
+  if (origins.length > 0) overrides.allowed_origins = [...((loaded.initState?.allowed_origins as string[] | undefined) ?? []), ...origins];
   const home = values.data ?? process.env.THEATER_HOME ?? join(loaded.baseDir, 'data');
   mkdirSync(join(home, 'store'), { recursive: true });
 
@@ -56,7 +59,7 @@ export async function main(argv: string[]): Promise<number> {
     storeRoot: join(home, 'store'),
     filesystemBase: loaded.filesystemBase,
     allowedEnv: loaded.allowedEnv,
-    allowedOrigins: values['allow-origin'],
+    allowedOrigins: origins.length > 0 ? origins : undefined,
     log,
   });
   const stopped = new Promise<number>((resolve) => {

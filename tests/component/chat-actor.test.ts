@@ -1,6 +1,7 @@
 /** The chat component on the Node host, spoken to over real HTTP and WebSocket clients. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readdirSync } from 'node:fs';
+import WebSocket from 'ws';
 import { join } from 'node:path';
 import { expectNoFatal, openSocket, startHost, type RunningHost } from '../helpers/host.js';
 import { sessionToken } from '../helpers/chat-client.js';
@@ -88,5 +89,24 @@ describe('chat actor: restarts', () => {
     expect(second.log()).toMatch(/reopened store theater-chat/);
     expect(second.log()).not.toMatch(/created store/);
     expect(readdirSync(join(first.data, 'store/theater-chat/data'))).toEqual(before);
+  });
+});
+
+describe('chat actor: foreign pages', () => {
+  it('the host refuses a WebSocket upgrade from another origin, and allows the page\'s own and configured ones', async () => {
+    const host = await startHost({ args: ['--allow-origin', 'http://tool.example:3000'] });
+    const attempt = (origin: string) =>
+      new Promise<number>((resolve) => {
+        const ws = new WebSocket(`${host.url.replace('http', 'ws')}/ws`, { headers: { origin } });
+        ws.once('open', () => (ws.close(), resolve(101)));
+        ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+        ws.once('error', () => resolve(-1));
+      });
+    expect(await attempt('https://evil.example')).toBe(403);
+    expect(await attempt(host.url)).toBe(101);
+    expect(await attempt('http://tool.example:3000')).toBe(101);
+    const res = await fetch(`${host.url}/api/chats`, { method: 'POST', headers: { origin: 'http://tool.example:3000', 'content-type': 'application/json' }, body: '{"name":"ok"}' });
+    expect(res.status).toBe(201);
+    await host.stop();
   });
 });
