@@ -9,8 +9,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
-const INPUTS = ['src', 'wit', 'scripts/build.mjs', 'package-lock.json', 'package.json'];
-const OUTPUTS = ['dist/chat.wasm', 'dist/host/cli.js', 'dist/host/worker.js', 'dist/assets/index.html'];
+const INPUTS = ['src', 'wit', 'scripts/build.mjs', 'scripts/mock-claude', 'package-lock.json', 'package.json'];
+const OUTPUTS = ['dist/chat.wasm', 'dist/host/cli.js', 'dist/host/worker.js', 'dist/assets/index.html', 'dist/mock-claude.js'];
 
 async function newestMtime(path) {
   const info = await stat(path);
@@ -87,7 +87,8 @@ async function buildActor(assetModule) {
     platform: 'browser',
     external: [/^theater:simple\//],
     resolve: { alias: { 'virtual:assets': assetModule }, aliasFields: [['browser']], conditionNames: ['browser', 'import', 'default'] },
-    output: { file: bundle, format: 'esm' },
+    // The SDK imports some modules lazily; the component needs one file.
+    output: { file: bundle, format: 'esm', codeSplitting: false },
     logLevel: 'warn',
   });
   const { componentize } = await import('@bytecodealliance/componentize-js');
@@ -112,12 +113,24 @@ async function buildHost() {
   });
 }
 
+/** The mock Claude API as a plain script, for `npm run demo` and for poking at by hand. */
+async function buildMock() {
+  await build({
+    input: join(root, 'scripts/mock-claude/cli.ts'),
+    platform: 'node',
+    external: (id) => id.startsWith('node:'),
+    output: { file: join(dist, 'mock-claude.js'), format: 'esm' },
+    logLevel: 'warn',
+  });
+}
+
 async function main() {
   if (process.argv.includes('--if-stale') && !(await isStale())) return;
   const started = Date.now();
   await mkdir(dist, { recursive: true });
   const files = await buildUi();
   await buildHost();
+  await buildMock();
   const component = await buildActor(await writeAssetModule(files));
   // Warm the transpile cache so the first `npm start` after a build skips jco (cold start goal ≤ 3 s).
   const { transpiledFor } = await import(join(dist, 'host/cli.js'));

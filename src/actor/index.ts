@@ -23,6 +23,15 @@ import {
 } from '../core/app.js';
 import { AppError } from '../core/errors.js';
 import { NodeCache } from '../core/dag/cache.js';
+import { ModelDirectory } from '../core/claude/directory.js';
+import type { Llm } from '../core/claude/llm.js';
+import { theaterClaude } from './claude.js';
+
+// The SDK arms a timer around every request; without WASI clocks setTimeout traps. The host's
+// send-http blocks until the response is complete, so a timer that never fires loses nothing.
+let timerId = 0;
+globalThis.setTimeout = (() => ++timerId) as unknown as typeof setTimeout;
+globalThis.clearTimeout = (() => undefined) as typeof clearTimeout;
 
 /** About 20 MB of typical messages: enough for the chats in use, bounded for a long-lived instance. */
 const NODE_CACHE_ENTRIES = 20_000;
@@ -73,13 +82,40 @@ function decodeState(bytes: Uint8Array | undefined): ActorState | undefined {
   }
 }
 
-/** Lives as long as this instance: the ports and the verified nodes already read. */
-let instance: { storeId: string; ports: Context['ports']; cache: NodeCache } | undefined;
+/** Lives as long as this instance: the ports, the verified nodes already read, the model list. */
+let instance: { storeId: string; ports: Context['ports']; cache: NodeCache; llm: Llm; models: ModelDirectory } | undefined;
+let baseUrlFromInit: string | undefined;
 
 function contextOf(state: ActorState): Context {
   const storeId = state.core.store_id;
-  if (instance?.storeId !== storeId) instance = { storeId, ports: theaterPorts(storeId), cache: new NodeCache(NODE_CACHE_ENTRIES) };
-  return { ports: instance.ports, state: state.core, assets, cache: instance.cache };
+  baseUrlFromInit = state.core.anthropic_base_url;
+  if (instance?.storeId !== storeId) {
+    instance = {
+      storeId,
+      ports: theaterPorts(storeId),
+      cache: new NodeCache(NODE_CACHE_ENTRIES),
+      llm: theaterClaude(() => baseUrlFromInit),
+      models: new ModelDirectory(),
+    };
+  }
+  const server = BigInt(state.server);
+  return {
+    ports: instance.ports,
+    state: state.core,
+    assets,
+    cache: instance.cache,
+    llm: instance.llm,
+    models: instance.models,
+    emit: (outbound) => {
+      for (const { connection, frame } of outbound) {
+        try {
+          sendJson(server, BigInt(connection), JSON.stringify(frame));
+        } catch (e) {
+          log(`warn: could not send to ${connection}: ${describe(e)}`);
+        }
+      }
+    },
+  };
 }
 
 function withCore(state: ActorState, core: CoreState): ActorState {

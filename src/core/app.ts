@@ -12,6 +12,8 @@ import type { AssetTable } from './assets.js';
 import { openStore } from './store-meta.js';
 import { ChatService } from './chats/service.js';
 import type { NodeCache } from './dag/cache.js';
+import type { Llm } from './claude/llm.js';
+import { ModelDirectory } from './claude/directory.js';
 import { runCommand, type Broadcast, type Limits } from './commands.js';
 import type { InitConfig } from './config.js';
 import { REST_ROUTES, type Route } from './rest.js';
@@ -31,7 +33,8 @@ export const CoreState = z.object({
   session_token: z.string(),
   bind_host: z.string(),
   allowed_origins: z.array(z.string()),
-  limits: z.object({ max_content_bytes: z.number().int().positive() }),
+  limits: z.object({ max_content_bytes: z.number().int().positive(), max_tokens: z.number().int().positive() }),
+  anthropic_base_url: z.string().optional(),
   connections: z.record(z.string(), Connection),
 });
 export type CoreState = z.infer<typeof CoreState>;
@@ -42,6 +45,10 @@ export interface Context {
   assets: AssetTable;
   /** Verified nodes kept by the caller between calls (the actor instance); optional. */
   cache?: NodeCache;
+  llm?: Llm;
+  models?: ModelDirectory;
+  /** Sends frames now, before the call ends (e.g. "generation started" before Claude is asked). */
+  emit?: (outbound: Outbound[]) => void;
 }
 
 /** A frame to send after the call; the adapter performs it (the core never sends itself). */
@@ -68,7 +75,8 @@ export function startup(ports: Ports, config: InitConfig): CoreState {
     session_token: `${ports.entropy.uuid()}${ports.entropy.uuid()}`.replace(/-/g, ''),
     bind_host: config.host,
     allowed_origins: config.allowed_origins,
-    limits: { max_content_bytes: config.max_content_bytes },
+    limits: { max_content_bytes: config.max_content_bytes, max_tokens: config.max_tokens },
+    ...(config.anthropic_base_url ? { anthropic_base_url: config.anthropic_base_url } : {}),
     connections: {},
   };
 }
@@ -130,11 +138,25 @@ export async function onSocketText(ctx: Context, connection: string, text: strin
 
   try {
     const chats = new ChatService(ctx.ports, ctx.cache);
-    const effects = await runCommand({ chats, current: conn.chat, limits: state.limits as Limits }, command);
+    const commandCtx = { chats, current: conn.chat, limits: state.limits as Limits, llm: ctx.llm, models: ctx.models ?? new ModelDirectory() };
+    const effects = await runCommand(commandCtx, command);
     if (effects.current !== undefined) {
       state = { ...state, connections: { ...state.connections, [connection]: { authed: true, chat: effects.current } } };
     }
-    const outbound = [...reply(effects.reply, state).outbound, ...deliver(state, connection, effects.broadcasts ?? [])];
+    let outbound = [...reply(effects.reply, state).outbound, ...deliver(state, connection, effects.broadcasts ?? [])];
+    if (effects.after) {
+      // What was said so far goes out now: the rest of this call may take a while.
+      let early = outbound;
+      if (ctx.emit) {
+        ctx.emit(early);
+        early = [];
+      }
+      const later = await effects.after();
+      const rest = deliver(state, undefined, later.broadcasts ?? []);
+      // The one who asked hears the outcome even when not viewing that chat.
+      if (!rest.some((o) => o.connection === connection)) rest.push(...reply(later.reply, state).outbound);
+      outbound = [...early, ...rest];
+    }
     if (effects.deleted) {
       const connections = Object.fromEntries(
         Object.entries(state.connections).map(([id, c]) => [id, c.chat === effects.deleted ? { ...c, chat: null } : c]),

@@ -8,9 +8,14 @@ import type { ClientCommand, CommandOf } from './protocol/commands.js';
 import { PROTOCOL_VERSION } from './protocol/commands.js';
 import type { ServerFrame } from './protocol/frames.js';
 import { APP_VERSION } from './version.js';
+import type { Llm } from './claude/llm.js';
+import type { ModelDirectory } from './claude/directory.js';
+import { PRICES_AS_OF } from './claude/prices.js';
+import { finishGeneration, prepareGeneration, runGeneration, startedFrame, type GenerationOptions } from './generation.js';
 
 export interface Limits {
   max_content_bytes: number;
+  max_tokens: number;
 }
 
 export interface CommandContext {
@@ -18,6 +23,8 @@ export interface CommandContext {
   /** The chat this connection is looking at, if any. */
   current: string | null;
   limits: Limits;
+  llm?: Llm;
+  models: ModelDirectory;
 }
 
 /** Who else hears about a change: everyone, or those viewing one chat. */
@@ -30,6 +37,8 @@ export interface Broadcast {
 
 export interface Effects {
   reply: ServerFrame;
+  /** Work that continues after the reply and broadcasts have been sent (a Claude call). */
+  after?: () => Promise<Effects>;
   broadcasts?: Broadcast[];
   /** The sender's current chat afterwards (undefined: unchanged). */
   current?: string | null;
@@ -66,7 +75,9 @@ export function messageAdded(ctx: CommandContext, chatId: string, added: Awaited
 }
 
 const HANDLERS: { [T in ClientCommand['type']]: Handler<T> } = {
-  hello: (ctx) => ({ reply: { type: 'welcome', protocol: PROTOCOL_VERSION, version: APP_VERSION, chats: ctx.chats.list() } }),
+  hello: (ctx) => ({
+    reply: { type: 'welcome', protocol: PROTOCOL_VERSION, version: APP_VERSION, chats: ctx.chats.list(), api_key_configured: ctx.llm?.hasKey() ?? false },
+  }),
 
   ping: () => ({ reply: { type: 'pong', protocol: PROTOCOL_VERSION } }),
 
@@ -152,11 +163,42 @@ const HANDLERS: { [T in ClientCommand['type']]: Handler<T> } = {
     return { reply: frame, broadcasts: [{ to: { chat: chatId }, frame, skipSender: true }] };
   },
 
+  generate_llm_response: (ctx, cmd) =>
+    generate(ctx, { chat_id: chatOf(ctx, cmd.chat_id), parent_id: cmd.parent_id, model: cmd.model_id, attempt: cmd.attempt, spent_ms: cmd.spent_ms }),
+
+  /** Again from the same point: the message an error record failed on (or that message itself). */
+  async retry(ctx, cmd) {
+    const node = await ctx.chats.dag.get(cmd.message_id);
+    const parent = node.role === 'error' ? node.parent : cmd.message_id;
+    if (!parent) throw new AppError('bad_request', 'nothing to retry from here');
+    return generate(ctx, { chat_id: chatOf(ctx, cmd.chat_id), parent_id: parent, attempt: cmd.attempt, spent_ms: cmd.spent_ms });
+  },
+
+  async list_models(ctx, cmd) {
+    const { models, source } = await ctx.models.list(ctx.llm, cmd.refresh);
+    return { reply: { type: 'models_list', models, source, prices_as_of: PRICES_AS_OF } };
+  },
+
   async fork_chat(ctx, cmd) {
     const chat = await ctx.chats.fork(cmd.message_id, cmd.name ?? DEFAULT_CHAT_NAME);
     return { reply: { type: 'chat_created', chat: chatView(chat) }, current: chat.id, broadcasts: [listUpdate(ctx)] };
   },
 };
+
+async function generate(ctx: CommandContext, opts: Omit<GenerationOptions, 'max_tokens'>): Promise<Effects> {
+  const llm = ctx.llm;
+  if (!llm) throw new AppError('internal', 'this host has no Claude client');
+  const job = await prepareGeneration(ctx.chats, { ...opts, max_tokens: ctx.limits.max_tokens });
+  const started = startedFrame(job);
+  return {
+    reply: started,
+    broadcasts: [{ to: { chat: job.chat_id }, frame: started, skipSender: true }],
+    after: async () => {
+      const { outcome, attempt } = await runGeneration(llm, job);
+      return finishGeneration(ctx.chats, job, outcome, attempt);
+    },
+  };
+}
 
 export function runCommand(ctx: CommandContext, cmd: ClientCommand): Promise<Effects> | Effects {
   return (HANDLERS[cmd.type] as Handler<typeof cmd.type>)(ctx, cmd as never);

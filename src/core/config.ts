@@ -14,6 +14,10 @@ export const InitConfig = z.object({
     .default('theater-chat'),
   /** Largest message, system prompt or imported text accepted, in bytes of UTF-8. */
   max_content_bytes: z.number().int().min(1024).max(16 * 1024 * 1024).default(1024 * 1024),
+  /** Most tokens a reply may have (the API's max_tokens). */
+  max_tokens: z.number().int().min(1).max(128_000).default(8192),
+  /** Where the Claude API is; ANTHROPIC_BASE_URL in the environment wins. */
+  anthropic_base_url: z.url().optional(),
   /** Extra browser origins (scheme://host:port) allowed to change chats over HTTP. */
   allowed_origins: z.array(z.url()).max(32).default([]),
 });

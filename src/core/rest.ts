@@ -13,6 +13,7 @@ import { PROTOCOL_VERSION, describeIssues } from './protocol/commands.js';
 import type { CoreState } from './app.js';
 import type { Ports } from './ports.js';
 import { APP_VERSION } from './version.js';
+import { ModelDirectory } from './claude/directory.js';
 
 export interface RestContext {
   ports: Ports;
@@ -94,7 +95,7 @@ function guarded(method: Route['method'], pattern: string, handle: Route['handle
 }
 
 function commandContext(ctx: RestContext): CommandContext {
-  return { chats: ctx.chats, current: null, limits: ctx.state.limits as Limits };
+  return { chats: ctx.chats, current: null, limits: ctx.state.limits as Limits, models: new ModelDirectory() };
 }
 
 const listUpdate = (ctx: RestContext): Broadcast => ({ to: 'all', frame: { type: 'chats_update', chats: ctx.chats.list() } });

@@ -10,7 +10,7 @@ import { sendHttp } from './http-client.js';
 import { transpiledFor } from './transpile.js';
 import { checkLinkable } from './linkable.js';
 import type { ActorCalls, HttpRequest, HttpResponse, MiddlewareResult, WebsocketMessage } from './wit-types.js';
-import type { FromWorker, WorkerCall } from './worker-protocol.js';
+import type { FromWorker, OutgoingFrame, WorkerCall } from './worker-protocol.js';
 
 export interface ActorOptions {
   component: string;
@@ -74,14 +74,10 @@ export class ActorHost extends EventEmitter implements ActorCalls {
             return this.options.log(`[actor ${this.id.slice(0, 8)}] ${message.line}`);
           case 'shutdown':
             return void this.emit('shutdown');
+          case 'frames':
+            return this.sendFrames(message.sent);
           case 'result':
-            for (const frame of message.sent) {
-              try {
-                this.framework.sendWebsocketMessage(frame.server, frame.connection, frame.message);
-              } catch {
-                // Closed after the actor sent: c50 drops such frames too.
-              }
-            }
+            this.sendFrames(message.sent);
             this.lastStateBytes = message.stateBytes;
             this.pending.get(message.id)?.resolve(message.results);
             return void this.pending.delete(message.id);
@@ -111,6 +107,16 @@ export class ActorHost extends EventEmitter implements ActorCalls {
     );
     await ready;
     await this.call('actor.init');
+  }
+
+  private sendFrames(frames: OutgoingFrame[]): void {
+    for (const frame of frames) {
+      try {
+        this.framework.sendWebsocketMessage(frame.server, frame.connection, frame.message);
+      } catch {
+        // Closed after the actor sent: c50 drops such frames too.
+      }
+    }
   }
 
   /** c50: the actor is stopped, not restarted; in-flight callers get nothing. */

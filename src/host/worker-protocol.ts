@@ -41,4 +41,5 @@ export type FromWorker =
   | { kind: 'log'; line: string }
   | { kind: 'shutdown'; data: Uint8Array | undefined }
   | { kind: 'result'; id: number; results: unknown[]; stateBytes: number; sent: OutgoingFrame[] }
+  | { kind: 'frames'; sent: OutgoingFrame[] }
   | { kind: 'fatal'; id: number; error: string };

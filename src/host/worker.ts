@@ -88,7 +88,16 @@ function imports(start: WorkerStart) {
     if (!openSockets.has(socketKey(server, connection))) throw `Connection not found: ${connection}`;
     outgoing.push({ server, connection, message });
   };
-  const client: ClientImports = { sendHttp: (req) => rpc('client.sendHttp', req) as ReturnType<ClientImports['sendHttp']> };
+  const client: ClientImports = {
+    sendHttp: (req) => {
+      // Frames sent before a blocking call must not wait for it: c50 hands them to the socket at once.
+      if (outgoing.length > 0) {
+        post({ kind: 'frames', sent: outgoing });
+        outgoing = [];
+      }
+      return rpc('client.sendHttp', req) as ReturnType<ClientImports['sendHttp']>;
+    },
+  };
   return {
     'theater:simple/runtime': stringErrors(runtime),
     'theater:simple/store': stringErrors(storeImpl),

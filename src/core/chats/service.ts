@@ -10,6 +10,7 @@ import type { NodeCache } from '../dag/cache.js';
 import type { MessageId, MessageNode, NodeMeta, Role } from '../dag/node.js';
 import { ChatRecords, ZERO_USAGE, type ChatRecord } from './record.js';
 import { addUsage } from './usage.js';
+import { costOf } from '../claude/cost.js';
 
 export interface ChatView {
   id: string;
@@ -30,6 +31,8 @@ export interface MessageView {
   meta: NodeMeta;
   /** Where this message stands among its siblings in this chat: `‹ index+1 / count ›`. */
   siblings: { index: number; count: number };
+  /** Replies only: USD at today's prices, or null when the model's price is unknown. */
+  cost_usd?: number | null;
 }
 
 export interface Branch {
@@ -191,6 +194,20 @@ export class ChatService {
     return messages.reverse();
   }
 
+  /** Role and text of every message from the root down to `id`: what a request to Claude is built from. */
+  async pathTo(id: MessageId): Promise<{ role: Role; content: string }[]> {
+    const turns: { role: Role; content: string }[] = [];
+    const seen = new Set<string>();
+    for (let at: MessageId | null = id; at !== null; ) {
+      if (seen.has(at)) throw new AppError('corrupt_object', `message ${at} is its own ancestor`);
+      seen.add(at);
+      const node = await this.dag.get(at);
+      turns.push({ role: node.role, content: node.content });
+      at = node.parent;
+    }
+    return turns.reverse();
+  }
+
   async siblings(chatId: string, messageId: MessageId): Promise<{ parent_id: MessageId | null; ids: MessageId[]; index: number }> {
     const chat = this.records.get(chatId);
     const node = await this.dag.get(messageId);
@@ -249,7 +266,7 @@ export class ChatService {
 }
 
 function view(id: MessageId, node: MessageNode, kids: MessageId[]): MessageView {
-  return {
+  const v: MessageView = {
     id,
     parent_id: node.parent,
     role: node.role,
@@ -257,4 +274,6 @@ function view(id: MessageId, node: MessageNode, kids: MessageId[]): MessageView 
     meta: node.meta,
     siblings: { index: Math.max(0, kids.indexOf(id)), count: Math.max(1, kids.length) },
   };
+  if (node.role === 'assistant' && node.meta.usage) v.cost_usd = node.meta.model ? (costOf(node.meta.model, node.meta.usage) ?? null) : null;
+  return v;
 }

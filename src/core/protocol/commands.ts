@@ -34,6 +34,23 @@ export const Commands = [
   command('get_siblings', { message_id: MessageIdField, chat_id: ChatId.optional() }),
   command('select_sibling', { message_id: MessageIdField, chat_id: ChatId.optional() }),
   command('fork_chat', { message_id: MessageIdField, name: ChatName.optional() }),
+  command('generate_llm_response', {
+    chat_id: ChatId.optional(),
+    /** The original's field: the model to use for this reply (default: the chat's, else the app's). */
+    model_id: ModelId.optional(),
+    /** The user message to answer (default: the selected leaf): naming an earlier one regenerates. */
+    parent_id: MessageIdField.optional(),
+    attempt: z.number().int().min(1).max(10).optional(),
+    spent_ms: z.number().int().min(0).max(600_000).optional(),
+  }),
+  command('retry', {
+    /** An error record, or the user message it failed on. */
+    message_id: MessageIdField,
+    chat_id: ChatId.optional(),
+    attempt: z.number().int().min(1).max(10).optional(),
+    spent_ms: z.number().int().min(0).max(600_000).optional(),
+  }),
+  command('list_models', { refresh: z.boolean().optional() }),
 ] as const;
 
 export const ClientCommand = z.discriminatedUnion('type', Commands);

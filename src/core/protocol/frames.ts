@@ -2,9 +2,10 @@
 import type { ErrorCode } from '../errors.js';
 import type { ChatView, MessageView } from '../chats/service.js';
 import type { MessageId } from '../dag/node.js';
+import type { ModelInfo } from '../claude/models.js';
 
 export type ServerFrame =
-  | { type: 'welcome'; protocol: number; version: string; chats: ChatView[] }
+  | { type: 'welcome'; protocol: number; version: string; chats: ChatView[]; api_key_configured: boolean }
   | { type: 'pong'; protocol: number }
   | { type: 'error'; code: ErrorCode; message: string }
   | { type: 'chats_update'; chats: ChatView[] }
@@ -15,6 +16,18 @@ export type ServerFrame =
   | { type: 'message_added'; chat: ChatView; message: MessageView; branched: boolean }
   | { type: 'message'; message: MessageView }
   | { type: 'head'; current_chat_id: string | null; head: MessageId | null }
-  | { type: 'siblings'; message_id: MessageId; parent_id: MessageId | null; siblings: MessageId[]; index: number };
+  | { type: 'siblings'; message_id: MessageId; parent_id: MessageId | null; siblings: MessageId[]; index: number }
+  | { type: 'generation_started'; chat_id: string; parent_id: MessageId; model: string; attempt: number }
+  | { type: 'generation_finished'; chat_id: string; parent_id: MessageId; message_id: MessageId }
+  | {
+      type: 'generation_failed';
+      chat_id: string;
+      parent_id: MessageId;
+      attempt: number;
+      error: { code: string; message: string; status?: number; request_id?: string; retryable: boolean };
+      /** Present when the client should send `retry` after `after_ms` (the actor has no timer). */
+      retry?: { attempt: number; after_ms: number };
+    }
+  | { type: 'models_list'; models: ModelInfo[]; source: 'api' | 'fallback'; prices_as_of: string };
 
 export type Reply = ServerFrame & { request_id?: string };

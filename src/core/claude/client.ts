@@ -1,0 +1,118 @@
+/**
+ * The Llm port on the official SDK, over any fetch: the component's (Theater's http-client) or
+ * Node's. No retries inside the SDK: the component cannot sleep, so retry.ts decides instead.
+ */
+import Anthropic from '@anthropic-ai/sdk';
+import { z } from 'zod';
+import type { Llm, LlmFailure, LlmOutcome } from './llm.js';
+import { modelInfo, type ModelInfo } from './models.js';
+import type { ClaudeRequest } from './request.js';
+
+export interface ClientOptions {
+  fetch: typeof fetch;
+  /** Read when a call is made; the key is never kept. */
+  apiKey: () => string | undefined;
+  baseURL?: () => string | undefined;
+}
+
+/** What we rely on in a reply: parsed, so a malformed body fails with a clear message. */
+const Reply = z.object({
+  id: z.string(),
+  model: z.string(),
+  content: z.array(z.looseObject({ type: z.string(), text: z.string().optional() })),
+  stop_reason: z.string().nullable(),
+  usage: z.object({
+    input_tokens: z.number().int().nonnegative(),
+    output_tokens: z.number().int().nonnegative(),
+    cache_creation_input_tokens: z.number().int().nonnegative().nullable().optional(),
+    cache_read_input_tokens: z.number().int().nonnegative().nullable().optional(),
+  }),
+});
+
+const ModelList = z.object({ data: z.array(z.object({ id: z.string(), display_name: z.string().optional() })) });
+
+function headerRecord(headers: Headers | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  headers?.forEach((value, name) => (out[name.toLowerCase()] = value));
+  return out;
+}
+
+/** Never let the key travel in a message, whatever an error happens to quote. */
+function scrub(text: string, key: string | undefined): string {
+  return key && key.length >= 8 ? text.split(key).join('[redacted]') : text;
+}
+
+function failureOf(e: unknown, key: string | undefined): LlmFailure {
+  if (e instanceof Anthropic.APIConnectionError) {
+    const cause = (e as { cause?: unknown }).cause;
+    const detail = cause instanceof Error ? cause.message : String(cause ?? e.message);
+    return { kind: 'connection', message: scrub(`could not reach the Claude API: ${detail}`, key) };
+  }
+  if (e instanceof Anthropic.APIError && e.status !== undefined) {
+    const body = e.error as { error?: { type?: string; message?: string } } | undefined;
+    const message = body?.error?.message ?? e.message;
+    return {
+      kind: 'api',
+      status: e.status,
+      type: body?.error?.type,
+      message: scrub(`${message}`, key),
+      headers: headerRecord(e.headers as Headers | undefined),
+      request_id: e.requestID ?? undefined,
+    };
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  return { kind: 'malformed', message: scrub(`the Claude API sent a reply this app cannot read: ${message}`, key) };
+}
+
+export function claudeClient(options: ClientOptions): Llm {
+  const client = (key: string) =>
+    new Anthropic({
+      apiKey: key,
+      baseURL: options.baseURL?.() || undefined,
+      fetch: options.fetch,
+      maxRetries: 0,
+      // Not a browser: inside the component the SDK cannot tell, and the key stays in the actor.
+      dangerouslyAllowBrowser: true,
+    });
+
+  return {
+    hasKey: () => Boolean(options.apiKey()),
+
+    async send(request: ClaudeRequest): Promise<LlmOutcome> {
+      const key = options.apiKey();
+      if (!key) return { ok: false, failure: { kind: 'no_key', message: 'no API key: set ANTHROPIC_API_KEY, or put the key in assets/api-key.txt, then retry' } };
+      try {
+        // Streaming, because the SDK refuses long non-streaming requests; on Theater the body arrives whole anyway.
+        const stream = client(key).messages.stream(request as Anthropic.MessageCreateParams);
+        const { response, request_id } = await stream.withResponse();
+        const parsed = Reply.safeParse(await stream.finalMessage());
+        if (!parsed.success) return { ok: false, failure: { kind: 'malformed', message: 'the Claude API sent a reply without the fields of a message' } };
+        const r = parsed.data;
+        const text = r.content.filter((b) => b.type === 'text').map((b) => b.text ?? '').join('');
+        const usage = {
+          input_tokens: r.usage.input_tokens,
+          output_tokens: r.usage.output_tokens,
+          ...(r.usage.cache_creation_input_tokens ? { cache_creation_input_tokens: r.usage.cache_creation_input_tokens } : {}),
+          ...(r.usage.cache_read_input_tokens ? { cache_read_input_tokens: r.usage.cache_read_input_tokens } : {}),
+        };
+        const date = response.headers.get('date') ?? undefined;
+        return { ok: true, reply: { id: r.id, model: r.model, content: text, stop_reason: r.stop_reason ?? 'end_turn', usage, request_id: request_id ?? undefined, date } };
+      } catch (e) {
+        return { ok: false, failure: failureOf(e, key) };
+      }
+    },
+
+    async models(): Promise<ModelInfo[] | undefined> {
+      const key = options.apiKey();
+      if (!key) return undefined;
+      try {
+        const page = await client(key).models.list({ limit: 100 });
+        const parsed = ModelList.safeParse({ data: page.data });
+        if (!parsed.success) return undefined;
+        return parsed.data.data.map((m) => modelInfo(m.id, m.display_name ?? m.id));
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}

@@ -1,0 +1,15 @@
+/** Cost of one reply from its usage, counting cache writes and reads at their own rates. */
+import type { Usage } from '../dag/node.js';
+import { priceOf } from './prices.js';
+
+/** USD, or undefined when the model's price is not known. */
+export function costOf(model: string, usage: Usage): number | undefined {
+  const p = priceOf(model);
+  if (!p) return undefined;
+  const micro =
+    usage.input_tokens * p.input +
+    usage.output_tokens * p.output +
+    (usage.cache_creation_input_tokens ?? 0) * p.cache_write +
+    (usage.cache_read_input_tokens ?? 0) * p.cache_read;
+  return micro / 1_000_000;
+}

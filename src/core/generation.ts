@@ -1,0 +1,120 @@
+/**
+ * Generating a reply: say that it started, ask Claude, then store the reply or the failure on the
+ * branch. Split in two so the asking can run elsewhere (a child actor) without changing the protocol.
+ */
+import { AppError } from './errors.js';
+import { chatView, type ChatService, type MessageView } from './chats/service.js';
+import type { MessageId } from './dag/node.js';
+import type { Broadcast, Effects } from './commands.js';
+import { buildRequest, type ClaudeRequest } from './claude/request.js';
+import type { Llm, LlmFailure, LlmOutcome } from './claude/llm.js';
+import { planRetry, retryDelayMs, isRetryable, type RetryPlan } from './claude/retry.js';
+import { DEFAULT_MODEL } from './claude/models.js';
+import type { ServerFrame } from './protocol/frames.js';
+
+export interface GenerationJob {
+  chat_id: string;
+  /** The user message being answered: the reply (or the failure) becomes its child. */
+  parent_id: MessageId;
+  request: ClaudeRequest;
+  attempt: number;
+  /** Milliseconds already waited between earlier attempts (the client's count). */
+  spent_ms: number;
+}
+
+export interface GenerationOptions {
+  chat_id: string;
+  parent_id?: MessageId;
+  model?: string;
+  attempt?: number;
+  spent_ms?: number;
+  max_tokens: number;
+}
+
+/** Where a reply goes when none is named: the leaf, or past trailing error records to the message they failed on. */
+async function answerPoint(chats: ChatService, leaf: MessageId | null): Promise<MessageId> {
+  for (let id = leaf; id !== null; ) {
+    const node = await chats.dag.get(id);
+    if (node.role !== 'error') return id;
+    id = node.parent;
+  }
+  throw new AppError('bad_request', 'the chat has no message to answer yet');
+}
+
+export async function prepareGeneration(chats: ChatService, opts: GenerationOptions): Promise<GenerationJob> {
+  const chat = chats.get(opts.chat_id);
+  const parent = opts.parent_id ?? (await answerPoint(chats, chat.leaf));
+  const node = await chats.dag.get(parent);
+  if (node.role === 'error') return prepareGeneration(chats, { ...opts, parent_id: (await answerPoint(chats, parent)) });
+  if (node.role !== 'user') throw new AppError('bad_request', 'a reply answers a user message: regenerate by naming the user message before the reply');
+  const path = await chats.pathTo(parent);
+  const request = buildRequest(path, { model: opts.model ?? chat.model ?? DEFAULT_MODEL, max_tokens: opts.max_tokens, system: chat.system });
+  return { chat_id: chat.id, parent_id: parent, request, attempt: opts.attempt ?? 1, spent_ms: opts.spent_ms ?? 0 };
+}
+
+export function startedFrame(job: GenerationJob): ServerFrame {
+  return { type: 'generation_started', chat_id: job.chat_id, parent_id: job.parent_id, model: job.request.model, attempt: job.attempt };
+}
+
+/** Calls Claude; a failure that may be retried at once (no wait) is retried here, within the bounds. */
+export async function runGeneration(llm: Llm, job: GenerationJob): Promise<{ outcome: LlmOutcome; attempt: number }> {
+  let attempt = job.attempt;
+  for (;;) {
+    const outcome = await llm.send(job.request);
+    if (outcome.ok) return { outcome, attempt };
+    const plan = planRetry(outcome.failure, attempt, job.spent_ms);
+    if (!plan || plan.after_ms > 0) return { outcome, attempt };
+    attempt = plan.attempt;
+  }
+}
+
+function errorCode(f: LlmFailure): string {
+  if (f.kind === 'no_key') return 'no_api_key';
+  if (f.kind === 'connection') return 'connection_error';
+  if (f.kind === 'malformed') return 'malformed_response';
+  return f.type ?? `http_${f.status}`;
+}
+
+/** Stores the reply, or records the failure on the branch, and says so to everyone viewing the chat. */
+export async function finishGeneration(chats: ChatService, job: GenerationJob, outcome: LlmOutcome, attempt: number): Promise<Effects> {
+  const viewers = (frame: ServerFrame): Broadcast => ({ to: { chat: job.chat_id }, frame });
+  if (outcome.ok) {
+    const r = outcome.reply;
+    const meta = {
+      model: r.model,
+      stop_reason: r.stop_reason,
+      usage: r.usage,
+      ...(r.request_id ? { request_id: r.request_id } : {}),
+      ...(r.date ? { response_date: r.date } : {}),
+    };
+    const added = await chats.append(job.chat_id, { role: 'assistant', content: r.content, meta }, job.parent_id);
+    const message: MessageView = added.message;
+    const chat = chatView(added.chat);
+    const frames: Broadcast[] = [
+      viewers({ type: 'message_added', chat, message, branched: added.branched }),
+      viewers({ type: 'generation_finished', chat_id: job.chat_id, parent_id: job.parent_id, message_id: message.id }),
+    ];
+    if (added.reordered) frames.push({ to: 'all', frame: { type: 'chats_update', chats: chats.list() } });
+    return { reply: frames[1]!.frame, broadcasts: frames };
+  }
+  const f = outcome.failure;
+  const code = errorCode(f);
+  const retry: RetryPlan | undefined = planRetry(f, attempt, job.spent_ms);
+  // The failure stays on the branch as an error record (never sent to the model); the same
+  // failure at the same point is the same node, so automatic retries do not pile records up.
+  const added = await chats.append(job.chat_id, { role: 'error', content: f.message, meta: { error_code: code } }, job.parent_id);
+  const error = {
+    code,
+    message: f.message,
+    ...(f.status !== undefined ? { status: f.status } : {}),
+    ...(f.request_id ? { request_id: f.request_id } : {}),
+    retryable: isRetryable(f),
+  };
+  const frames: Broadcast[] = [
+    viewers({ type: 'message_added', chat: chatView(added.chat), message: added.message, branched: added.branched }),
+    viewers({ type: 'generation_failed', chat_id: job.chat_id, parent_id: job.parent_id, attempt, error, ...(retry ? { retry } : {}) }),
+  ];
+  return { reply: frames[1]!.frame, broadcasts: frames };
+}
+
+export { retryDelayMs };
