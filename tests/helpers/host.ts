@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
+import { TEST_API_KEY } from './secrets.js';
 
 export const ROOT = join(import.meta.dirname, '../..');
 
@@ -76,6 +77,7 @@ export async function startHost(options: HostOptions = {}): Promise<RunningHost>
 /** Fails the test if the actor hit a fatal error: on Theater that would have stopped it. */
 export function expectNoFatal(host: RunningHost): void {
   if (host.log().includes('FATAL')) throw new Error(`the actor hit a fatal error:\n${host.log()}`);
+  if (host.log().includes(TEST_API_KEY)) throw new Error('the API key appeared in the host log');
 }
 
 export interface SocketClient {

@@ -34,6 +34,7 @@ describe('init config', () => {
       port: 8084,
       store_id: 'theater-chat',
       max_content_bytes: 1024 * 1024,
+      max_tokens: 8192,
       allowed_origins: [],
     });
   });
