@@ -48,7 +48,7 @@ async function buildUi() {
   await rm(out, { recursive: true, force: true });
   await mkdir(out, { recursive: true });
   const result = await build({
-    input: join(root, 'src/ui/main.ts'),
+    input: join(root, 'src/ui/main.tsx'),
     platform: 'browser',
     write: false,
     output: { format: 'esm', minify: true, entryFileNames: 'app-[hash].js' },
@@ -62,6 +62,7 @@ async function buildUi() {
   const css = await readFile(join(root, 'src/ui/style.css'), 'utf8');
   const style = `app-${shortHash(css)}.css`;
   files[style] = css;
+  files['favicon.svg'] = await readFile(join(root, 'src/ui/favicon.svg'), 'utf8');
   const html = (await readFile(join(root, 'src/ui/index.html'), 'utf8')).replace('%STYLE%', style).replace('%SCRIPT%', script);
   files['index.html'] = html;
   for (const [name, body] of Object.entries(files)) await writeFile(join(out, name), body);

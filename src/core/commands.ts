@@ -152,6 +152,10 @@ const HANDLERS: { [T in ClientCommand['type']]: Handler<T> } = {
     return { reply: { type: 'branch', ...(await ctx.chats.branch(chatOf(ctx, cmd.chat_id))) } };
   },
 
+  async get_tree(ctx, cmd) {
+    return { reply: { type: 'tree', ...(await ctx.chats.tree(chatOf(ctx, cmd.chat_id))) } };
+  },
+
   async get_siblings(ctx, cmd) {
     const s = await ctx.chats.siblings(chatOf(ctx, cmd.chat_id), cmd.message_id);
     return { reply: { type: 'siblings', message_id: cmd.message_id, parent_id: s.parent_id, siblings: s.ids, index: s.index } };

@@ -85,6 +85,18 @@ export function runChatScenarios(label: string, makeDriver: () => Promise<ChatDr
       expect(forward.messages.map((m) => m.content)).toEqual(['question', 'answer two']);
     });
 
+    withDriver('maps every branch of a chat as a tree', async (d) => {
+      await d.connect('a');
+      await create(d, 'a');
+      const q = await send(d, 'a', 'root question');
+      const a1 = await send(d, 'a', 'first answer');
+      await d.command('a', { type: 'edit_message', message_id: a1.message.id, content: 'second answer' });
+      const tree = (await d.command('a', { type: 'get_tree' })) as Frame & { nodes: { id: string; parent_id: string | null; preview: string; selected: boolean }[] };
+      expect(tree.nodes.map((n) => n.preview)).toEqual(['root question', 'first answer', 'second answer']);
+      expect(tree.nodes.filter((n) => n.selected).map((n) => n.preview)).toEqual(['root question', 'second answer']);
+      expect(tree.nodes.slice(1).every((n) => n.parent_id === q.message.id)).toBe(true);
+    });
+
     withDriver('sends after a given message, making a branch there', async (d) => {
       await d.connect('a');
       await create(d, 'a');

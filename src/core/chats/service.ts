@@ -35,6 +35,16 @@ export interface MessageView {
   cost_usd?: number | null;
 }
 
+export interface TreeNode {
+  id: MessageId;
+  parent_id: MessageId | null;
+  role: Role;
+  /** The first 80 characters. */
+  preview: string;
+  /** On the chat's selected branch. */
+  selected: boolean;
+}
+
 export interface Branch {
   chat: ChatView;
   messages: MessageView[];
@@ -206,6 +216,37 @@ export class ChatService {
       at = node.parent;
     }
     return turns.reverse();
+  }
+
+  /**
+   * Every message this chat can reach, for a map of its branches: down from its roots through its
+   * own children, plus the path it shares with the chat it was forked from.
+   */
+  async tree(chatId: string, limit = 5000): Promise<{ chat: ChatView; nodes: TreeNode[] }> {
+    const chat = this.records.get(chatId);
+    const path: MessageId[] = [];
+    for (let id = chat.leaf; id !== null; ) {
+      path.push(id);
+      id = (await this.dag.get(id)).parent;
+    }
+    path.reverse();
+    const onPath = new Map(path.map((id, i) => [id, path[i + 1]]));
+    const nodes: TreeNode[] = [];
+    const queue: MessageId[] = [...new Set([...(path[0] ? [path[0]] : []), ...this.dag.kids(chat.id, null)])];
+    const seen = new Set<MessageId>(queue);
+    while (queue.length > 0 && nodes.length < limit) {
+      const id = queue.shift()!;
+      const node = await this.dag.get(id);
+      nodes.push({ id, parent_id: node.parent, role: node.role, preview: node.content.slice(0, 80), selected: onPath.has(id) });
+      const next = onPath.get(id);
+      for (const kid of [...this.dag.kids(chat.id, id), ...(next ? [next] : [])]) {
+        if (!seen.has(kid)) {
+          seen.add(kid);
+          queue.push(kid);
+        }
+      }
+    }
+    return { chat: chatView(chat), nodes };
   }
 
   async siblings(chatId: string, messageId: MessageId): Promise<{ parent_id: MessageId | null; ids: MessageId[]; index: number }> {

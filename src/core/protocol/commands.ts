@@ -31,6 +31,7 @@ export const Commands = [
   command('get_message', { message_id: MessageIdField }),
   command('get_head', { chat_id: ChatId.optional() }),
   command('get_branch', { chat_id: ChatId.optional() }),
+  command('get_tree', { chat_id: ChatId.optional() }),
   command('get_siblings', { message_id: MessageIdField, chat_id: ChatId.optional() }),
   command('select_sibling', { message_id: MessageIdField, chat_id: ChatId.optional() }),
   command('fork_chat', { message_id: MessageIdField, name: ChatName.optional() }),
@@ -55,6 +56,8 @@ export const Commands = [
 
 export const ClientCommand = z.discriminatedUnion('type', Commands);
 export type ClientCommand = z.infer<typeof ClientCommand>;
+/** What a client writes (before defaults and trimming). */
+export type ClientCommandInput = z.input<typeof ClientCommand>;
 export type CommandOf<T extends ClientCommand['type']> = Extract<ClientCommand, { type: T }>;
 
 const COMMAND_TYPES = new Set<string>(Commands.map((c) => c.shape.type.value));

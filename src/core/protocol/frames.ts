@@ -1,6 +1,6 @@
 /** Actor → client frames. Every direct reply echoes the command's request_id. */
 import type { ErrorCode } from '../errors.js';
-import type { ChatView, MessageView } from '../chats/service.js';
+import type { ChatView, MessageView, TreeNode } from '../chats/service.js';
 import type { MessageId } from '../dag/node.js';
 import type { ModelInfo } from '../claude/models.js';
 
@@ -13,6 +13,7 @@ export type ServerFrame =
   | { type: 'chat_updated'; chat: ChatView }
   | { type: 'chat_deleted'; chat_id: string }
   | { type: 'branch'; chat: ChatView; messages: MessageView[] }
+  | { type: 'tree'; chat: ChatView; nodes: TreeNode[] }
   | { type: 'message_added'; chat: ChatView; message: MessageView; branched: boolean }
   | { type: 'message'; message: MessageView }
   | { type: 'head'; current_chat_id: string | null; head: MessageId | null }

@@ -1,0 +1,15 @@
+import { chromium } from 'playwright-core';
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox','--disable-gpu','--disable-background-networking'] });
+const p = await b.newPage({ viewport: { width: 1200, height: 800 } });
+const errors = [];
+p.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+p.on('pageerror', (e) => errors.push(String(e)));
+await p.goto('http://127.0.0.1:18997/');
+await p.waitForTimeout(800);
+await p.screenshot({ path: '/tmp/ui-empty.png' });
+await p.fill('#composer-input', 'Please show me some markdown');
+await p.keyboard.press('Enter');
+await p.waitForTimeout(1500);
+await p.screenshot({ path: '/tmp/ui-reply.png' });
+console.log('errors', errors);
+await b.close();

@@ -1,0 +1,97 @@
+/**
+ * The socket to the actor: hello with the page's token, replies matched by request_id, events to a
+ * listener, and automatic reconnection (with a fresh token if the server restarted).
+ */
+import { signal } from '@preact/signals';
+import type { Command, Frame } from './protocol.js';
+
+export type Status = 'connecting' | 'connected' | 'reconnecting';
+
+function pageToken(): string {
+  return document.querySelector<HTMLMetaElement>('meta[name="theater-chat-session"]')?.content ?? '';
+}
+
+/** After a server restart the token changed: read it from a fresh copy of the page. */
+async function freshToken(): Promise<string> {
+  const html = await (await fetch('/', { cache: 'no-store' })).text();
+  return /name="theater-chat-session" content="([0-9a-f]+)"/.exec(html)?.[1] ?? '';
+}
+
+export class Connection {
+  readonly status = signal<Status>('connecting');
+  /** Seconds until the next reconnection attempt, while reconnecting. */
+  readonly retryIn = signal(0);
+  private socket?: WebSocket;
+  private pending = new Map<string, (frame: Frame) => void>();
+  private next = 0;
+  private backoff = 500;
+  private token = pageToken();
+  private timer?: ReturnType<typeof setTimeout>;
+
+  constructor(
+    private readonly onEvent: (frame: Frame) => void,
+    private readonly onWelcome: (frame: Extract<Frame, { type: 'welcome' }>) => void,
+  ) {}
+
+  start(): void {
+    const url = new URL('/ws', location.href);
+    url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    const socket = new WebSocket(url);
+    socket.binaryType = 'arraybuffer';
+    this.socket = socket;
+    socket.addEventListener('open', () => void this.hello());
+    socket.addEventListener('message', (event) => this.receive(event.data as string | ArrayBuffer));
+    socket.addEventListener('close', () => this.lost());
+  }
+
+  /** Reconnect now instead of waiting for the back-off. */
+  reconnectNow(): void {
+    clearTimeout(this.timer);
+    this.retryIn.value = 0;
+    this.start();
+  }
+
+  private async hello(): Promise<void> {
+    let welcome = await this.request({ type: 'hello', token: this.token });
+    if (welcome.type === 'error' && welcome.code === 'unauthorized') {
+      this.token = await freshToken();
+      welcome = await this.request({ type: 'hello', token: this.token });
+    }
+    if (welcome.type !== 'welcome') return;
+    this.backoff = 500;
+    this.status.value = 'connected';
+    this.onWelcome(welcome);
+  }
+
+  private receive(data: string | ArrayBuffer): void {
+    // Large frames arrive as binary frames holding UTF-8 JSON.
+    const frame = JSON.parse(typeof data === 'string' ? data : new TextDecoder().decode(data)) as Frame;
+    const waiter = frame.request_id ? this.pending.get(frame.request_id) : undefined;
+    if (waiter && frame.request_id) {
+      this.pending.delete(frame.request_id);
+      waiter(frame);
+      // A reply is also news for this tab (e.g. message_added): apply it like any event.
+      if (frame.type !== 'error' && frame.type !== 'welcome') this.onEvent(frame);
+    } else this.onEvent(frame);
+  }
+
+  private lost(): void {
+    for (const resolve of this.pending.values()) resolve({ type: 'error', code: 'internal', message: 'connection lost' });
+    this.pending.clear();
+    this.status.value = 'reconnecting';
+    const wait = this.backoff;
+    this.backoff = Math.min(this.backoff * 2, 8000);
+    this.retryIn.value = Math.ceil(wait / 1000);
+    this.timer = setTimeout(() => this.start(), wait);
+  }
+
+  request(command: Command): Promise<Frame> {
+    const socket = this.socket;
+    if (!socket || socket.readyState !== WebSocket.OPEN) return Promise.resolve({ type: 'error', code: 'internal', message: 'not connected' });
+    const request_id = `u${++this.next}`;
+    return new Promise((resolve) => {
+      this.pending.set(request_id, resolve);
+      socket.send(JSON.stringify({ ...command, request_id }));
+    });
+  }
+}

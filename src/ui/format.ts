@@ -1,0 +1,10 @@
+/** Numbers as people read them. */
+export function formatCost(usd: number | null | undefined): string {
+  if (usd === null || usd === undefined) return 'unknown cost';
+  if (usd === 0) return '$0';
+  return usd < 0.01 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
+}
+
+export function formatTokens(n: number): string {
+  return n >= 10_000 ? `${(n / 1000).toFixed(1)}k` : String(n);
+}

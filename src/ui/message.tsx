@@ -1,0 +1,184 @@
+/** One message: Markdown for replies, actions, ‹ 2/3 › between siblings, tokens and cost. */
+import { memo } from 'preact/compat';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { MessageView } from './protocol.js';
+import { renderMarkdown } from './markdown.js';
+import { formatCost, formatTokens } from './format.js';
+import { editing, failures, fork, moveSibling, regenerate, retry, saveEdit, cancelAutoRetry } from './state.js';
+
+async function copy(text: string, button: HTMLElement): Promise<void> {
+  try {
+    await navigator.clipboard.writeText(text);
+    button.textContent = 'Copied';
+  } catch {
+    button.textContent = 'Copy failed';
+  }
+  setTimeout(() => (button.textContent = button.dataset.label ?? 'Copy'), 1500);
+}
+
+/** Markdown is rendered when the message comes near the screen: a long branch opens at once. */
+function Markdown({ text, eager }: { text: string; eager: boolean }) {
+  const ref = useRef<HTMLDivElement>(null);
+  const [visible, setVisible] = useState(eager);
+  useEffect(() => {
+    if (visible || !ref.current) return;
+    const observer = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && setVisible(true), { rootMargin: '800px' });
+    observer.observe(ref.current);
+    return () => observer.disconnect();
+  }, [visible]);
+  const html = useMemo(() => (visible ? renderMarkdown(text) : ''), [text, visible]);
+  if (!visible) return <div ref={ref} class="plain">{text}</div>;
+  return (
+    <div
+      ref={ref}
+      class="markdown"
+      // Sanitized by DOMPurify in renderMarkdown.
+      dangerouslySetInnerHTML={{ __html: html }}
+      onClick={(e) => {
+        const button = (e.target as HTMLElement).closest<HTMLElement>('.copy-code');
+        const code = button?.closest('.code')?.querySelector('code');
+        if (button && code) void copy(code.textContent ?? '', button);
+      }}
+    />
+  );
+}
+
+function Editor({ message }: { message: MessageView }) {
+  const [text, setText] = useState(message.content);
+  return (
+    <form
+      class="editor"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (text.trim()) void saveEdit(message, text);
+      }}
+    >
+      <label class="sr-only" for={`edit-${message.id}`}>
+        Edit message
+      </label>
+      <textarea
+        id={`edit-${message.id}`}
+        value={text}
+        rows={Math.min(12, text.split('\n').length + 1)}
+        // eslint-disable-next-line jsx-a11y/no-autofocus
+        autoFocus
+        onInput={(e) => setText((e.target as HTMLTextAreaElement).value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') {
+            e.stopPropagation();
+            editing.value = null;
+          } else if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+            e.preventDefault();
+            if (text.trim()) void saveEdit(message, text);
+          }
+        }}
+      />
+      <div class="editor-actions">
+        <button type="button" onClick={() => (editing.value = null)}>
+          Cancel
+        </button>
+        <button type="submit" class="primary">
+          Save and send
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function Siblings({ message }: { message: MessageView }) {
+  const { index, count } = message.siblings;
+  if (count < 2) return null;
+  return (
+    <span class="siblings" role="group" aria-label={`Version ${index + 1} of ${count}`}>
+      <button type="button" class="icon" aria-label="Previous version" onClick={() => void moveSibling(message, -1)}>
+        ‹
+      </button>
+      <span aria-hidden="true">
+        {index + 1}/{count}
+      </span>
+      <button type="button" class="icon" aria-label="Next version" onClick={() => void moveSibling(message, 1)}>
+        ›
+      </button>
+    </span>
+  );
+}
+
+function ErrorRecord({ message }: { message: MessageView }) {
+  const failure = message.parent_id ? failures.value[message.parent_id] : undefined;
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    if (!failure?.retryAt) return;
+    const t = setInterval(() => setNow(Date.now()), 250);
+    return () => clearInterval(t);
+  }, [failure?.retryAt]);
+  const waiting = failure?.retryAt ? Math.max(0, Math.ceil((failure.retryAt - now) / 1000)) : undefined;
+  return (
+    <div class="error-record" role="alert">
+      <p>
+        <strong>The reply failed.</strong> {message.content}
+      </p>
+      {waiting !== undefined ? (
+        <p class="retrying">
+          Retrying in {waiting} s (attempt {failure!.attempt + 1} of 3)…{' '}
+          <button type="button" onClick={() => message.parent_id && cancelAutoRetry(message.parent_id)}>
+            Cancel
+          </button>
+        </p>
+      ) : null}
+      <button type="button" class="primary" onClick={() => message.parent_id && void retry(message.parent_id)}>
+        Retry
+      </button>
+    </div>
+  );
+}
+
+function MessageItem({ message, eager, last }: { message: MessageView; eager: boolean; last: boolean }) {
+  const isEditing = editing.value === message.id;
+  const usage = message.meta.usage;
+  return (
+    <article class={`message ${message.role}`} aria-label={message.role === 'user' ? 'You' : message.role === 'assistant' ? 'Claude' : 'Error'} tabIndex={-1} data-id={message.id}>
+      {message.role === 'error' ? (
+        <ErrorRecord message={message} />
+      ) : isEditing ? (
+        <Editor message={message} />
+      ) : message.role === 'assistant' ? (
+        <Markdown text={message.content} eager={eager} />
+      ) : (
+        <div class="plain user-text">{message.content}</div>
+      )}
+      {!isEditing && (
+        <footer class="message-bar">
+          <Siblings message={message} />
+          {message.role !== 'error' && (
+            <button type="button" class="link" data-label="Copy" onClick={(e) => void copy(message.content, e.currentTarget)}>
+              Copy
+            </button>
+          )}
+          {message.role === 'user' && (
+            <button type="button" class="link" onClick={() => (editing.value = message.id)}>
+              Edit
+            </button>
+          )}
+          {message.role === 'assistant' && (
+            <button type="button" class="link" onClick={() => void regenerate(message)}>
+              Regenerate
+            </button>
+          )}
+          {message.role !== 'error' && (
+            <button type="button" class="link" onClick={() => void fork(message)}>
+              Fork
+            </button>
+          )}
+          {message.role === 'assistant' && usage && (
+            <span class="meta" title={`${message.meta.model ?? ''} · ${usage.input_tokens} in, ${usage.output_tokens} out, cache write ${usage.cache_creation_input_tokens ?? 0}, cache read ${usage.cache_read_input_tokens ?? 0}`}>
+              {formatTokens(usage.input_tokens + (usage.cache_creation_input_tokens ?? 0) + (usage.cache_read_input_tokens ?? 0))} in · {formatTokens(usage.output_tokens)} out · {formatCost(message.cost_usd)}
+            </span>
+          )}
+          {last && message.meta.stop_reason === 'max_tokens' && <span class="meta warn">cut off at the token limit</span>}
+        </footer>
+      )}
+    </article>
+  );
+}
+
+export const Message = memo(MessageItem);

@@ -1,0 +1,102 @@
+/** Chats, newest activity first: create, filter (Ctrl/Cmd+K), rename in place, delete with confirmation. */
+import { useRef, useState } from 'preact/hooks';
+import type { ChatView } from './protocol.js';
+import { chats, createChat, currentId, deleteChat, filter, generating, openChat, renameChat } from './state.js';
+import { ConfirmDialog } from './dialogs.js';
+import { Icon } from './icons.js';
+
+function ChatItem({ chat, onNavigate }: { chat: ChatView; onNavigate: () => void }) {
+  const [renaming, setRenaming] = useState(false);
+  const [confirming, setConfirming] = useState(false);
+  const input = useRef<HTMLInputElement>(null);
+  const current = currentId.value === chat.id;
+  const save = () => {
+    const name = input.current?.value.trim() ?? '';
+    if (name && name !== chat.name) void renameChat(chat.id, name);
+    setRenaming(false);
+  };
+  return (
+    <li class={`chat-item${current ? ' current' : ''}`}>
+      {renaming ? (
+        <input
+          ref={input}
+          class="rename"
+          aria-label={`New name for ${chat.name}`}
+          defaultValue={chat.name}
+          maxLength={200}
+          // eslint-disable-next-line jsx-a11y/no-autofocus
+          autoFocus
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') save();
+            if (e.key === 'Escape') {
+              e.stopPropagation();
+              setRenaming(false);
+            }
+          }}
+          onBlur={save}
+        />
+      ) : (
+        <button
+          type="button"
+          class="chat-open"
+          aria-current={current ? 'page' : undefined}
+          onClick={() => {
+            void openChat(chat.id);
+            onNavigate();
+          }}
+          onDblClick={() => setRenaming(true)}
+        >
+          <span class="chat-name">{chat.name}</span>
+          {generating.value[chat.id] !== undefined && <span class="dot" aria-label="generating" />}
+        </button>
+      )}
+      <button type="button" class="icon" aria-label={`Rename ${chat.name}`} title="Rename" onClick={() => setRenaming(true)}>
+        <Icon name="pencil" />
+      </button>
+      <button type="button" class="icon" aria-label={`Delete ${chat.name}`} title="Delete" onClick={() => setConfirming(true)}>
+        <Icon name="trash" />
+      </button>
+      {confirming && (
+        <ConfirmDialog
+          title="Delete this chat?"
+          body={`“${chat.name}” will disappear from the list. Forks of it keep their messages.`}
+          confirm="Delete"
+          onConfirm={() => {
+            setConfirming(false);
+            void deleteChat(chat.id);
+          }}
+          onCancel={() => setConfirming(false)}
+        />
+      )}
+    </li>
+  );
+}
+
+export function Sidebar({ onNavigate }: { onNavigate: () => void }) {
+  const needle = filter.value.trim().toLowerCase();
+  const shown = needle ? chats.value.filter((c) => c.name.toLowerCase().includes(needle)) : chats.value;
+  return (
+    <nav class="sidebar" aria-label="Chats">
+      <div class="sidebar-top">
+        <h1 class="brand">theater-chat</h1>
+        <button type="button" class="primary" onClick={() => void createChat().then(onNavigate)}>
+          + New chat
+        </button>
+        <input
+          id="chat-filter"
+          type="search"
+          placeholder="Filter chats (Ctrl+K)"
+          aria-label="Filter chats"
+          value={filter.value}
+          onInput={(e) => (filter.value = (e.target as HTMLInputElement).value)}
+        />
+      </div>
+      <ul class="chat-list">
+        {shown.map((chat) => (
+          <ChatItem key={chat.id} chat={chat} onNavigate={onNavigate} />
+        ))}
+        {shown.length === 0 && <li class="empty-list">{needle ? 'No chat matches.' : 'No chats yet.'}</li>}
+      </ul>
+    </nav>
+  );
+}

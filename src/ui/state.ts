@@ -1,0 +1,250 @@
+/** The app's state as signals, and the actions that change it through the socket. */
+import { batch, computed, signal } from '@preact/signals';
+import { Connection } from './connection.js';
+import type { ChatView, Frame, FrameOf, MessageView, ModelInfo, TreeNode } from './protocol.js';
+
+export interface Failure {
+  error: FrameOf<'generation_failed'>['error'];
+  /** Automatic retry scheduled for this time (ms, page clock). */
+  retryAt?: number;
+  attempt: number;
+}
+
+export const chats = signal<ChatView[]>([]);
+export const currentId = signal<string | null>(null);
+export const messages = signal<MessageView[]>([]);
+/** chat id → when its generation started (page clock) */
+export const generating = signal<Record<string, number>>({});
+/** parent message id → the failure of the last generation there */
+export const failures = signal<Record<string, Failure>>({});
+export const apiKeyConfigured = signal(true);
+export const models = signal<ModelInfo[]>([]);
+export const filter = signal('');
+export const editing = signal<string | null>(null);
+export const tree = signal<TreeNode[] | null>(null);
+export const announcement = signal('');
+export const notice = signal<string | null>(null);
+export const loaded = signal(false);
+
+export const currentChat = computed(() => chats.value.find((c) => c.id === currentId.value) ?? null);
+
+const retryTimers = new Map<string, ReturnType<typeof setTimeout>>();
+/** Milliseconds already waited for retries at each point, so the actor can keep the 30 s bound. */
+const retrySpent = new Map<string, number>();
+const LAST_CHAT = 'theater-chat:last-chat';
+
+export const connection = new Connection(onEvent, (welcome) => {
+  batch(() => {
+    chats.value = welcome.chats;
+    apiKeyConfigured.value = welcome.api_key_configured;
+  });
+  // Resync after (re)connecting: the chat we were on, as it is now.
+  const wanted = currentId.value ?? chatFromHash() ?? localStorage.getItem(LAST_CHAT);
+  const target = welcome.chats.find((c) => c.id === wanted)?.id ?? welcome.chats[0]?.id ?? null;
+  if (target) void openChat(target);
+  loaded.value = true;
+  void loadModels();
+});
+
+function chatFromHash(): string | null {
+  return /^#chat=([0-9a-f-]{36})$/.exec(location.hash)?.[1] ?? null;
+}
+
+function say(text: string): void {
+  // Re-setting the same text would not be announced again.
+  announcement.value = '';
+  queueMicrotask(() => (announcement.value = text));
+}
+
+function upsertChat(chat: ChatView): void {
+  chats.value = chats.value.some((c) => c.id === chat.id) ? chats.value.map((c) => (c.id === chat.id ? chat : c)) : [chat, ...chats.value];
+}
+
+function showBranch(chat: ChatView, list: MessageView[]): void {
+  batch(() => {
+    upsertChat(chat);
+    if (currentId.value === chat.id) messages.value = list;
+  });
+  if (tree.value && currentId.value === chat.id) void loadTree();
+}
+
+function onEvent(frame: Frame): void {
+  switch (frame.type) {
+    case 'chats_update':
+      chats.value = frame.chats;
+      break;
+    case 'chat_created':
+    case 'chat_updated':
+      upsertChat(frame.chat);
+      break;
+    case 'chat_deleted':
+      chats.value = chats.value.filter((c) => c.id !== frame.chat_id);
+      if (currentId.value === frame.chat_id) {
+        const next = chats.value[0]?.id ?? null;
+        if (next) void openChat(next);
+        else batch(() => ((currentId.value = null), (messages.value = [])));
+      }
+      break;
+    case 'branch':
+      showBranch(frame.chat, frame.messages);
+      break;
+    case 'message_added': {
+      upsertChat(frame.chat);
+      if (frame.chat.id !== currentId.value) break;
+      const list = messages.value;
+      if (list.some((m) => m.id === frame.message.id)) {
+        messages.value = list.map((m) => (m.id === frame.message.id ? frame.message : m));
+      } else if (frame.message.parent_id === null) {
+        messages.value = [frame.message];
+      } else {
+        const at = list.findIndex((m) => m.id === frame.message.parent_id);
+        if (at >= 0) messages.value = [...list.slice(0, at + 1), frame.message];
+        else void openChat(frame.chat.id);
+      }
+      if (tree.value) void loadTree();
+      break;
+    }
+    case 'generation_started':
+      generating.value = { ...generating.value, [frame.chat_id]: Date.now() };
+      if (frame.chat_id === currentId.value) say('Generating a reply');
+      break;
+    case 'generation_finished': {
+      const { [frame.chat_id]: _done, ...rest } = generating.value;
+      generating.value = rest;
+      const { [frame.parent_id]: _cleared, ...others } = failures.value;
+      failures.value = others;
+      retrySpent.delete(frame.parent_id);
+      if (frame.chat_id === currentId.value) say('Reply complete');
+      break;
+    }
+    case 'generation_failed': {
+      const { [frame.chat_id]: _done, ...rest } = generating.value;
+      generating.value = rest;
+      const failure: Failure = { error: frame.error, attempt: frame.attempt };
+      if (frame.retry) {
+        failure.retryAt = Date.now() + frame.retry.after_ms;
+        const spent = (retrySpent.get(frame.parent_id) ?? 0) + frame.retry.after_ms;
+        retrySpent.set(frame.parent_id, spent);
+        scheduleRetry(frame.chat_id, frame.parent_id, frame.retry, spent);
+      }
+      failures.value = { ...failures.value, [frame.parent_id]: failure };
+      if (frame.chat_id === currentId.value) say(frame.retry ? `Reply failed: ${frame.error.message}. Retrying.` : `Reply failed: ${frame.error.message}`);
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+/** The actor has no timer: this tab waits and asks again, within the bounds the actor set. */
+function scheduleRetry(chatId: string, parentId: string, retry: { attempt: number; after_ms: number }, spent: number): void {
+  clearTimeout(retryTimers.get(parentId));
+  retryTimers.set(
+    parentId,
+    setTimeout(() => {
+      retryTimers.delete(parentId);
+      void connection.request({ type: 'retry', chat_id: chatId, message_id: parentId, attempt: retry.attempt, spent_ms: spent });
+    }, retry.after_ms),
+  );
+}
+
+export function cancelAutoRetry(parentId: string): void {
+  clearTimeout(retryTimers.get(parentId));
+  retryTimers.delete(parentId);
+  const f = failures.value[parentId];
+  if (f) failures.value = { ...failures.value, [parentId]: { ...f, retryAt: undefined } };
+}
+
+async function run(command: Parameters<Connection['request']>[0]): Promise<Frame> {
+  const reply = await connection.request(command);
+  if (reply.type === 'error') notice.value = reply.message;
+  return reply;
+}
+
+export async function openChat(id: string): Promise<void> {
+  currentId.value = id;
+  editing.value = null;
+  history.replaceState(null, '', `#chat=${id}`);
+  localStorage.setItem(LAST_CHAT, id);
+  const reply = await run({ type: 'switch_chat', chat_id: id });
+  if (reply.type === 'branch') showBranch(reply.chat, reply.messages);
+}
+
+export async function createChat(): Promise<void> {
+  const reply = await run({ type: 'create_chat', name: 'New chat', created_at: new Date().toISOString() });
+  if (reply.type === 'chat_created') await openChat(reply.chat.id);
+}
+
+export const renameChat = (id: string, name: string) => run({ type: 'rename_chat', chat_id: id, name });
+export const deleteChat = (id: string) => run({ type: 'delete_chat', chat_id: id });
+export const updateChat = (id: string, changes: { model?: string | null; system?: string | null }) => run({ type: 'update_chat', chat_id: id, ...changes });
+
+async function generate(chatId: string, parentId?: string): Promise<void> {
+  await run({ type: 'generate_llm_response', chat_id: chatId, ...(parentId ? { parent_id: parentId } : {}) });
+}
+
+export async function send(content: string): Promise<boolean> {
+  let chatId = currentId.value;
+  if (!chatId) {
+    const created = await run({ type: 'create_chat', name: content.slice(0, 60).trim() || 'New chat' });
+    if (created.type !== 'chat_created') return false;
+    await openChat(created.chat.id);
+    chatId = created.chat.id;
+  }
+  const reply = await run({ type: 'send_message', chat_id: chatId, content, created_at: new Date().toISOString() });
+  if (reply.type !== 'message_added') return false;
+  const chat = chats.value.find((c) => c.id === chatId);
+  // A new chat takes its name from its first message.
+  if (chat && chat.name === 'New chat' && reply.message.parent_id === null) void renameChat(chatId, content.slice(0, 60).trim() || 'New chat');
+  await generate(chatId, reply.message.id);
+  return true;
+}
+
+export async function saveEdit(message: MessageView, content: string): Promise<void> {
+  const chatId = currentId.value;
+  if (!chatId) return;
+  editing.value = null;
+  const reply = await run({ type: 'edit_message', chat_id: chatId, message_id: message.id, content, created_at: new Date().toISOString() });
+  if (reply.type === 'message_added') await generate(chatId, reply.message.id);
+}
+
+export async function regenerate(message: MessageView): Promise<void> {
+  if (currentId.value && message.parent_id) await generate(currentId.value, message.parent_id);
+}
+
+export async function retry(parentId: string): Promise<void> {
+  cancelAutoRetry(parentId);
+  if (currentId.value) await run({ type: 'retry', chat_id: currentId.value, message_id: parentId });
+}
+
+export async function moveSibling(message: MessageView, delta: number): Promise<void> {
+  const chatId = currentId.value;
+  if (!chatId) return;
+  const s = await run({ type: 'get_siblings', chat_id: chatId, message_id: message.id });
+  if (s.type !== 'siblings') return;
+  const target = s.siblings[(s.index + delta + s.siblings.length) % s.siblings.length];
+  if (target && target !== message.id) await selectMessage(target);
+}
+
+export async function selectMessage(id: string): Promise<void> {
+  if (!currentId.value) return;
+  const reply = await run({ type: 'select_sibling', chat_id: currentId.value, message_id: id });
+  if (reply.type === 'branch') showBranch(reply.chat, reply.messages);
+}
+
+export async function fork(message: MessageView): Promise<void> {
+  const name = `${currentChat.value?.name ?? 'Chat'} (fork)`.slice(0, 200);
+  const reply = await run({ type: 'fork_chat', message_id: message.id, name });
+  if (reply.type === 'chat_created') await openChat(reply.chat.id);
+}
+
+export async function loadTree(): Promise<void> {
+  if (!currentId.value) return;
+  const reply = await connection.request({ type: 'get_tree', chat_id: currentId.value });
+  if (reply.type === 'tree') tree.value = reply.nodes;
+}
+
+async function loadModels(): Promise<void> {
+  const reply = await connection.request({ type: 'list_models' });
+  if (reply.type === 'models_list') models.value = reply.models;
+}
