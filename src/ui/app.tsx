@@ -3,7 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { Sidebar } from './sidebar.js';
 import { ChatPane } from './chat-pane.js';
 import { TreePanel } from './tree-panel.js';
-import { announcement, connection, notice, tree } from './state.js';
+import { announcement, connection, editing, notice, tree } from './state.js';
 
 function StatusBar() {
   const status = connection.status.value;
@@ -41,6 +41,8 @@ export function App() {
         setMenuOpen(true);
         document.getElementById('chat-filter')?.focus();
       } else if (e.key === 'Escape') {
+        // Wherever the focus is: Esc leaves an edit, a notice, the menu.
+        if (editing.value) editing.value = null;
         if (notice.value) notice.value = null;
         setMenuOpen(false);
       }

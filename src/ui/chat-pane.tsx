@@ -2,6 +2,7 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { Message } from './message.js';
 import { Icon } from './icons.js';
+import { useAutoFocus } from './focus.js';
 import { SystemPromptDialog } from './dialogs.js';
 import { formatCost, formatTokens } from './format.js';
 import type { MessageView } from './protocol.js';
@@ -14,6 +15,28 @@ function Elapsed({ since }: { since: number }) {
     return () => clearInterval(t);
   }, []);
   return <span>{Math.floor((now - since) / 1000)} s</span>;
+}
+
+function TitleInput({ name, onDone }: { name: string; onDone: (value: string | null) => void }) {
+  const ref = useAutoFocus<HTMLInputElement>();
+  return (
+    <input
+      ref={ref}
+      class="title-input"
+      aria-label="Chat name"
+      defaultValue={name}
+      maxLength={200}
+      onKeyDown={(e) => {
+        const value = (e.target as HTMLInputElement).value.trim();
+        if (e.key === 'Enter') onDone(value || null);
+        if (e.key === 'Escape') {
+          e.stopPropagation();
+          onDone(null);
+        }
+      }}
+      onBlur={() => onDone(null)}
+    />
+  );
 }
 
 function Header({ onMenu }: { onMenu: () => void }) {
@@ -37,25 +60,12 @@ function Header({ onMenu }: { onMenu: () => void }) {
         <Icon name="menu" />
       </button>
       {naming ? (
-        <input
-          class="title-input"
-          aria-label="Chat name"
-          defaultValue={chat.name}
-          maxLength={200}
-          // eslint-disable-next-line jsx-a11y/no-autofocus
-          autoFocus
-          onKeyDown={(e) => {
-            const value = (e.target as HTMLInputElement).value.trim();
-            if (e.key === 'Enter') {
-              if (value) void renameChat(chat.id, value);
-              setNaming(false);
-            }
-            if (e.key === 'Escape') {
-              e.stopPropagation();
-              setNaming(false);
-            }
+        <TitleInput
+          name={chat.name}
+          onDone={(value) => {
+            if (value) void renameChat(chat.id, value);
+            setNaming(false);
           }}
-          onBlur={() => setNaming(false)}
         />
       ) : (
         <h2 class="chat-title">

@@ -3,6 +3,7 @@ import { memo } from 'preact/compat';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { MessageView } from './protocol.js';
 import { renderMarkdown } from './markdown.js';
+import { useAutoFocus } from './focus.js';
 import { formatCost, formatTokens } from './format.js';
 import { editing, failures, fork, moveSibling, regenerate, retry, saveEdit, cancelAutoRetry } from './state.js';
 
@@ -45,6 +46,7 @@ function Markdown({ text, eager }: { text: string; eager: boolean }) {
 
 function Editor({ message }: { message: MessageView }) {
   const [text, setText] = useState(message.content);
+  const ref = useAutoFocus<HTMLTextAreaElement>();
   return (
     <form
       class="editor"
@@ -57,11 +59,10 @@ function Editor({ message }: { message: MessageView }) {
         Edit message
       </label>
       <textarea
+        ref={ref}
         id={`edit-${message.id}`}
         value={text}
         rows={Math.min(12, text.split('\n').length + 1)}
-        // eslint-disable-next-line jsx-a11y/no-autofocus
-        autoFocus
         onInput={(e) => setText((e.target as HTMLTextAreaElement).value)}
         onKeyDown={(e) => {
           if (e.key === 'Escape') {

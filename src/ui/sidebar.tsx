@@ -1,5 +1,5 @@
 /** Chats, newest activity first: create, filter (Ctrl/Cmd+K), rename in place, delete with confirmation. */
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ChatView } from './protocol.js';
 import { chats, createChat, currentId, deleteChat, filter, generating, openChat, renameChat } from './state.js';
 import { ConfirmDialog } from './dialogs.js';
@@ -9,6 +9,9 @@ function ChatItem({ chat, onNavigate }: { chat: ChatView; onNavigate: () => void
   const [renaming, setRenaming] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const input = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (renaming) input.current?.select();
+  }, [renaming]);
   const current = currentId.value === chat.id;
   const save = () => {
     const name = input.current?.value.trim() ?? '';
@@ -24,8 +27,6 @@ function ChatItem({ chat, onNavigate }: { chat: ChatView; onNavigate: () => void
           aria-label={`New name for ${chat.name}`}
           defaultValue={chat.name}
           maxLength={200}
-          // eslint-disable-next-line jsx-a11y/no-autofocus
-          autoFocus
           onKeyDown={(e) => {
             if (e.key === 'Enter') save();
             if (e.key === 'Escape') {

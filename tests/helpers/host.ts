@@ -44,7 +44,7 @@ export async function startHost(options: HostOptions = {}): Promise<RunningHost>
   const data = options.data ?? tempDir();
   const proc = spawn(
     process.execPath,
-    [join(ROOT, 'bin/theater-chat.js'), 'run', options.manifest ?? join(ROOT, 'actor.toml'), '--port', '0', '--data', data, ...(options.args ?? [])],
+    [join(ROOT, 'bin/theater-chat.js'), 'run', options.manifest ?? join(ROOT, 'actor.toml'), '--data', data, ...(options.args?.includes('--port') ? [] : ['--port', '0']), ...(options.args ?? [])],
     { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stderr = '';

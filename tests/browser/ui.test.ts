@@ -1,0 +1,272 @@
+/**
+ * The real UI in Debian's Chromium, against the real host, component and mock Claude API:
+ * what a person does, and what they must never suffer (lost branches, running scripts).
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { startMockClaude, type MockClaude } from '../../scripts/mock-claude/server.js';
+import { expectNoFatal, startHost, type RunningHost } from '../helpers/host.js';
+import { launch, shot } from '../helpers/browser.js';
+import { TEST_API_KEY } from '../helpers/secrets.js';
+
+let mock: MockClaude;
+let host: RunningHost;
+let browser: Browser;
+const pages: Page[] = [];
+
+async function open(width = 1200): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width, height: 800 } });
+  page.setDefaultTimeout(8000);
+  page.on('dialog', (d) => void d.dismiss());
+  await page.addInitScript(() => {
+    (window as unknown as { __alerts: number }).__alerts = 0;
+    window.alert = () => void ((window as unknown as { __alerts: number }).__alerts += 1);
+  });
+  await page.goto(host.url);
+  await page.getByRole('button', { name: '+ New chat' }).waitFor();
+  pages.push(page);
+  return page;
+}
+
+async function newChat(page: Page): Promise<void> {
+  // The page opens the most recent chat first; wait until that has settled, then make a new one.
+  await page.waitForFunction(() => document.querySelector('.chat-item.current') || document.querySelector('.empty'));
+  const before = await page.locator('.chat-item').count();
+  await page.getByRole('button', { name: '+ New chat' }).click();
+  await expect.poll(() => page.locator('.chat-item').count()).toBe(before + 1);
+  await expect.poll(() => page.locator('.chat-item.current .chat-name').textContent()).toBe('New chat');
+  await expect.poll(() => page.locator('.message').count()).toBe(0);
+}
+
+async function sendAndWait(page: Page, text: string): Promise<void> {
+  const replies = await page.locator('.message.assistant, .message.error').count();
+  await page.locator('#composer-input').fill(text);
+  await page.keyboard.press('Enter');
+  await page.locator('.message.assistant, .message.error').nth(replies).waitFor();
+}
+
+beforeAll(async () => {
+  mock = await startMockClaude();
+  host = await startHost({ env: { ANTHROPIC_API_KEY: TEST_API_KEY, ANTHROPIC_BASE_URL: mock.url } });
+  browser = await launch();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  expectNoFatal(host);
+  await host?.stop();
+  await mock?.close();
+});
+
+beforeEach(async () => {
+  while (pages.length) await pages.pop()!.close();
+});
+
+describe('the chat UI', () => {
+  it('creates a chat, sends, and shows the reply as Markdown with highlighted, copyable code', async () => {
+    const page = await open();
+    await newChat(page);
+    await sendAndWait(page, 'Please show me some markdown');
+    const reply = page.locator('.message.assistant').last();
+    await expect.poll(() => reply.locator('.markdown strong').textContent()).toBe('bold');
+    expect(await reply.locator('.code .hljs-keyword').first().textContent()).toBe('const');
+    expect(await reply.locator('.copy-code').count()).toBe(1);
+    expect(await reply.locator('.meta').textContent()).toMatch(/in · \d+ out · \$/);
+    expect(await page.locator('.totals').textContent()).toMatch(/\$0\.\d+/);
+    // The chat took its name from the first message.
+    await expect.poll(() => page.locator('.chat-item.current .chat-name').textContent()).toBe('Please show me some markdown');
+    await shot(page, 'reply-markdown');
+  });
+
+  it('edits a message into a branch, moves between siblings, and finds the same branch after a reload', async () => {
+    const page = await open();
+    await newChat(page);
+    await sendAndWait(page, 'original question');
+    const user = page.locator('.message.user').first();
+    await user.getByRole('button', { name: 'Edit' }).click();
+    const editor = page.locator('.editor textarea');
+    await editor.fill('edited question');
+    await page.getByRole('button', { name: 'Save and send' }).click();
+    await expect.poll(() => page.locator('.message.assistant').last().textContent()).toContain('edited question');
+    const versions = page.locator('.message.user .siblings').first();
+    await expect.poll(() => versions.getAttribute('aria-label')).toBe('Version 2 of 2');
+    await versions.getByRole('button', { name: 'Previous version' }).click();
+    await expect.poll(() => page.locator('.message.user .user-text').first().textContent()).toBe('original question');
+    await expect.poll(() => page.locator('.message.assistant').last().textContent()).toContain('original question');
+    await shot(page, 'branch-back-to-first');
+    await page.reload();
+    await expect.poll(() => page.locator('.message.user .user-text').first().textContent()).toBe('original question');
+    expect(await page.locator('.message.user .siblings').first().getAttribute('aria-label')).toBe('Version 1 of 2');
+    // Keyboard: Alt+→ goes to the other version.
+    await page.locator('body').press('Alt+ArrowRight');
+    await expect.poll(() => page.locator('.message.user .user-text').first().textContent()).toBe('edited question');
+    // The branch map shows both branches and jumps to one.
+    await page.getByRole('button', { name: 'Branches' }).click();
+    const nodes = page.locator('.tree-node');
+    await expect.poll(() => nodes.count()).toBe(4);
+    await page.locator('.tree-node.user', { hasText: 'original question' }).click();
+    await expect.poll(() => page.locator('.message.user .user-text').first().textContent()).toBe('original question');
+    await shot(page, 'branch-map');
+  });
+
+  it('regenerates a reply into a sibling and forks a chat from a message', async () => {
+    const page = await open();
+    await newChat(page);
+    await sendAndWait(page, 'tell me something');
+    await page.locator('.message.assistant').last().getByRole('button', { name: 'Regenerate' }).click();
+    await expect.poll(() => page.locator('.message.assistant .siblings').first().getAttribute('aria-label')).toBe('Version 2 of 2');
+    await page.locator('.message.user').first().getByRole('button', { name: 'Fork' }).click();
+    await expect.poll(() => page.locator('.chat-item.current .chat-name').textContent()).toMatch(/\(fork\)$/);
+    expect(await page.locator('.message').count()).toBe(1);
+  });
+
+  it('renames in place and deletes with confirmation', async () => {
+    const page = await open();
+    await newChat(page);
+    const item = page.locator('.chat-item.current');
+    await item.getByRole('button', { name: /^Rename / }).click();
+    await page.locator('.chat-item input.rename').fill('Renamed chat');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => item.locator('.chat-name').textContent()).toBe('Renamed chat');
+    await page.locator('.chat-item', { hasText: 'Renamed chat' }).getByRole('button', { name: 'Delete Renamed chat' }).click();
+    const dialog = page.getByRole('dialog');
+    await expect.poll(() => dialog.textContent()).toContain('Renamed chat');
+    await shot(page, 'delete-confirmation');
+    await dialog.getByRole('button', { name: 'Delete' }).click();
+    await expect.poll(() => page.locator('.chat-item', { hasText: 'Renamed chat' }).count()).toBe(0);
+  });
+
+  it('keeps two tabs on the same chat in sync', async () => {
+    const a = await open();
+    await newChat(a);
+    await sendAndWait(a, 'first from tab A');
+    const b = await open();
+    await b.locator('.chat-item', { hasText: 'first from tab A' }).locator('.chat-open').click();
+    await expect.poll(() => b.locator('.message').count()).toBe(2);
+    await sendAndWait(a, 'second from tab A');
+    await expect.poll(() => b.locator('.message.user').last().textContent()).toContain('second from tab A');
+    await expect.poll(() => b.locator('.message.assistant').count()).toBe(2);
+    await shot(b, 'second-tab-in-sync');
+  });
+
+  it('shows an error inline, keeps the message, and Retry gets the reply', async () => {
+    const page = await open();
+    await newChat(page);
+    mock.queueFaults([{ status: 400, message: 'mock says: this request was refused' }]);
+    await sendAndWait(page, 'this will fail once');
+    const error = page.locator('.message.error');
+    await expect.poll(() => error.textContent()).toContain('mock says: this request was refused');
+    expect(await page.locator('.message.user .user-text').last().textContent()).toBe('this will fail once');
+    await shot(page, 'error-inline');
+    await error.getByRole('button', { name: 'Retry' }).click();
+    await expect.poll(() => page.locator('.message.assistant').count()).toBe(1);
+    expect(await page.locator('.message.assistant').textContent()).toContain('this will fail once');
+  });
+
+  it('retries by itself after the wait the API asked for', async () => {
+    const page = await open();
+    await newChat(page);
+    mock.queueFaults([{ status: 529, retry_after: 1 }]);
+    await page.locator('#composer-input').fill('overloaded at first');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('.retrying').textContent(), { timeout: 5000 }).toMatch(/Retrying in \d s \(attempt 2 of 3\)/);
+    await expect.poll(() => page.locator('.message.assistant').count(), { timeout: 8000 }).toBe(1);
+  });
+
+  it('renders hostile content and chat names inert', async () => {
+    const page = await open();
+    await newChat(page);
+    const payloads = [
+      '<img src=x onerror="window.__xss=1;alert(1)">',
+      '<script>window.__xss=2</script>',
+      '[click](javascript:window.__xss=3)',
+      '<svg onload="window.__xss=4"></svg>',
+      '<a href="javascript:alert(5)">x</a><iframe src="javascript:alert(6)"></iframe>',
+    ];
+    for (const p of payloads) await sendAndWait(page, p);
+    const item = page.locator('.chat-item.current');
+    await item.getByRole('button', { name: /^Rename / }).click();
+    await page.locator('.chat-item input.rename').fill('<img src=x onerror="window.__xss=7">');
+    await page.keyboard.press('Enter');
+    await page.waitForTimeout(500);
+    await page.reload();
+    await page.locator('.message.assistant').nth(payloads.length - 1).waitFor();
+    await page.waitForTimeout(300);
+    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(await page.evaluate(() => (window as unknown as { __alerts: number }).__alerts)).toBe(0);
+    expect(await page.locator('.markdown script, .markdown iframe, .markdown [onerror], .markdown [onload]').count()).toBe(0);
+    expect(await page.locator('.markdown a[href^="javascript:"]').count()).toBe(0);
+    expect(await page.locator('.chat-item.current .chat-name').textContent()).toBe('<img src=x onerror="window.__xss=7">');
+    await shot(page, 'xss-inert');
+  });
+
+  it('keeps every typed character: Shift+Enter is a new line, a backslash is a backslash, ↑ edits, Esc cancels', async () => {
+    const page = await open();
+    await newChat(page);
+    const box = page.locator('#composer-input');
+    await box.click();
+    await page.keyboard.type('a\\b');
+    await page.keyboard.press('Shift+Enter');
+    await page.keyboard.type('second line');
+    expect(await box.inputValue()).toBe('a\\b\nsecond line');
+    await page.keyboard.press('Enter');
+    await page.locator('.message.assistant').first().waitFor();
+    expect(await page.locator('.message.user .user-text').textContent()).toBe('a\\b\nsecond line');
+    await box.click();
+    await page.keyboard.press('ArrowUp');
+    await page.locator('.editor textarea').waitFor();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator('.editor').count()).toBe(0);
+    await page.keyboard.press('Control+k');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('chat-filter');
+  });
+
+  it('announces generating and reply complete politely, and labels every control', async () => {
+    const page = await open();
+    await newChat(page);
+    const live = page.locator('[aria-live="polite"]');
+    await page.locator('#composer-input').fill('[[delay:600]] slow one');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => live.textContent()).toBe('Generating a reply');
+    expect(await page.locator('.generating').textContent()).toMatch(/Claude is writing… \d+ s/);
+    await expect.poll(() => live.textContent()).toBe('Reply complete');
+    const unlabeled = await page.evaluate(() =>
+      [...document.querySelectorAll('button, input, select, textarea')].filter((el) => {
+        const e = el as HTMLElement;
+        const label = e.getAttribute('aria-label') || e.textContent?.trim() || (e.id && document.querySelector(`label[for="${e.id}"]`)) || e.closest('label');
+        return !label;
+      }).length,
+    );
+    expect(unlabeled).toBe(0);
+  });
+
+  it('fits a 375 px wide phone without sideways scrolling', async () => {
+    const page = await open(375);
+    await page.getByRole('button', { name: 'Show chats' }).click();
+    await newChat(page);
+    await sendAndWait(page, 'Please show me some markdown on a phone');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await shot(page, 'phone');
+  });
+});
+
+describe('reconnection', () => {
+  it('reconnects after the server restarts and shows what changed meanwhile', async () => {
+    const page = await open();
+    await newChat(page);
+    await sendAndWait(page, 'before the restart');
+    const port = host.port;
+    const data = host.data;
+    await host.stop();
+    await expect.poll(() => page.locator('.status').textContent()).toMatch(/Reconnecting/);
+    await shot(page, 'reconnecting');
+    host = await startHost({ data, args: ['--port', String(port)], env: { ANTHROPIC_API_KEY: TEST_API_KEY, ANTHROPIC_BASE_URL: mock.url } }).catch(async () =>
+      startHost({ data, env: { ANTHROPIC_API_KEY: TEST_API_KEY, ANTHROPIC_BASE_URL: mock.url } }),
+    );
+    expect(host.port).toBe(port);
+    await expect.poll(() => page.locator('.status').count(), { timeout: 15_000 }).toBe(0);
+    await sendAndWait(page, 'after the restart');
+    expect(await page.locator('.message.user').count()).toBe(2);
+  });
+});
