@@ -183,6 +183,46 @@ async function chatBenchmarks() {
   await actor.stop();
 }
 
+async function uiBenchmark() {
+  const { buildUiFixture } = await bundle('scripts/bench/chat.ts', 'bench-chat');
+  const fixture = await buildUiFixture();
+  const { ActorHost, initStateBytes } = await import(join(root, 'dist/host/cli.js'));
+  const actor = new ActorHost({ component: join(root, 'dist/chat.wasm'), initState: initStateBytes({ port: 0 }, {}), storeRoot: fixture.storeRoot, allowedEnv: [], log: () => undefined });
+  await actor.start();
+  const { host, port } = actor.framework.listening()[0];
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  const times = [];
+  let worstFrame = 0;
+  for (let run = 0; run < 3; run++) {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`http://${host}:${port}/#chat=${fixture.chatId}`);
+    // From navigation start to the whole branch in the page, the last reply rendered as Markdown.
+    await page.waitForFunction(() => document.querySelectorAll('.message').length === 1000 && document.querySelector('.message:last-of-type .markdown .code'), null, { timeout: 30_000 });
+    times.push(await page.evaluate(() => performance.now()));
+    // Scroll to the top in screenfuls and keep the longest frame.
+    const frame = await page.evaluate(async () => {
+      const el = document.querySelector('.messages');
+      let worst = 0;
+      let last = performance.now();
+      while (el.scrollTop > 0) {
+        el.scrollTop = Math.max(0, el.scrollTop - el.clientHeight);
+        await new Promise((r) => requestAnimationFrame(r));
+        const now = performance.now();
+        worst = Math.max(worst, now - last);
+        last = now;
+      }
+      return worst;
+    });
+    worstFrame = Math.max(worstFrame, frame);
+    await page.close();
+  }
+  await browser.close();
+  await actor.stop();
+  report('UI: open a branch of 1,000 messages (navigation → all shown), median of 3', `${median(times).toFixed(0)} ms`, '< 1 s', median(times) < 1000);
+  report('UI: longest frame while scrolling it to the top', `${worstFrame.toFixed(0)} ms`, '', true);
+}
+
 function componentSize() {
   const bytes = statSync(join(root, 'dist/chat.wasm')).size;
   report('component size (dist/chat.wasm)', `${(bytes / 1e6).toFixed(2)} MB`, '', true);
@@ -195,6 +235,7 @@ if (!only || only === 'foundation') {
   componentSize();
 }
 if (!only || only === 'chat') await chatBenchmarks();
+if (!only || only === 'ui') await uiBenchmark();
 
 const width = Math.max(...rows.map((r) => r.name.length));
 console.log(`\ntheater-chat benchmarks (${new Date().toISOString()}, node ${process.version})\n`);

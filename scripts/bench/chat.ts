@@ -46,3 +46,19 @@ export async function nativeBranchTimes(storeRoot: string, chatId: string, runs:
   }
   return times;
 }
+
+/** A chat of 1,000 messages, half of them Markdown replies, for the UI benchmark. */
+export async function buildUiFixture(): Promise<{ storeRoot: string; chatId: string }> {
+  const storeRoot = join(mkdtempSync(join(tmpdir(), 'bench-ui-')), 'store');
+  const ports = filePorts(storeRoot);
+  const { ChatService } = await import('../../src/core/chats/service.js');
+  const chats = new ChatService(ports);
+  const chat = await chats.create({ name: 'A long conversation' });
+  const reply = (i: number) =>
+    `Reply ${i}: here is **bold** text, a list and some code.\n\n- first point\n- second point\n\n\`\`\`ts\nconst answer${i}: number = ${i};\nconsole.log(answer${i});\n\`\`\`\n`;
+  for (let i = 0; i < 500; i++) {
+    await chats.append(chat.id, { role: 'user', content: `Question ${i}: ${'how does this work? '.repeat(3)}`, meta: {} });
+    await chats.append(chat.id, { role: 'assistant', content: reply(i), meta: { model: 'claude-sonnet-5', usage: { input_tokens: 100, output_tokens: 50 } } });
+  }
+  return { storeRoot, chatId: chat.id };
+}
