@@ -23,7 +23,7 @@ async function open(width = 1200): Promise<Page> {
     window.alert = () => void ((window as unknown as { __alerts: number }).__alerts += 1);
   });
   await page.goto(host.url);
-  await page.getByRole('button', { name: '+ New chat' }).waitFor({ state: 'attached' });
+  await page.locator('.sidebar button.primary').waitFor({ state: 'attached' });
   pages.push(page);
   return page;
 }
