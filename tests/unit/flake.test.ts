@@ -1,0 +1,43 @@
+/**
+ * What can be checked of the flake here (nixpkgs cannot be fetched on these machines): it parses,
+ * every path it names exists, and what its install phase copies is what `npm run build` makes.
+ */
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from '../helpers/host.js';
+
+const flake = readFileSync(join(ROOT, 'flake.nix'), 'utf8');
+const hasNix = spawnSync('nix-instantiate', ['--version']).status === 0;
+
+describe('flake.nix', () => {
+  it.runIf(hasNix || process.env.CI)('parses', () => {
+    const r = spawnSync('nix-instantiate', ['--parse', join(ROOT, 'flake.nix')], { encoding: 'utf8' });
+    expect(r.error, 'nix-instantiate is missing: .ci/run installs Debian\'s nix-bin').toBeUndefined();
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+
+  it('names only files that exist', () => {
+    const paths = [...flake.matchAll(/(?<![\w$}])\.\/([\w./-]+)/g)].map((m) => m[1]!).filter((p) => p !== '.');
+    expect(paths.length).toBeGreaterThan(8);
+    for (const p of paths) expect(existsSync(join(ROOT, p)), p).toBe(true);
+  });
+
+  it('installs what the build makes', () => {
+    for (const p of ['dist/chat.wasm', 'dist/.jco-cache', 'assets/init.json', 'bin/theater-chat.js']) {
+      expect(flake, p).toContain(p);
+      expect(existsSync(join(ROOT, p)), p).toBe(true);
+    }
+    // `cp -r dist bin package.json node_modules` carries the host.
+    expect(flake).toContain('cp -r dist bin package.json node_modules');
+    for (const p of ['dist/host/cli.js', 'dist/host/worker.js']) expect(existsSync(join(ROOT, p)), p).toBe(true);
+  });
+
+  it('pins Theater at c50b1871 and builds it from its Cargo.lock', () => {
+    expect(flake).toContain('colinrozzi/theater/c50b18716041172d3396fd3b3a0a1ec489ec5a92');
+    expect(flake).toMatch(/cargoLock\.lockFile = "\$\{theater-src\}\/Cargo\.lock"/);
+    expect(flake).toMatch(/"-p" "theater-cli" "-p" "theater-server-cli"/);
+  });
+});
