@@ -7,6 +7,7 @@ import { z } from 'zod';
 import assets from 'virtual:assets';
 import type * as HttpHandlers from 'theater:simple/http-handlers';
 import type * as Actor from 'theater:simple/actor';
+import type * as SupervisorHandlers from 'theater:simple/supervisor-handlers';
 import { parseInitConfig } from '../core/config.js';
 import {
   CoreState,
@@ -14,6 +15,9 @@ import {
   WEBSOCKET_PATH,
   binaryFrameRefused,
   handleHttp,
+  onChildError,
+  onChildExit,
+  onChildStopped,
   onConnect,
   onDisconnect,
   onSocketText,
@@ -36,7 +40,9 @@ globalThis.clearTimeout = (() => undefined) as typeof clearTimeout;
 /** About 20 MB of typical messages: enough for the chats in use, bounded for a long-lived instance. */
 const NODE_CACHE_ENTRIES = 20_000;
 import { errorResponse, json } from '../core/http.js';
-import { describe, log, sendJson, startServer, theaterPorts, toCoreRequest, toHttpResponse } from './theater.js';
+import { describe, log, sendJson, shutdown, startServer, theaterPorts, theaterSpawner, toCoreRequest, toHttpResponse } from './theater.js';
+import { GeneratorInit, encodeExit } from '../core/generations.js';
+import { runGeneration, type GenerationJob } from '../core/generation.js';
 import type { HttpRequest, WebsocketMessage } from './theater.js';
 
 const ActorState = z.object({
@@ -106,6 +112,7 @@ function contextOf(state: ActorState): Context {
     cache: instance.cache,
     llm: instance.llm,
     models: instance.models,
+    spawner: state.core.generator_manifest ? theaterSpawner(state.core.generator_manifest) : undefined,
     emit: (outbound) => {
       for (const { connection, frame } of outbound) {
         try {
@@ -139,8 +146,45 @@ function deliver(state: ActorState, outbound: Outbound[]): CoreState {
 
 const STATE_LOST = new AppError('internal', 'actor state is missing or unreadable; restart the actor');
 
+/**
+ * The generator role: a short-lived child that makes one Claude call and hands the outcome back as
+ * its exit data. It reads the API key itself; the parent never passes it.
+ */
+async function runAsGenerator(raw: unknown): Promise<[Uint8Array | undefined]> {
+  const parsed = GeneratorInit.safeParse(raw);
+  try {
+    if (!parsed.success) {
+      log(`error: generator started with an unusable job: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+      shutdown(encodeExit({ v: 1, attempt: 1, outcome: { ok: false, failure: { kind: 'generator', message: 'the generator was given an unusable job' } } }));
+      return [undefined];
+    }
+    const { job, anthropic_base_url } = parsed.data;
+    const { outcome, attempt } = await runGeneration(theaterClaude(() => anthropic_base_url), job as GenerationJob);
+    shutdown(encodeExit({ v: 1, outcome, attempt } as never));
+  } catch (e) {
+    log(`error: generator: ${describe(e)}`);
+    try {
+      shutdown(encodeExit({ v: 1, attempt: 1, outcome: { ok: false, failure: { kind: 'generator', message: `the generator failed: ${describe(e)}` } } }));
+    } catch {
+      // Nothing more to say: the parent's timeout covers it.
+    }
+  }
+  return [undefined];
+}
+
+function roleOf(stateBytes: Uint8Array | undefined): unknown {
+  try {
+    const raw = JSON.parse(decoder.decode(stateBytes ?? new Uint8Array())) as { role?: unknown };
+    return raw?.role === 'generator' ? raw : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export const actor = {
-  init(stateBytes: Uint8Array | undefined): [Uint8Array | undefined] {
+  async init(stateBytes: Uint8Array | undefined): Promise<[Uint8Array | undefined]> {
+    const generator = roleOf(stateBytes);
+    if (generator) return runAsGenerator(generator);
     try {
       const { config, problem } = parseInitConfig(stateBytes);
       if (problem) log(`error: ${problem}`);
@@ -155,7 +199,29 @@ export const actor = {
       return [stateBytes];
     }
   },
-} satisfies typeof Actor;
+} satisfies { [K in keyof typeof Actor]: Awaitable<(typeof Actor)[K]> };
+
+/** Apply a child's news to the state and tell those viewing the chat. */
+async function childEvent(stateBytes: Uint8Array | undefined, run: (ctx: Context) => Promise<{ state: CoreState; outbound: Outbound[] }>): Promise<[Uint8Array | undefined]> {
+  try {
+    const state = decodeState(stateBytes);
+    if (!state) return [stateBytes];
+    const result = await run(contextOf(state));
+    const core = deliver(withCore(state, result.state), result.outbound);
+    return [core === state.core ? stateBytes : encodeState(withCore(state, core))];
+  } catch (e) {
+    log(`error: child event: ${describe(e)}`);
+    return [stateBytes];
+  }
+}
+
+export const supervisorHandlers = {
+  handleChildExit: (stateBytes: Uint8Array | undefined, [child, data]: [string, Uint8Array | undefined]) =>
+    childEvent(stateBytes, (ctx) => onChildExit(ctx, child, data)),
+  handleChildError: (stateBytes: Uint8Array | undefined, [child, error]: [string, SupervisorHandlers.WitActorError]) =>
+    childEvent(stateBytes, (ctx) => onChildError(ctx, child, error.errorType)),
+  handleChildExternalStop: (stateBytes: Uint8Array | undefined, [child]: [string]) => childEvent(stateBytes, (ctx) => onChildStopped(ctx, child)),
+} satisfies { [K in keyof typeof SupervisorHandlers]: Awaitable<(typeof SupervisorHandlers)[K]> };
 
 export const httpHandlers = {
   async handleRequest(stateBytes: Uint8Array | undefined, [handler, request]: [bigint, HttpRequest]) {

@@ -5,9 +5,10 @@
 import * as runtime from 'theater:simple/runtime';
 import * as store from 'theater:simple/store';
 import * as framework from 'theater:simple/http-framework';
+import * as supervisor from 'theater:simple/supervisor';
 import type { HttpRequest, HttpResponse } from 'theater:simple/http-types';
 import type { WebsocketMessage } from 'theater:simple/websocket-types';
-import type { Ports } from '../core/ports.js';
+import type { Ports, Spawner } from '../core/ports.js';
 import type { CoreRequest, CoreResponse } from '../core/http.js';
 
 export type { HttpRequest, HttpResponse, WebsocketMessage };
@@ -18,6 +19,25 @@ export function describe(e: unknown): string {
     return (e as { payload: string }).payload;
   }
   return e instanceof Error ? e.message : String(e);
+}
+
+/** Generator children through Theater's supervisor: spawn with a manifest (path or TOML text), stop by id. */
+export function theaterSpawner(manifest: string): Spawner {
+  return {
+    spawn: (init) => {
+      try {
+        return supervisor.spawn(manifest, init);
+      } catch (e) {
+        throw new Error(describe(e));
+      }
+    },
+    stop: (id) => supervisor.stopChild(id),
+  };
+}
+
+/** Ends this actor; its exit data goes to the parent's handle-child-exit. */
+export function shutdown(data: Uint8Array): void {
+  runtime.shutdown(data);
 }
 
 export function log(message: string): void {

@@ -3,7 +3,10 @@
  * effects out (a response, frames to send); the adapter performs the effects.
  */
 import { z } from 'zod';
-import type { Ports } from './ports.js';
+import type { Ports, Spawner } from './ports.js';
+import { Pending, parseExit, settle } from './generations.js';
+import type { Effects } from './commands.js';
+import type { LlmOutcome } from './claude/llm.js';
 import { AppError, toAppError } from './errors.js';
 import { errorResponse, type CoreRequest, type CoreResponse } from './http.js';
 import { parseFrame } from './protocol/commands.js';
@@ -35,7 +38,11 @@ export const CoreState = z.object({
   allowed_origins: z.array(z.string()),
   limits: z.object({ max_content_bytes: z.number().int().positive(), max_tokens: z.number().int().positive() }),
   anthropic_base_url: z.string().optional(),
+  generation_timeout_ms: z.number().int().positive(),
+  generator_manifest: z.string(),
   connections: z.record(z.string(), Connection),
+  /** Generations running in child actors, by child id: a few bytes each, never the request. */
+  generations: z.record(z.string(), Pending),
 });
 export type CoreState = z.infer<typeof CoreState>;
 
@@ -49,6 +56,7 @@ export interface Context {
   models?: ModelDirectory;
   /** Sends frames now, before the call ends (e.g. "generation started" before Claude is asked). */
   emit?: (outbound: Outbound[]) => void;
+  spawner?: Spawner;
 }
 
 /** A frame to send after the call; the adapter performs it (the core never sends itself). */
@@ -77,7 +85,10 @@ export function startup(ports: Ports, config: InitConfig): CoreState {
     allowed_origins: config.allowed_origins,
     limits: { max_content_bytes: config.max_content_bytes, max_tokens: config.max_tokens },
     ...(config.anthropic_base_url ? { anthropic_base_url: config.anthropic_base_url } : {}),
+    generation_timeout_ms: config.generation_timeout_ms,
+    generator_manifest: config.generator_manifest,
     connections: {},
+    generations: {},
   };
 }
 
@@ -138,8 +149,20 @@ export async function onSocketText(ctx: Context, connection: string, text: strin
 
   try {
     const chats = new ChatService(ctx.ports, ctx.cache);
-    const commandCtx = { chats, current: conn.chat, limits: state.limits as Limits, llm: ctx.llm, models: ctx.models ?? new ModelDirectory() };
+    const commandCtx = {
+      chats,
+      current: conn.chat,
+      limits: state.limits as Limits,
+      llm: ctx.llm,
+      models: ctx.models ?? new ModelDirectory(),
+      spawner: ctx.spawner,
+      generations: state.generations,
+      baseUrl: state.anthropic_base_url,
+      generation_timeout_ms: state.generation_timeout_ms,
+      log: ctx.ports.log,
+    };
     const effects = await runCommand(commandCtx, command);
+    state = withPending(state, effects);
     if (effects.current !== undefined) {
       state = { ...state, connections: { ...state.connections, [connection]: { authed: true, chat: effects.current } } };
     }
@@ -169,6 +192,43 @@ export async function onSocketText(ctx: Context, connection: string, text: strin
     if (err.code === 'internal' || err.code === 'corrupt_object') ctx.ports.log.error(`command ${command.type}: ${err.message}`);
     return { ...fail(err), state };
   }
+}
+
+function withPending(state: CoreState, effects: Effects): CoreState {
+  const change = effects.pending;
+  if (!change) return state;
+  const generations = { ...state.generations };
+  if (change.remove) delete generations[change.remove];
+  if (change.add) generations[change.add[0]] = change.add[1];
+  return { ...state, generations };
+}
+
+/** A pending generation ended (the child's exit data, its error, or its disappearance). */
+async function endGeneration(ctx: Context, child: string, end: (pending: Pending) => { outcome: LlmOutcome; attempt?: number }): Promise<CallResult> {
+  const pending = ctx.state.generations[child];
+  if (!pending) return { state: ctx.state, outbound: [] };
+  const { [child]: _done, ...generations } = ctx.state.generations;
+  const state = { ...ctx.state, generations };
+  try {
+    const { outcome, attempt } = end(pending);
+    const effects = await settle(new ChatService(ctx.ports, ctx.cache), pending, outcome, attempt);
+    return { state, outbound: deliver(state, undefined, effects.broadcasts ?? []) };
+  } catch (e) {
+    ctx.ports.log.error(`generation ${child} ended but could not be recorded: ${toAppError(e).message}`);
+    return { state, outbound: [] };
+  }
+}
+
+export function onChildExit(ctx: Context, child: string, data: Uint8Array | undefined): Promise<CallResult> {
+  return endGeneration(ctx, child, () => parseExit(data));
+}
+
+export function onChildError(ctx: Context, child: string, what: string): Promise<CallResult> {
+  return endGeneration(ctx, child, () => ({ outcome: { ok: false, failure: { kind: 'generator', message: `the generator failed (${what})` } } }));
+}
+
+export function onChildStopped(ctx: Context, child: string): Promise<CallResult> {
+  return endGeneration(ctx, child, () => ({ outcome: { ok: false, failure: { kind: 'generator', message: 'the generator was stopped before it answered' } } }));
 }
 
 export function binaryFrameRefused(connection: string): Outbound {

@@ -12,6 +12,8 @@ import type { Llm } from './claude/llm.js';
 import type { ModelDirectory } from './claude/directory.js';
 import { PRICES_AS_OF } from './claude/prices.js';
 import { finishGeneration, prepareGeneration, runGeneration, startedFrame, type GenerationOptions } from './generation.js';
+import { generatorInit, settle, type Pending } from './generations.js';
+import type { Logger, Spawner } from './ports.js';
 
 export interface Limits {
   max_content_bytes: number;
@@ -25,6 +27,13 @@ export interface CommandContext {
   limits: Limits;
   llm?: Llm;
   models: ModelDirectory;
+  /** Runs generations in child actors when present; otherwise they run inside the call. */
+  spawner?: Spawner;
+  /** Generations running now, by child id. */
+  generations: Record<string, Pending>;
+  baseUrl?: string;
+  generation_timeout_ms: number;
+  log?: Logger;
 }
 
 /** Who else hears about a change: everyone, or those viewing one chat. */
@@ -44,6 +53,8 @@ export interface Effects {
   current?: string | null;
   /** Connections viewing this chat stop viewing it. */
   deleted?: string;
+  /** Changes to the running generations. */
+  pending?: { add?: [string, Pending]; remove?: string };
 }
 
 type Handler<T extends ClientCommand['type']> = (ctx: CommandContext, cmd: CommandOf<T>) => Promise<Effects> | Effects;
@@ -76,7 +87,15 @@ export function messageAdded(ctx: CommandContext, chatId: string, added: Awaited
 
 const HANDLERS: { [T in ClientCommand['type']]: Handler<T> } = {
   hello: (ctx) => ({
-    reply: { type: 'welcome', protocol: PROTOCOL_VERSION, version: APP_VERSION, chats: ctx.chats.list(), api_key_configured: ctx.llm?.hasKey() ?? false },
+    reply: {
+      type: 'welcome',
+      protocol: PROTOCOL_VERSION,
+      version: APP_VERSION,
+      chats: ctx.chats.list(),
+      api_key_configured: ctx.llm?.hasKey() ?? false,
+      generating: Object.values(ctx.generations).map((p) => ({ chat_id: p.chat_id, parent_id: p.parent_id })),
+      generation_timeout_ms: ctx.generation_timeout_ms,
+    },
   }),
 
   ping: () => ({ reply: { type: 'pong', protocol: PROTOCOL_VERSION } }),
@@ -178,6 +197,24 @@ const HANDLERS: { [T in ClientCommand['type']]: Handler<T> } = {
     return generate(ctx, { chat_id: chatOf(ctx, cmd.chat_id), parent_id: parent, attempt: cmd.attempt, spent_ms: cmd.spent_ms });
   },
 
+  /** Stops a running generation (the user's Stop, or the client's timeout: the actor has no clock). */
+  async cancel_generation(ctx, cmd) {
+    const chatId = chatOf(ctx, cmd.chat_id);
+    const entry = Object.entries(ctx.generations).find(([, p]) => p.chat_id === chatId && (!cmd.parent_id || p.parent_id === cmd.parent_id));
+    if (!entry) throw new AppError('not_found', 'no reply is being generated in this chat');
+    const [child, pending] = entry;
+    try {
+      ctx.spawner?.stop(child);
+    } catch {
+      // Already gone: the outcome below stands either way.
+    }
+    const timeout = cmd.reason === 'timeout';
+    const message = timeout ? `no reply within ${Math.round(ctx.generation_timeout_ms / 1000)} s: stopped` : 'stopped';
+    const effects = await settle(ctx.chats, pending, { ok: false, failure: { kind: timeout ? 'timeout' : 'cancelled', message } });
+    // The sender has the outcome as its reply.
+    return { ...effects, broadcasts: effects.broadcasts?.map((b) => ({ ...b, skipSender: true })), pending: { remove: child } };
+  },
+
   async list_models(ctx, cmd) {
     const { models, source } = await ctx.models.list(ctx.llm, cmd.refresh);
     return { reply: { type: 'models_list', models, source, prices_as_of: PRICES_AS_OF } };
@@ -193,10 +230,23 @@ async function generate(ctx: CommandContext, opts: Omit<GenerationOptions, 'max_
   const llm = ctx.llm;
   if (!llm) throw new AppError('internal', 'this host has no Claude client');
   const job = await prepareGeneration(ctx.chats, { ...opts, max_tokens: ctx.limits.max_tokens });
+  // Two replies to one message at once would race for the same place: the second is refused.
+  if (Object.values(ctx.generations).some((p) => p.chat_id === job.chat_id && p.parent_id === job.parent_id)) {
+    throw new AppError('conflict', 'a reply to this message is being generated already: wait for it, or stop it first');
+  }
   const started = startedFrame(job);
+  const effects: Effects = { reply: started, broadcasts: [{ to: { chat: job.chat_id }, frame: started, skipSender: true }] };
+  if (ctx.spawner) {
+    try {
+      const child = ctx.spawner.spawn(generatorInit(job, ctx.baseUrl));
+      return { ...effects, pending: { add: [child, { chat_id: job.chat_id, parent_id: job.parent_id, attempt: job.attempt, spent_ms: job.spent_ms }] } };
+    } catch (e) {
+      // Still answer: generate here, blocking this actor meanwhile, rather than not at all.
+      ctx.log?.error(`could not start a generator child, generating in place: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
   return {
-    reply: started,
-    broadcasts: [{ to: { chat: job.chat_id }, frame: started, skipSender: true }],
+    ...effects,
     after: async () => {
       const { outcome, attempt } = await runGeneration(llm, job);
       return finishGeneration(ctx.chats, job, outcome, attempt);

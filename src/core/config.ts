@@ -16,6 +16,14 @@ export const InitConfig = z.object({
   max_content_bytes: z.number().int().min(1024).max(16 * 1024 * 1024).default(1024 * 1024),
   /** Most tokens a reply may have (the API's max_tokens). */
   max_tokens: z.number().int().min(1).max(128_000).default(8192),
+  /** A generation running longer is stopped by the client and recorded as a timeout. */
+  generation_timeout_ms: z.number().int().min(1000).max(3_600_000).default(180_000),
+  /**
+   * The manifest of the generator child (this same component, role "generator"). A path is read by
+   * Theater relative to its server's working directory (the Node host: relative to actor.toml).
+   * Empty: generate inside this actor instead, blocking it meanwhile.
+   */
+  generator_manifest: z.string().max(4096).default('generator.toml'),
   /** Where the Claude API is; ANTHROPIC_BASE_URL in the environment wins. */
   anthropic_base_url: z.url().optional(),
   /** Extra browser origins (scheme://host:port) allowed to change chats over HTTP. */

@@ -70,6 +70,8 @@ export async function runGeneration(llm: Llm, job: GenerationJob): Promise<{ out
 
 function errorCode(f: LlmFailure): string {
   if (f.kind === 'no_key') return 'no_api_key';
+  if (f.kind === 'timeout' || f.kind === 'cancelled') return f.kind;
+  if (f.kind === 'generator') return 'generator_failed';
   if (f.kind === 'connection') return 'connection_error';
   if (f.kind === 'malformed') return 'malformed_response';
   return f.type ?? `http_${f.status}`;

@@ -95,7 +95,14 @@ function guarded(method: Route['method'], pattern: string, handle: Route['handle
 }
 
 function commandContext(ctx: RestContext): CommandContext {
-  return { chats: ctx.chats, current: null, limits: ctx.state.limits as Limits, models: new ModelDirectory() };
+  return {
+    chats: ctx.chats,
+    current: null,
+    limits: ctx.state.limits as Limits,
+    models: new ModelDirectory(),
+    generations: ctx.state.generations,
+    generation_timeout_ms: ctx.state.generation_timeout_ms,
+  };
 }
 
 const listUpdate = (ctx: RestContext): Broadcast => ({ to: 'all', frame: { type: 'chats_update', chats: ctx.chats.list() } });

@@ -9,6 +9,7 @@ import { HttpFramework } from './http-framework.js';
 import { sendHttp } from './http-client.js';
 import { transpiledFor } from './transpile.js';
 import { checkLinkable } from './linkable.js';
+import { Supervisor } from './supervisor.js';
 import type { ActorCalls, HttpRequest, HttpResponse, MiddlewareResult, WebsocketMessage } from './wit-types.js';
 import type { FromWorker, OutgoingFrame, WorkerCall } from './worker-protocol.js';
 
@@ -19,12 +20,14 @@ export interface ActorOptions {
   filesystemBase?: string;
   allowedEnv: string[];
   allowedOrigins?: string[];
+  /** Where relative manifest paths given to supervisor.spawn resolve (Theater: the server's cwd). */
+  manifestDir?: string;
   log: (line: string) => void;
 }
 
 export interface ActorHost {
   on(event: 'fatal', listener: (reason: string) => void): this;
-  on(event: 'shutdown', listener: () => void): this;
+  on(event: 'shutdown', listener: (data: Uint8Array | undefined) => void): this;
 }
 
 export class ActorHost extends EventEmitter implements ActorCalls {
@@ -37,8 +40,11 @@ export class ActorHost extends EventEmitter implements ActorCalls {
   /** Size of the state after the last call: the figure the state-size benchmark reads. */
   lastStateBytes = 0;
 
+  readonly supervisor: Supervisor;
+
   constructor(private options: ActorOptions) {
     super();
+    this.supervisor = new Supervisor(this, options, (o) => new ActorHost(o));
     this.framework = new HttpFramework(this, {
       allowedOrigins: options.allowedOrigins,
       log: options.log,
@@ -73,7 +79,7 @@ export class ActorHost extends EventEmitter implements ActorCalls {
           case 'log':
             return this.options.log(`[actor ${this.id.slice(0, 8)}] ${message.line}`);
           case 'shutdown':
-            return void this.emit('shutdown');
+            return void this.emit('shutdown', message.data);
           case 'frames':
             return this.sendFrames(message.sent);
           case 'result':
@@ -129,8 +135,16 @@ export class ActorHost extends EventEmitter implements ActorCalls {
   }
 
   async stop(): Promise<void> {
+    this.stopped ??= 'stopped';
+    await this.supervisor.stopAll();
     await this.framework.closeAll();
     await this.worker?.terminate();
+  }
+
+  /** A child's exit, error or stop, delivered to this actor's supervisor-handlers as c50 does. */
+  async childEvent(target: string, params: unknown[]): Promise<void> {
+    if (this.stopped) return;
+    await this.call(target, params).catch(() => undefined);
   }
 
   private call(target: string, params?: unknown[]): Promise<unknown[]> {
@@ -145,6 +159,11 @@ export class ActorHost extends EventEmitter implements ActorCalls {
 
   private async hostCall(op: string, args: unknown[]): Promise<unknown> {
     if (op === 'client.sendHttp') return sendHttp(args[0] as HttpRequest);
+    if (op.startsWith('supervisor.')) {
+      const fn = this.supervisor[op.slice('supervisor.'.length) as 'spawn'];
+      if (typeof fn !== 'function') throw `unknown host function ${op}`;
+      return (fn as (...a: unknown[]) => unknown).apply(this.supervisor, args);
+    }
     const name = op.slice('framework.'.length) as keyof HttpFramework;
     const fn = this.framework[name];
     if (!op.startsWith('framework.') || typeof fn !== 'function') throw `unknown host function ${op}`;

@@ -60,6 +60,7 @@ export async function main(argv: string[]): Promise<number> {
     filesystemBase: loaded.filesystemBase,
     allowedEnv: loaded.allowedEnv,
     allowedOrigins: origins.length > 0 ? origins : undefined,
+    manifestDir: loaded.baseDir,
     log,
   });
   const stopped = new Promise<number>((resolve) => {

@@ -69,8 +69,11 @@ export function parseManifest(text: string, path = 'actor.toml'): Manifest {
 }
 
 export function loadManifest(path: string): LoadedManifest {
-  const manifest = parseManifest(readFileSync(path, 'utf8'), path);
-  const baseDir = dirname(resolve(path));
+  return manifestFromText(parseManifest(readFileSync(path, 'utf8'), path), dirname(resolve(path)));
+}
+
+/** A parsed manifest with its paths resolved against `baseDir` and its init state read. */
+export function manifestFromText(manifest: Manifest, baseDir: string): LoadedManifest {
   let initState: Record<string, unknown> | undefined;
   if (manifest.init_state) {
     const file = resolveFrom(baseDir, manifest.init_state);

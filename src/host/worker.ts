@@ -103,6 +103,9 @@ function imports(start: WorkerStart) {
     'theater:simple/store': stringErrors(storeImpl),
     'theater:simple/http-framework': framework,
     'theater:simple/http-client': client,
+    'theater:simple/supervisor': Object.fromEntries(
+      ['spawn', 'resume', 'listChildren', 'stopChild', 'restartChild', 'getChildState'].map((name) => [name, (...args: unknown[]) => rpc(`supervisor.${name}`, ...args)]),
+    ),
     'theater:simple/environment': environmentImports(start.allowedEnv, process.env),
     'theater:simple/filesystem': filesystemImports(start.filesystemBase),
     'theater:simple/types': {},

@@ -6,7 +6,7 @@ import { useAutoFocus } from './focus.js';
 import { SystemPromptDialog } from './dialogs.js';
 import { formatCost, formatTokens } from './format.js';
 import type { MessageView } from './protocol.js';
-import { apiKeyConfigured, createChat, currentChat, editing, generating, loadTree, loaded, messages, models, moveSibling, renameChat, send, tree, updateChat } from './state.js';
+import { apiKeyConfigured, createChat, currentChat, editing, generating, loadTree, loaded, messages, models, moveSibling, renameChat, send, stopGeneration, tree, updateChat } from './state.js';
 
 function Elapsed({ since }: { since: number }) {
   const [now, setNow] = useState(Date.now());
@@ -216,9 +216,15 @@ export function ChatPane({ onMenu }: { onMenu: () => void }) {
         {list.map((m, i) => (
           <Message key={m.id} message={m} eager={i >= list.length - 20} last={i === list.length - 1} />
         ))}
-        {started !== undefined && (
-          <div class="generating" aria-hidden="true">
-            <span class="pulse" /> Claude is writing… <Elapsed since={started} />
+        {started !== undefined && chat && (
+          <div class="generating">
+            <span class="pulse" aria-hidden="true" />
+            <span aria-hidden="true">
+              Claude is writing… <Elapsed since={started} />
+            </span>
+            <button type="button" class="link" onClick={() => void stopGeneration(chat.id)}>
+              Stop
+            </button>
           </div>
         )}
       </div>

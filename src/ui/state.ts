@@ -33,11 +33,30 @@ const retryTimers = new Map<string, ReturnType<typeof setTimeout>>();
 const retrySpent = new Map<string, number>();
 const LAST_CHAT = 'theater-chat:last-chat';
 
+/** The actor has no clock: this page stops a generation that runs past the actor's limit. */
+let generationTimeoutMs = 180_000;
+const timeoutTimers = new Map<string, ReturnType<typeof setTimeout>>();
+
+function watchTimeout(chatId: string): void {
+  clearTimeout(timeoutTimers.get(chatId));
+  timeoutTimers.set(
+    chatId,
+    setTimeout(() => {
+      timeoutTimers.delete(chatId);
+      if (generating.value[chatId] !== undefined) void connection.request({ type: 'cancel_generation', chat_id: chatId, reason: 'timeout' });
+    }, generationTimeoutMs),
+  );
+}
+
 export const connection = new Connection(onEvent, (welcome) => {
+  generationTimeoutMs = welcome.generation_timeout_ms;
   batch(() => {
     chats.value = welcome.chats;
     apiKeyConfigured.value = welcome.api_key_configured;
+    // After a reconnect: generations still running (their start time is not known here: from now).
+    generating.value = Object.fromEntries(welcome.generating.map((g) => [g.chat_id, generating.value[g.chat_id] ?? Date.now()]));
   });
+  for (const g of welcome.generating) watchTimeout(g.chat_id);
   // Resync after (re)connecting: the chat we were on, as it is now.
   const wanted = currentId.value ?? chatFromHash() ?? localStorage.getItem(LAST_CHAT);
   const target = welcome.chats.find((c) => c.id === wanted)?.id ?? welcome.chats[0]?.id ?? null;
@@ -106,6 +125,7 @@ function onEvent(frame: Frame): void {
     }
     case 'generation_started':
       generating.value = { ...generating.value, [frame.chat_id]: Date.now() };
+      watchTimeout(frame.chat_id);
       if (frame.chat_id === currentId.value) say('Generating a reply');
       break;
     case 'generation_finished': {
@@ -236,6 +256,10 @@ export async function fork(message: MessageView): Promise<void> {
   const name = `${currentChat.value?.name ?? 'Chat'} (fork)`.slice(0, 200);
   const reply = await run({ type: 'fork_chat', message_id: message.id, name });
   if (reply.type === 'chat_created') await openChat(reply.chat.id);
+}
+
+export async function stopGeneration(chatId: string): Promise<void> {
+  await run({ type: 'cancel_generation', chat_id: chatId, reason: 'cancelled' });
 }
 
 export async function loadTree(): Promise<void> {

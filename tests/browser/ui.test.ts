@@ -225,7 +225,7 @@ describe('the chat UI', () => {
     const page = await open();
     await newChat(page);
     const live = page.locator('[aria-live="polite"]');
-    await page.locator('#composer-input').fill('[[delay:600]] slow one');
+    await page.locator('#composer-input').fill('[[delay:1500]] slow one');
     await page.keyboard.press('Enter');
     await expect.poll(() => live.textContent()).toBe('Generating a reply');
     expect(await page.locator('.generating').textContent()).toMatch(/Claude is writing… \d+ s/);

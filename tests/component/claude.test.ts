@@ -27,10 +27,12 @@ async function client(): Promise<ChatClient> {
 async function ask(c: ChatClient, content: string, extra: Record<string, unknown> = {}): Promise<{ started: Frame; events: Frame[]; end: Frame }> {
   await c.command({ type: 'send_message', content });
   const started = await c.command({ type: 'generate_llm_response', ...extra });
-  const events = await c.events();
+  const events = await c.until(isEnd);
   const end = events.find((f) => f.type === 'generation_finished' || f.type === 'generation_failed')!;
   return { started, events, end };
 }
+
+const isEnd = (f: Frame) => f.type === 'generation_finished' || f.type === 'generation_failed';
 
 async function branch(c: ChatClient): Promise<Msg[]> {
   return ((await c.command({ type: 'get_branch' })) as Frame & { messages: Msg[] }).messages;
@@ -79,7 +81,7 @@ describe('Claude replies', () => {
     const q2 = (await c.command({ type: 'send_message', content: 'second, original' })) as Frame & { message: Msg };
     const edited = (await c.command({ type: 'edit_message', message_id: q2.message.id, content: 'second, edited' })) as Frame & { message: Msg };
     await c.command({ type: 'generate_llm_response' });
-    await c.events();
+    await c.until(isEnd);
     const body = mock.requests.at(-1)!.body as { messages: { role: string; content: { text: string; cache_control?: unknown }[] }[] };
     const texts = body.messages.map((m) => m.content.map((b) => b.text).join(''));
     expect(texts).toEqual(['first question', 'Mock reply #1 to: “first question”', 'second, edited']);
@@ -87,7 +89,7 @@ describe('Claude replies', () => {
     expect(body.messages[1]!.content.at(-1)!.cache_control).toEqual({ type: 'ephemeral' });
     // Regenerate the same point: same prefix, so the mock reads it from its cache.
     await c.command({ type: 'generate_llm_response', parent_id: edited.message.id });
-    const again = (await c.events()).find((f) => f.type === 'message_added') as Frame & { message: Msg };
+    const again = (await c.until(isEnd)).find((f) => f.type === 'message_added') as Frame & { message: Msg };
     expect(again.message.meta.usage.cache_read_input_tokens).toBeGreaterThan(0);
     expect(again.message.siblings).toEqual({ index: 1, count: 2 });
     await c.close();
@@ -139,7 +141,7 @@ describe('Claude faults', () => {
     await c.command({ type: 'create_chat', name: 'bad key' });
     await c.command({ type: 'send_message', content: 'hi' });
     await c.command({ type: 'generate_llm_response' });
-    const end = (await c.events()).find((f) => f.type === 'generation_failed')!;
+    const end = (await c.until(isEnd)).find((f) => f.type === 'generation_failed')!;
     expect(end.error).toMatchObject({ code: 'authentication_error', message: 'invalid x-api-key', retryable: false });
     await c.close();
     expectNoFatal(bad);
@@ -182,7 +184,7 @@ describe('Claude faults', () => {
       const retry = end.retry as { attempt: number; after_ms: number };
       const started = await c.command({ type: 'retry', message_id: failed[1]!.id, attempt: retry.attempt, spent_ms: retry.after_ms });
       expect(started).toMatchObject({ type: 'generation_started', parent_id: failed[0]!.id, attempt: 2 });
-      expect((await c.events()).some((f) => f.type === 'generation_finished')).toBe(true);
+      expect((await c.until(isEnd)).some((f) => f.type === 'generation_finished')).toBe(true);
       const after = await branch(c);
       expect(after.map((m) => m.role)).toEqual(['user', 'assistant']);
       expect(after[1]!.siblings).toEqual({ index: 1, count: 2 });
@@ -216,7 +218,7 @@ describe('without an API key', () => {
     await c.command({ type: 'create_chat', name: 'no key' });
     await c.command({ type: 'send_message', content: 'hi' });
     await c.command({ type: 'generate_llm_response' });
-    const end = (await c.events()).find((f) => f.type === 'generation_failed')!;
+    const end = (await c.until(isEnd)).find((f) => f.type === 'generation_failed')!;
     expect(end.error).toMatchObject({ code: 'no_api_key', message: expect.stringMatching(/ANTHROPIC_API_KEY.*api-key\.txt/) });
     const models = (await c.command({ type: 'list_models' })) as Frame & { source: string; models: unknown[] };
     expect(models.source).toBe('fallback');
@@ -230,6 +232,7 @@ describe('without an API key', () => {
   it('reads the key from assets/api-key.txt through the filesystem handler', async () => {
     const dir = tempDir();
     cpSync(join(ROOT, 'actor.toml'), join(dir, 'actor.toml'));
+    cpSync(join(ROOT, 'generator.toml'), join(dir, 'generator.toml'));
     mkdirSync(join(dir, 'assets'));
     cpSync(join(ROOT, 'assets/init.json'), join(dir, 'assets/init.json'));
     writeFileSync(join(dir, 'assets/api-key.txt'), `${TEST_API_KEY}\n`);

@@ -62,6 +62,19 @@ export class ChatClient {
     return frames;
   }
 
+  /** Collects events until one matches (a generation now ends in a later call, from a child actor). */
+  async until(match: (f: Frame) => boolean, timeoutMs = 15_000): Promise<Frame[]> {
+    const collected: Frame[] = [];
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const batch = await this.events();
+      collected.push(...batch);
+      if (batch.some(match)) return collected;
+      if (Date.now() > deadline) throw new Error(`no matching frame in ${timeoutMs} ms; got ${collected.map((f) => f.type).join(', ')}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
   close(): Promise<void> {
     return new Promise((resolve) => {
       if (this.ws.readyState === WebSocket.CLOSED) return resolve();

@@ -35,6 +35,8 @@ describe('init config', () => {
       store_id: 'theater-chat',
       max_content_bytes: 1024 * 1024,
       max_tokens: 8192,
+      generation_timeout_ms: 180_000,
+      generator_manifest: 'generator.toml',
       allowed_origins: [],
     });
   });

@@ -7,6 +7,9 @@
 /// <reference path="./interfaces/theater-simple-http-types.d.ts" />
 /// <reference path="./interfaces/theater-simple-runtime.d.ts" />
 /// <reference path="./interfaces/theater-simple-store.d.ts" />
+/// <reference path="./interfaces/theater-simple-supervisor-handlers.d.ts" />
+/// <reference path="./interfaces/theater-simple-supervisor.d.ts" />
+/// <reference path="./interfaces/theater-simple-types.d.ts" />
 /// <reference path="./interfaces/theater-simple-websocket-types.d.ts" />
 declare module 'theater-chat:actor/chat-actor' {
   export type * as TheaterSimpleEnvironment from 'theater:simple/environment'; // import theater:simple/environment
@@ -16,7 +19,10 @@ declare module 'theater-chat:actor/chat-actor' {
   export type * as TheaterSimpleHttpTypes from 'theater:simple/http-types'; // import theater:simple/http-types
   export type * as TheaterSimpleRuntime from 'theater:simple/runtime'; // import theater:simple/runtime
   export type * as TheaterSimpleStore from 'theater:simple/store'; // import theater:simple/store
+  export type * as TheaterSimpleSupervisor from 'theater:simple/supervisor'; // import theater:simple/supervisor
+  export type * as TheaterSimpleTypes from 'theater:simple/types'; // import theater:simple/types
   export type * as TheaterSimpleWebsocketTypes from 'theater:simple/websocket-types'; // import theater:simple/websocket-types
   export * as actor from 'theater:simple/actor'; // export theater:simple/actor
   export * as httpHandlers from 'theater:simple/http-handlers'; // export theater:simple/http-handlers
+  export * as supervisorHandlers from 'theater:simple/supervisor-handlers'; // export theater:simple/supervisor-handlers
 }

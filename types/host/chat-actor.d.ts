@@ -6,6 +6,9 @@ export type * as TheaterSimpleHttpFramework from './interfaces/theater-simple-ht
 export type * as TheaterSimpleHttpTypes from './interfaces/theater-simple-http-types.js'; // import theater:simple/http-types
 export type * as TheaterSimpleRuntime from './interfaces/theater-simple-runtime.js'; // import theater:simple/runtime
 export type * as TheaterSimpleStore from './interfaces/theater-simple-store.js'; // import theater:simple/store
+export type * as TheaterSimpleSupervisor from './interfaces/theater-simple-supervisor.js'; // import theater:simple/supervisor
+export type * as TheaterSimpleTypes from './interfaces/theater-simple-types.js'; // import theater:simple/types
 export type * as TheaterSimpleWebsocketTypes from './interfaces/theater-simple-websocket-types.js'; // import theater:simple/websocket-types
 export * as actor from './interfaces/theater-simple-actor.js'; // export theater:simple/actor
 export * as httpHandlers from './interfaces/theater-simple-http-handlers.js'; // export theater:simple/http-handlers
+export * as supervisorHandlers from './interfaces/theater-simple-supervisor-handlers.js'; // export theater:simple/supervisor-handlers

@@ -9,7 +9,7 @@ export const MAX_ATTEMPTS = 3;
 export const RETRY_BUDGET_MS = 30_000;
 
 export interface FailureFacts {
-  kind: 'api' | 'connection' | 'malformed' | 'no_key';
+  kind: 'api' | 'connection' | 'malformed' | 'no_key' | 'timeout' | 'cancelled' | 'generator';
   status?: number;
   headers?: Record<string, string>;
 }
@@ -17,7 +17,7 @@ export interface FailureFacts {
 const RETRY_STATUSES = new Set([408, 409, 429, 500, 502, 503, 504, 529]);
 
 export function isRetryable(f: FailureFacts): boolean {
-  if (f.kind === 'connection') return true;
+  if (f.kind === 'connection' || f.kind === 'generator') return true;
   if (f.kind !== 'api' || f.status === undefined) return false;
   const should = f.headers?.['x-should-retry'];
   if (should === 'true') return true;

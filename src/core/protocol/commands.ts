@@ -52,6 +52,12 @@ export const Commands = [
     spent_ms: z.number().int().min(0).max(600_000).optional(),
   }),
   command('list_models', { refresh: z.boolean().optional() }),
+  command('cancel_generation', {
+    chat_id: ChatId.optional(),
+    parent_id: MessageIdField.optional(),
+    /** `timeout` when the client's clock says the generation ran past generation_timeout_ms. */
+    reason: z.enum(['cancelled', 'timeout']).optional(),
+  }),
 ] as const;
 
 export const ClientCommand = z.discriminatedUnion('type', Commands);

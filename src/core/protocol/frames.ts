@@ -5,7 +5,17 @@ import type { MessageId } from '../dag/node.js';
 import type { ModelInfo } from '../claude/models.js';
 
 export type ServerFrame =
-  | { type: 'welcome'; protocol: number; version: string; chats: ChatView[]; api_key_configured: boolean }
+  | {
+      type: 'welcome';
+      protocol: number;
+      version: string;
+      chats: ChatView[];
+      api_key_configured: boolean;
+      /** Generations running now (after a reconnect the client shows them again). */
+      generating: { chat_id: string; parent_id: string }[];
+      /** The client stops a generation that runs longer (the actor has no clock). */
+      generation_timeout_ms: number;
+    }
   | { type: 'pong'; protocol: number }
   | { type: 'error'; code: ErrorCode; message: string }
   | { type: 'chats_update'; chats: ChatView[] }
