@@ -223,6 +223,51 @@ async function uiBenchmark() {
   report('UI: longest frame while scrolling it to the top', `${worstFrame.toFixed(0)} ms`, '', true);
 }
 
+async function generationBenchmark() {
+  const { startMockClaude } = await bundle('scripts/mock-claude/server.ts', 'bench-mock');
+  const mock = await startMockClaude();
+  process.env.ANTHROPIC_API_KEY = 'bench-key-for-the-mock';
+  process.env.ANTHROPIC_BASE_URL = mock.url;
+  const { ActorHost, initStateBytes } = await import(join(root, 'dist/host/cli.js'));
+  const actor = new ActorHost({
+    component: join(root, 'dist/chat.wasm'),
+    initState: initStateBytes({ port: 0 }, {}),
+    storeRoot: join(mkdtempSync(join(tmpdir(), 'bench-gen-')), 'store'),
+    filesystemBase: join(root, 'assets'),
+    allowedEnv: ['ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL'],
+    manifestDir: root,
+    log: () => undefined,
+  });
+  await actor.start();
+  const { host, port } = actor.framework.listening()[0];
+  const url = `http://${host}:${port}`;
+  const a = await chatClient(url);
+  const b = await chatClient(url);
+  const chat = await b.command({ type: 'create_chat', name: 'busy tab' });
+  for (let i = 0; i < 20; i++) await b.command({ type: 'send_message', content: `history ${i}` });
+  const mix = [{ type: 'list_chats' }, { type: 'get_branch', chat_id: chat.chat.id }, { type: 'send_message', chat_id: chat.chat.id, content: 'while busy' }, { type: 'ping' }];
+  const sample = async (ms) => {
+    const out = [];
+    const end = performance.now() + ms;
+    for (let i = 0; performance.now() < end; i++) out.push((await timed(() => b.command(mix[i % mix.length])))[0]);
+    return out;
+  };
+  await sample(1000);
+  const idle = await sample(4000);
+  await a.command({ type: 'create_chat', name: 'slow' });
+  await a.command({ type: 'send_message', content: '[[delay:5000]] a long answer' });
+  const started = await a.command({ type: 'generate_llm_response' });
+  if (started.type !== 'generation_started') throw new Error(JSON.stringify(started));
+  const busy = await sample(4000);
+  a.close();
+  b.close();
+  await actor.stop();
+  await mock.close();
+  const fmt = (xs) => `median ${median(xs).toFixed(1)} ms, p99 ${percentile(xs, 0.99).toFixed(1)} ms (${xs.length} commands)`;
+  report('other commands, no generation running', fmt(idle), '', true);
+  report('other commands while a 5 s generation runs (child actor)', fmt(busy), 'p99 ≤ 100 ms', percentile(busy, 0.99) <= 100);
+}
+
 function componentSize() {
   const bytes = statSync(join(root, 'dist/chat.wasm')).size;
   report('component size (dist/chat.wasm)', `${(bytes / 1e6).toFixed(2)} MB`, '', true);
@@ -235,6 +280,7 @@ if (!only || only === 'foundation') {
   componentSize();
 }
 if (!only || only === 'chat') await chatBenchmarks();
+if (!only || only === 'generation') await generationBenchmark();
 if (!only || only === 'ui') await uiBenchmark();
 
 const width = Math.max(...rows.map((r) => r.name.length));
