@@ -7,7 +7,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NativeApp } from '../../tests/helpers/native-app.js';
-import { filePorts } from '../../tests/helpers/file-ports.js';
+import { filePorts } from '../../src/host/file-ports.js';
+import { ChatService } from '../../src/core/chats/service.js';
 
 export interface ChatFixture {
   storeRoot: string;
@@ -51,7 +52,7 @@ export async function nativeBranchTimes(storeRoot: string, chatId: string, runs:
 export async function buildUiFixture(): Promise<{ storeRoot: string; chatId: string }> {
   const storeRoot = join(mkdtempSync(join(tmpdir(), 'bench-ui-')), 'store');
   const ports = filePorts(storeRoot);
-  const { ChatService } = await import('../../src/core/chats/service.js');
+
   const chats = new ChatService(ports);
   const chat = await chats.create({ name: 'A long conversation' });
   const reply = (i: number) =>

@@ -6,12 +6,15 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ActorHost } from './actor-host.js';
 import { initStateBytes, loadManifest } from './manifest.js';
+import { fsck } from './fsck.js';
 
 export { transpiledFor } from './transpile.js';
 export { ActorHost } from './actor-host.js';
+export { fsck } from './fsck.js';
 export { initStateBytes } from './manifest.js';
 
 const USAGE = `usage: theater-chat run <actor.toml> [--port N] [--host ADDR] [--data DIR] [--allow-origin URL]...
+       theater-chat fsck [store-id] [--data DIR]   check every message against its id and every chat's branch
 
   --port          HTTP port (init state "port"; env THEATER_CHAT_PORT; 0 = any free port)
   --host          bind address (init state "host"; env THEATER_CHAT_HOST; default 127.0.0.1)
@@ -34,6 +37,13 @@ export async function main(argv: string[]): Promise<number> {
       help: { type: 'boolean', short: 'h' },
     },
   });
+  if (positionals[0] === 'fsck') {
+    const home = values.data ?? process.env.THEATER_HOME ?? join(process.cwd(), 'data');
+    const report = await fsck(join(home, 'store'), positionals[1] ?? 'theater-chat');
+    for (const p of report.problems) process.stderr.write(`problem: ${p}\n`);
+    process.stdout.write(`${report.messages} messages and ${report.chats} chats checked, ${report.problems.length} problems\n`);
+    return report.problems.length === 0 ? 0 : 1;
+  }
   if (values.help || positionals[0] !== 'run' || !positionals[1]) {
     process.stderr.write(`${USAGE}\n`);
     return values.help ? 0 : 2;

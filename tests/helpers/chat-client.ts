@@ -11,10 +11,18 @@ export async function sessionToken(baseUrl: string): Promise<string> {
 
 export class ChatClient {
   private pending = new Map<string, (f: Frame) => void>();
+  private closed = false;
   private others: Frame[] = [];
   private next = 0;
 
   private constructor(readonly ws: WebSocket) {
+    // A dead socket answers every open question with an error, so no caller waits forever.
+    ws.on('close', () => {
+      this.closed = true;
+      for (const resolve of this.pending.values()) resolve({ type: 'error', code: 'internal', message: 'connection closed' } as Frame);
+      this.pending.clear();
+    });
+    ws.on('error', () => undefined);
     ws.on('message', (data, isBinary) => {
       // Large frames arrive as binary frames holding UTF-8 JSON (docs/protocol.md).
       const frame = JSON.parse(isBinary ? Buffer.from(data as Buffer).toString('utf8') : String(data)) as Frame;
@@ -42,6 +50,7 @@ export class ChatClient {
   command(command: Record<string, unknown>, timeoutMs = 15_000): Promise<Frame> {
     const given = typeof command.request_id === 'string' ? command.request_id : undefined;
     const requestId = given ?? `r${++this.next}`;
+    if (this.closed) return Promise.resolve({ type: 'error', code: 'internal', message: 'connection closed' } as Frame);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no reply to ${String(command.type)} in ${timeoutMs} ms`)), timeoutMs);
       this.pending.set(requestId, (f) => {

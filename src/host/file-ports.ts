@@ -1,7 +1,7 @@
 /** The core's ports over the Node host's on-disk store: builds stores natively that the component then opens. */
 import { randomUUID } from 'node:crypto';
-import type { Ports } from '../../src/core/ports.js';
-import { FileStore } from '../../src/host/store.js';
+import type { Ports } from '../core/ports.js';
+import { FileStore } from './store.js';
 
 export function filePorts(storeRoot: string, storeId = 'theater-chat'): Ports {
   const store = new FileStore(storeRoot);

@@ -1,0 +1,105 @@
+/** Fast variants of the hardening drills (`npm run stress` runs the long ones). */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { startMockClaude, type MockClaude } from '../../scripts/mock-claude/server.js';
+import { expectNoFatal, startHost, tempDir, type RunningHost } from '../helpers/host.js';
+import { TEST_API_KEY } from '../helpers/secrets.js';
+import { crashRound, garbageDrill, loadDrill, storeDigest } from '../hardening/drills.js';
+import { ChatClient } from '../helpers/chat-client.js';
+
+let mock: MockClaude;
+beforeAll(async () => {
+  mock = await startMockClaude();
+});
+afterAll(() => mock.close());
+
+const env = () => ({ ANTHROPIC_API_KEY: TEST_API_KEY, ANTHROPIC_BASE_URL: mock.url });
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+describe('bad input', () => {
+  it('answers 1,000+ malformed requests and frames with errors, never stops, and leaves the store byte-identical', async () => {
+    const host = await startHost({ env: env() });
+    const c = await ChatClient.open(host.url);
+    await c.command({ type: 'create_chat', name: 'keep' });
+    await c.command({ type: 'send_message', content: 'keep me' });
+    await c.close();
+    const before = storeDigest(host.data);
+    const result = await garbageDrill(host, 400, 700);
+    expect(result.answeredFrames).toBe(700);
+    expect(storeDigest(host.data)).toBe(before);
+    expect((await fetch(`${host.url}/api/health`)).status).toBe(200);
+    expectNoFatal(host);
+    await host.stop();
+  });
+
+  it('refuses path traversal on asset routes in every encoding', async () => {
+    const host = await startHost();
+    for (const path of [
+      '/assets/../package.json',
+      '/assets/..%2f..%2fpackage.json',
+      '/assets/%2e%2e/%2e%2e/package.json',
+      '/assets/%252e%252e%252fpackage.json',
+      '/assets/..%5c..%5cpackage.json',
+      '/assets/%c0%ae%c0%ae/package.json',
+      '/assets/%00index.html',
+      '/assets//etc/passwd',
+      '/assets/.jco-cache/meta.json',
+    ]) {
+      const res = await fetch(`${host.url}${path}`);
+      const text = await res.text();
+      expect([400, 404], path).toContain(res.status);
+      expect(text, path).not.toContain('"name": "theater-chat"');
+      expect(text, path).not.toContain('root:');
+    }
+    await host.stop();
+  });
+});
+
+describe('crashes', () => {
+  it('after SIGKILL mid-write, every acknowledged message is there and every object verifies (5 rounds)', async () => {
+    const data = tempDir();
+    let acknowledged = 0;
+    for (let round = 0; round < 5; round++) {
+      const r = await crashRound(data, env());
+      acknowledged += r.acknowledged;
+      expect(r.problems, `round ${round}`).toEqual([]);
+      expect(r.missing, `round ${round}`).toEqual([]);
+    }
+    expect(acknowledged).toBeGreaterThan(10);
+  }, 120_000);
+});
+
+describe('load', () => {
+  it('10 clients × 40 mixed commands on shared chats: all answered, nothing lost or doubled, one view', async () => {
+    const host: RunningHost = await startHost({ env: env() });
+    const r = await loadDrill(host, 10, 40);
+    expect(r.commands).toBe(400);
+    expect(r.lost).toBe(0);
+    expect(r.duplicated).toBe(0);
+    expect(r.viewsIdentical).toBe(true);
+    expectNoFatal(host);
+    await host.stop();
+  }, 120_000);
+});
+
+describe('secrets', () => {
+  it('never writes the API key into the store', async () => {
+    const host = await startHost({ env: env() });
+    const c = await ChatClient.open(host.url);
+    await c.command({ type: 'create_chat', name: 'secret check' });
+    await c.command({ type: 'send_message', content: 'hello' });
+    await c.command({ type: 'generate_llm_response' });
+    await c.until((f) => f.type === 'generation_finished' || f.type === 'generation_failed');
+    await c.close();
+    await host.stop();
+    for (const file of filesUnder(join(host.data, 'store'))) expect(readFileSync(file, 'utf8'), file).not.toContain(TEST_API_KEY);
+    expect(host.log()).not.toContain(TEST_API_KEY);
+  });
+});
