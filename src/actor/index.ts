@@ -27,6 +27,7 @@ import {
 } from '../core/app.js';
 import { AppError } from '../core/errors.js';
 import { NodeCache } from '../core/dag/cache.js';
+import { SearchIndex } from '../core/search/index.js';
 import { ModelDirectory } from '../core/claude/directory.js';
 import type { Llm } from '../core/claude/llm.js';
 import { theaterClaude } from './claude.js';
@@ -89,16 +90,18 @@ function decodeState(bytes: Uint8Array | undefined): ActorState | undefined {
 }
 
 /** Lives as long as this instance: the ports, the verified nodes already read, the model list. */
-let instance: { storeId: string; ports: Context['ports']; cache: NodeCache; llm: Llm; models: ModelDirectory } | undefined;
+let instance: { storeId: string; ports: Context['ports']; cache: NodeCache; llm: Llm; models: ModelDirectory; search: SearchIndex } | undefined;
 let baseUrlFromInit: string | undefined;
 
 function contextOf(state: ActorState): Context {
   const storeId = state.core.store_id;
   baseUrlFromInit = state.core.anthropic_base_url;
   if (instance?.storeId !== storeId) {
+    const ports = theaterPorts(storeId);
     instance = {
       storeId,
-      ports: theaterPorts(storeId),
+      ports,
+      search: new SearchIndex(ports),
       cache: new NodeCache(NODE_CACHE_ENTRIES),
       llm: theaterClaude(() => baseUrlFromInit),
       models: new ModelDirectory(),
@@ -112,6 +115,7 @@ function contextOf(state: ActorState): Context {
     cache: instance.cache,
     llm: instance.llm,
     models: instance.models,
+    search: instance.search,
     spawner: state.core.generator_manifest ? theaterSpawner(state.core.generator_manifest) : undefined,
     emit: (outbound) => {
       for (const { connection, frame } of outbound) {

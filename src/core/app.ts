@@ -15,6 +15,7 @@ import type { AssetTable } from './assets.js';
 import { openStore } from './store-meta.js';
 import { ChatService } from './chats/service.js';
 import type { NodeCache } from './dag/cache.js';
+import type { SearchIndex } from './search/index.js';
 import type { Llm } from './claude/llm.js';
 import { ModelDirectory } from './claude/directory.js';
 import { runCommand, type Broadcast, type Limits } from './commands.js';
@@ -57,6 +58,8 @@ export interface Context {
   /** Sends frames now, before the call ends (e.g. "generation started" before Claude is asked). */
   emit?: (outbound: Outbound[]) => void;
   spawner?: Spawner;
+  /** The full-text index, kept by the instance between calls. */
+  search?: SearchIndex;
 }
 
 /** A frame to send after the call; the adapter performs it (the core never sends itself). */
@@ -105,7 +108,7 @@ function deliver(state: CoreState, sender: string | undefined, broadcasts: Broad
 
 export async function handleHttp(ctx: Context, route: Route, req: CoreRequest): Promise<HttpResult> {
   try {
-    const chats = new ChatService(ctx.ports, ctx.cache);
+    const chats = new ChatService(ctx.ports, ctx.cache, ctx.search);
     const result = await route.handle({ ...ctx, chats }, req);
     return { state: ctx.state, response: result.response, outbound: deliver(ctx.state, undefined, result.broadcasts ?? []) };
   } catch (e) {
@@ -148,7 +151,7 @@ export async function onSocketText(ctx: Context, connection: string, text: strin
   }
 
   try {
-    const chats = new ChatService(ctx.ports, ctx.cache);
+    const chats = new ChatService(ctx.ports, ctx.cache, ctx.search);
     const commandCtx = {
       chats,
       current: conn.chat,
@@ -211,7 +214,7 @@ async function endGeneration(ctx: Context, child: string, end: (pending: Pending
   const state = { ...ctx.state, generations };
   try {
     const { outcome, attempt } = end(pending);
-    const effects = await settle(new ChatService(ctx.ports, ctx.cache), pending, outcome, attempt);
+    const effects = await settle(new ChatService(ctx.ports, ctx.cache, ctx.search), pending, outcome, attempt);
     return { state, outbound: deliver(state, undefined, effects.broadcasts ?? []) };
   } catch (e) {
     ctx.ports.log.error(`generation ${child} ended but could not be recorded: ${toAppError(e).message}`);

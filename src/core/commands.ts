@@ -13,6 +13,8 @@ import type { ModelDirectory } from './claude/directory.js';
 import { PRICES_AS_OF } from './claude/prices.js';
 import { finishGeneration, prepareGeneration, runGeneration, startedFrame, type GenerationOptions } from './generation.js';
 import { generatorInit, settle, type Pending } from './generations.js';
+import { exportChat, exportFilename, exportMarkdown } from './carry/export.js';
+import { prepareImport, writeImport } from './carry/import.js';
 import type { Logger, Spawner } from './ports.js';
 
 export interface Limits {
@@ -60,6 +62,8 @@ export interface Effects {
 type Handler<T extends ClientCommand['type']> = (ctx: CommandContext, cmd: CommandOf<T>) => Promise<Effects> | Effects;
 
 const DEFAULT_CHAT_NAME = 'New chat';
+/** Theater c50 hands the actor at most 2 MiB of a request or frame. */
+export const MAX_IMPORT_BYTES = 2 * 1024 * 1024;
 const encoder = new TextEncoder();
 
 export function checkContent(content: string, limits: Limits, field = 'content'): void {
@@ -213,6 +217,27 @@ const HANDLERS: { [T in ClientCommand['type']]: Handler<T> } = {
     const effects = await settle(ctx.chats, pending, { ok: false, failure: { kind: timeout ? 'timeout' : 'cancelled', message } });
     // The sender has the outcome as its reply.
     return { ...effects, broadcasts: effects.broadcasts?.map((b) => ({ ...b, skipSender: true })), pending: { remove: child } };
+  },
+
+  async search(ctx, cmd) {
+    if (!ctx.chats.search) throw new AppError('internal', 'search is not available on this host');
+    return { reply: { type: 'search_results', query: cmd.query, results: await ctx.chats.search.search(ctx.chats, cmd.query, cmd.limit) } };
+  },
+
+  async export_chat(ctx, cmd) {
+    const chatId = chatOf(ctx, cmd.chat_id);
+    const name = ctx.chats.get(chatId).name;
+    if (cmd.format === 'markdown') {
+      return { reply: { type: 'export', chat_id: chatId, format: 'markdown', filename: exportFilename(name, 'md'), content: await exportMarkdown(ctx.chats, chatId) } };
+    }
+    const content = JSON.stringify(await exportChat(ctx.chats, chatId), null, 1);
+    return { reply: { type: 'export', chat_id: chatId, format: 'json', filename: exportFilename(name, 'json'), content } };
+  },
+
+  async import_chat(ctx, cmd) {
+    const prepared = await prepareImport(cmd.content, ctx.chats, MAX_IMPORT_BYTES);
+    const chats = (await writeImport(prepared, ctx.chats)).map(chatView);
+    return { reply: { type: 'imported', chats }, broadcasts: [listUpdate(ctx)] };
   },
 
   async list_models(ctx, cmd) {

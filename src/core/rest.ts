@@ -4,10 +4,12 @@
  */
 import { z } from 'zod';
 import { AppError } from './errors.js';
-import { json, parseJsonBody, type CoreRequest, type CoreResponse } from './http.js';
+import { SECURITY_HEADERS, json, parseJsonBody, type CoreRequest, type CoreResponse } from './http.js';
+import { exportChat, exportFilename, exportMarkdown } from './carry/export.js';
+import { prepareImport, writeImport } from './carry/import.js';
 import { serveAsset, type AssetTable } from './assets.js';
 import { chatView, type ChatService } from './chats/service.js';
-import { checkContent, messageAdded, type Broadcast, type CommandContext, type Limits } from './commands.js';
+import { MAX_IMPORT_BYTES, checkContent, messageAdded, type Broadcast, type CommandContext, type Limits } from './commands.js';
 import { ChatId, ChatName, ClientTime, Content, MessageIdField, ModelId } from './protocol/fields.js';
 import { PROTOCOL_VERSION, describeIssues } from './protocol/commands.js';
 import type { CoreState } from './app.js';
@@ -164,6 +166,36 @@ export const REST_ROUTES: readonly Route[] = [
       response: json(201, { chat: chatView(added.chat), message: added.message, branched: added.branched }),
       broadcasts: (effects.broadcasts ?? []).map((b) => ({ ...b, skipSender: false })),
     };
+  }),
+  guarded('GET', '/api/chats/{id}/export', async (ctx, req) => {
+    const id = param(req, 'id', ChatId);
+    const markdown = req.query.get('format') === 'markdown';
+    const name = ctx.chats.get(id).name;
+    const body = markdown ? await exportMarkdown(ctx.chats, id) : JSON.stringify(await exportChat(ctx.chats, id), null, 1);
+    const filename = exportFilename(name, markdown ? 'md' : 'json');
+    return {
+      response: {
+        status: 200,
+        headers: [
+          ['content-type', markdown ? 'text/markdown; charset=utf-8' : 'application/json; charset=utf-8'],
+          ['content-disposition', `attachment; filename="${filename}"`],
+          ['cache-control', 'no-store'],
+          ...SECURITY_HEADERS,
+        ],
+        body: new TextEncoder().encode(body),
+      },
+    };
+  }),
+  guarded('POST', '/api/import', async (ctx, req) => {
+    if (!req.body) throw new AppError('payload_too_large', 'the file is missing or larger than 2 MiB');
+    const text = new TextDecoder().decode(req.body);
+    const chats = (await writeImport(await prepareImport(text, ctx.chats, MAX_IMPORT_BYTES), ctx.chats)).map(chatView);
+    return { response: json(201, { chats }), broadcasts: [listUpdate(ctx)] };
+  }),
+  guarded('GET', '/api/search', async (ctx, req) => {
+    const query = parseField(z.string().trim().min(1, 'q is empty').max(500), req.query.get('q') ?? '', 'q');
+    if (!ctx.chats.search) throw new AppError('internal', 'search is not available on this host');
+    return { response: json(200, { query, results: await ctx.chats.search.search(ctx.chats, query) }) };
   }),
   guarded('GET', '/api/messages', async (ctx, req) => {
     const requested = req.query.get('chat_id');

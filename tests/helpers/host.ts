@@ -1,12 +1,24 @@
 /** Starts the real host (bin/theater-chat.js) on a free port with its own data folder. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import WebSocket from 'ws';
 import { TEST_API_KEY } from './secrets.js';
 
-export const ROOT = join(import.meta.dirname, '../..');
+/** The project folder, found upwards (this file also runs bundled, from dist/, in npm run stress). */
+function findRoot(from: string): string {
+  for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) {
+    try {
+      if ((JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string }).name === 'theater-chat') return dir;
+    } catch {
+      // keep looking upwards
+    }
+  }
+  throw new Error(`no theater-chat package.json above ${from}`);
+}
+
+export const ROOT = findRoot(import.meta.dirname);
 
 export interface RunningHost {
   url: string;

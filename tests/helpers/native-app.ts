@@ -9,6 +9,7 @@ import type { AssetTable } from '../../src/core/assets.js';
 import { compilePattern, matchPattern } from '../../src/host/router.js';
 import { memoryPorts } from './memory-ports.js';
 import { NodeCache } from '../../src/core/dag/cache.js';
+import { SearchIndex } from '../../src/core/search/index.js';
 
 const ASSETS: AssetTable = {
   'index.html': { contentType: 'text/html; charset=utf-8', body: new TextEncoder().encode('<meta name="theater-chat-session" content="%SESSION%">') },
@@ -23,6 +24,7 @@ export class NativeApp {
     config: Record<string, unknown> = {},
   ) {
     this.state = startup(ports, parseInitConfig(new TextEncoder().encode(JSON.stringify(config))).config);
+    this.search = new SearchIndex(ports);
   }
 
   /** A fresh start on the same store: what a host restart does. */
@@ -31,9 +33,10 @@ export class NativeApp {
   }
 
   private readonly cache = new NodeCache(20_000);
+  private readonly search: SearchIndex;
 
   private ctx() {
-    return { ports: this.ports, state: this.state, assets: ASSETS, cache: this.cache };
+    return { ports: this.ports, state: this.state, assets: ASSETS, cache: this.cache, search: this.search };
   }
 
   private deliver(outbound: Outbound[]): void {

@@ -7,6 +7,7 @@ import type { Ports } from '../ports.js';
 import { AppError } from '../errors.js';
 import { Dag, type ParentKey } from '../dag/dag-store.js';
 import type { NodeCache } from '../dag/cache.js';
+import type { SearchIndex } from '../search/index.js';
 import type { MessageId, MessageNode, NodeMeta, Role } from '../dag/node.js';
 import { ChatRecords, ZERO_USAGE, type ChatRecord } from './record.js';
 import { addUsage } from './usage.js';
@@ -78,6 +79,7 @@ export class ChatService {
   constructor(
     private readonly ports: Ports,
     cache?: NodeCache,
+    readonly search?: SearchIndex,
   ) {
     this.dag = new Dag(ports, cache);
     this.records = new ChatRecords(ports);
@@ -169,6 +171,7 @@ export class ChatService {
     };
     this.records.save(chat);
     const reordered = this.records.touch(chat.id);
+    await this.search?.added(this, chat.id, id, stored);
     return { chat, message: view(id, stored, kids), branched, reordered };
   }
 

@@ -52,6 +52,10 @@ export const Commands = [
     spent_ms: z.number().int().min(0).max(600_000).optional(),
   }),
   command('list_models', { refresh: z.boolean().optional() }),
+  command('search', { query: z.string().trim().min(1, 'query is empty').max(500), limit: z.number().int().min(1).max(100).optional() }),
+  command('export_chat', { chat_id: ChatId.optional(), format: z.enum(['json', 'markdown']).optional() }),
+  /** A theater-chat export or a ChatGPT conversations.json, as text. */
+  command('import_chat', { content: z.string().min(1) }),
   command('cancel_generation', {
     chat_id: ChatId.optional(),
     parent_id: MessageIdField.optional(),

@@ -3,6 +3,7 @@ import type { ErrorCode } from '../errors.js';
 import type { ChatView, MessageView, TreeNode } from '../chats/service.js';
 import type { MessageId } from '../dag/node.js';
 import type { ModelInfo } from '../claude/models.js';
+import type { SearchHit } from '../search/index.js';
 
 export type ServerFrame =
   | {
@@ -39,6 +40,9 @@ export type ServerFrame =
       /** Present when the client should send `retry` after `after_ms` (the actor has no timer). */
       retry?: { attempt: number; after_ms: number };
     }
+  | { type: 'search_results'; query: string; results: SearchHit[] }
+  | { type: 'export'; chat_id: string; format: 'json' | 'markdown'; filename: string; content: string }
+  | { type: 'imported'; chats: ChatView[] }
   | { type: 'models_list'; models: ModelInfo[]; source: 'api' | 'fallback'; prices_as_of: string };
 
 export type Reply = ServerFrame & { request_id?: string };

@@ -1,0 +1,67 @@
+/**
+ * A chat out of the app: as JSON holding its whole DAG (every node with its id, every branch, the
+ * selected branch), which import verifies node by node; or its selected branch as Markdown.
+ */
+import type { ChatService } from '../chats/service.js';
+import type { MessageId, NodeMeta, Role } from '../dag/node.js';
+
+export const EXPORT_FORMAT = 'theater-chat.chat';
+
+export interface ExportedNode {
+  id: MessageId;
+  parent: MessageId | null;
+  role: Role;
+  content: string;
+  meta: NodeMeta;
+}
+
+export interface ChatExport {
+  format: typeof EXPORT_FORMAT;
+  version: 1;
+  chat: {
+    name: string;
+    model: string | null;
+    system: string | null;
+    leaf: MessageId | null;
+    selected: Record<string, MessageId>;
+    created_at: string | null;
+    updated_at: string | null;
+  };
+  /** Parents before children. */
+  nodes: ExportedNode[];
+  /** The children the chat gave each node (`root` for the first messages), in order: its branches. */
+  kids: Record<string, MessageId[]>;
+}
+
+export async function exportChat(chats: ChatService, chatId: string): Promise<ChatExport> {
+  const chat = chats.get(chatId);
+  const { nodes: tree } = await chats.tree(chatId, 100_000);
+  const nodes: ExportedNode[] = [];
+  const kids: Record<string, MessageId[]> = {};
+  for (const t of tree) {
+    const node = await chats.dag.get(t.id);
+    nodes.push({ id: t.id, parent: node.parent, role: node.role, content: node.content, meta: node.meta });
+  }
+  for (const key of ['root', ...nodes.map((n) => n.id)]) {
+    const list = chats.dag.kids(chat.id, key === 'root' ? null : (key as MessageId));
+    if (list.length > 0) kids[key] = list;
+  }
+  const { name, model, system, leaf, selected, created_at, updated_at } = chat;
+  return { format: EXPORT_FORMAT, version: 1, chat: { name, model, system, leaf, selected, created_at, updated_at }, nodes, kids };
+}
+
+export async function exportMarkdown(chats: ChatService, chatId: string): Promise<string> {
+  const { chat, messages } = await chats.branch(chatId);
+  const parts = [`# ${chat.name}`, ''];
+  if (chat.system) parts.push('> System prompt:', ...chat.system.split('\n').map((l) => `> ${l}`), '');
+  for (const m of messages) {
+    const who = m.role === 'user' ? 'You' : m.role === 'assistant' ? `Claude${m.meta.model ? ` (${m.meta.model})` : ''}` : 'Error';
+    parts.push(`## ${who}`, '', m.content, '');
+  }
+  return parts.join('\n');
+}
+
+export function exportFilename(name: string, extension: string): string {
+  const base = name.replace(/[^\p{L}\p{N}._ -]+/gu, '').trim().replace(/\s+/g, '-').slice(0, 80) || 'chat';
+  return `${base}.${extension}`;
+}

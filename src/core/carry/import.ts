@@ -1,0 +1,121 @@
+/**
+ * Chats into the app, all or nothing: our own export (every node checked against its id) or a
+ * ChatGPT export (conversations.json, branches kept). Everything is checked before anything is
+ * written, so a bad or hostile file leaves the store as it was.
+ */
+import { z } from 'zod';
+import { AppError } from '../errors.js';
+import type { ChatService } from '../chats/service.js';
+import { encodeNode, idOf, NodeMeta, parseMessageId, Role, type MessageId, type MessageNode } from '../dag/node.js';
+import { ZERO_USAGE, type ChatRecord } from '../chats/record.js';
+import { addUsage } from '../chats/usage.js';
+import { describeIssues } from '../protocol/commands.js';
+import { EXPORT_FORMAT } from './export.js';
+import { fromChatGpt } from './chatgpt.js';
+
+const Id = z.string().regex(/^b[a-z2-7]{20,120}$/, 'not a message id');
+
+const OurExport = z.object({
+  format: z.literal(EXPORT_FORMAT),
+  version: z.literal(1),
+  chat: z.object({
+    name: z.string().trim().min(1).max(200),
+    model: z.string().max(100).nullable(),
+    system: z.string().nullable(),
+    leaf: Id.nullable(),
+    selected: z.record(z.string(), Id),
+    created_at: z.string().max(64).nullable(),
+    updated_at: z.string().max(64).nullable(),
+  }),
+  nodes: z
+    .array(z.object({ id: Id, parent: Id.nullable(), role: Role, content: z.string(), meta: NodeMeta }))
+    .max(100_000),
+  kids: z.record(z.string(), z.array(Id)),
+});
+type OurExport = z.infer<typeof OurExport>;
+
+/** A chat ready to write: nodes already verified, ids and links consistent. */
+export interface PreparedChat {
+  name: string;
+  model: string | null;
+  system: string | null;
+  leaf: MessageId | null;
+  selected: Record<string, MessageId>;
+  created_at: string | null;
+  updated_at: string | null;
+  nodes: { id: MessageId; node: MessageNode }[];
+  kids: Record<string, MessageId[]>;
+}
+
+async function prepareOurs(file: OurExport, chats: ChatService): Promise<PreparedChat> {
+  const byId = new Map<string, MessageNode>();
+  const nodes: PreparedChat['nodes'] = [];
+  for (const n of file.nodes) {
+    const node: MessageNode = { v: 1, parent: n.parent as MessageId | null, role: n.role, content: n.content, meta: n.meta };
+    const id = await idOf(encodeNode(node));
+    if (id !== n.id) throw new AppError('bad_request', `message ${n.id.slice(0, 24)}… does not match its content: the file was altered`);
+    if (byId.has(id)) continue;
+    byId.set(id, node);
+    nodes.push({ id, node });
+  }
+  for (const { id, node } of nodes) {
+    if (node.parent !== null && !byId.has(node.parent) && !chats.dag.has(node.parent)) {
+      throw new AppError('bad_request', `message ${id.slice(0, 24)}… answers a message that is neither in the file nor here`);
+    }
+  }
+  const known = (id: string) => byId.has(id);
+  if (file.chat.leaf !== null && !known(file.chat.leaf)) throw new AppError('bad_request', 'the selected message is not in the file');
+  for (const [parent, child] of Object.entries(file.chat.selected)) {
+    if (!known(child) || byId.get(child)!.parent !== (parent === 'root' ? null : parent)) throw new AppError('bad_request', 'a branch choice names a message that is not a child there');
+  }
+  for (const [parent, list] of Object.entries(file.kids)) {
+    for (const child of list) {
+      if (!known(child) || byId.get(child)!.parent !== (parent === 'root' ? null : parent)) throw new AppError('bad_request', 'a branch list names a message that is not a child there');
+    }
+  }
+  return { ...file.chat, leaf: file.chat.leaf as MessageId | null, selected: file.chat.selected as Record<string, MessageId>, nodes, kids: file.kids as Record<string, MessageId[]> };
+}
+
+function uniqueName(wanted: string, taken: Set<string>): string {
+  if (!taken.has(wanted)) return wanted;
+  for (let n = 1; ; n++) {
+    const name = `${wanted} (imported${n > 1 ? ` ${n}` : ''})`.slice(0, 200);
+    if (!taken.has(name)) return name;
+  }
+}
+
+/** Parses and checks a file; throws a clear AppError and writes nothing if anything is wrong. */
+export async function prepareImport(text: string, chats: ChatService, maxBytes: number): Promise<PreparedChat[]> {
+  if (new TextEncoder().encode(text).length > maxBytes) throw new AppError('payload_too_large', `the file is larger than ${maxBytes} bytes`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new AppError('invalid_json', 'the file is not JSON: import takes a theater-chat export or a ChatGPT conversations.json');
+  }
+  if (Array.isArray(raw) || (raw && typeof raw === 'object' && 'mapping' in raw)) return fromChatGpt(raw);
+  const ours = OurExport.safeParse(raw);
+  if (!ours.success) throw new AppError('bad_request', `not a theater-chat export: ${describeIssues(ours.error)}`);
+  return [await prepareOurs(ours.data, chats)];
+}
+
+/** Writes prepared chats: nodes first, then branch lists, then the chat, so no chat points at what is missing. */
+export async function writeImport(prepared: PreparedChat[], chats: ChatService): Promise<ChatRecord[]> {
+  const taken = new Set(chats.list().map((c) => c.name));
+  const created: ChatRecord[] = [];
+  for (const p of prepared) {
+    for (const { node } of p.nodes) await chats.dag.put(node);
+    const chat = await chats.create({ name: uniqueName(p.name, taken), model: p.model, system: p.system, created_at: p.created_at ?? undefined });
+    taken.add(chat.name);
+    for (const [parent, list] of Object.entries(p.kids)) chats.dag.setKids(chat.id, parent === 'root' ? null : (parent as MessageId), list);
+    let usage = { ...ZERO_USAGE };
+    for (const { node } of p.nodes) if (node.role === 'assistant' && node.meta.usage) usage = addUsage(usage, node.meta);
+    const record = { ...chat, leaf: p.leaf, selected: p.selected, usage, updated_at: p.updated_at };
+    chats.records.save(record);
+    await chats.search?.addMany(chats, chat.id, p.nodes);
+    created.push(record);
+  }
+  return created;
+}
+
+export { parseMessageId };
