@@ -81,9 +81,26 @@ async function writeAssetModule(files) {
   return path;
 }
 
+/**
+ * StarlingMonkey's regular expressions have no Unicode property classes (\p{…}), and a regex
+ * literal that uses one is a syntax error for the whole bundle. MiniSearch declares one for its
+ * default tokenizer, which src/core/search/index.ts never uses (it passes its own `tokenize`);
+ * a plain whitespace pattern in its place lets the module parse.
+ */
+const noUnicodePropertyClasses = {
+  name: 'no-unicode-property-classes',
+  transform(code, id) {
+    if (!id.includes('minisearch')) return null;
+    const patched = code.replace('/[\\n\\r\\p{Z}\\p{P}]+/u', '/[\\n\\r\\s]+/u');
+    if (patched === code) this.error('MiniSearch no longer declares the pattern this build replaces: check src/core/search');
+    return patched;
+  },
+};
+
 async function buildActor(assetModule) {
   const bundle = join(dist, 'build/actor.js');
   await build({
+    plugins: [noUnicodePropertyClasses],
     input: join(root, 'src/actor/index.ts'),
     platform: 'browser',
     external: [/^theater:simple\//],

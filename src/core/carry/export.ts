@@ -62,6 +62,8 @@ export async function exportMarkdown(chats: ChatService, chatId: string): Promis
 }
 
 export function exportFilename(name: string, extension: string): string {
-  const base = name.replace(/[^\p{L}\p{N}._ -]+/gu, '').trim().replace(/\s+/g, '-').slice(0, 80) || 'chat';
+  // Only what no file system or Content-Disposition header objects to (the component's regex engine
+  // has no Unicode property classes, so this removes the unsafe rather than keeping the known-good).
+  const base = name.replace(/[\\/:*?"<>|;\u0000-\u001f\u007f]+/g, '').trim().replace(/\s+/g, '-').slice(0, 80) || 'chat';
   return `${base}.${extension}`;
 }

@@ -37,10 +37,18 @@ export interface SearchHit {
   score: number;
 }
 
+/**
+ * Words are split on white space and punctuation, ASCII and the common Unicode blocks, written out
+ * because the component's regex engine has no \p{…} classes (MiniSearch's default uses them).
+ */
+const SEPARATORS = /[\s!-/:-@[-`{-~\u00a0-\u00bf\u2000-\u206f\u3000-\u303f\ufe30-\ufe4f\uff00-\uff0f]+/;
+const tokenize = (text: string) => text.split(SEPARATORS).filter((t) => t.length > 0);
+
 const OPTIONS = {
   fields: ['content'],
+  tokenize,
   storeFields: ['chat_id', 'message_id', 'role', 'content'],
-  searchOptions: { prefix: true, fuzzy: 0.15, combineWith: 'AND' as const },
+  searchOptions: { prefix: true, fuzzy: 0.15, combineWith: 'AND' as const, tokenize },
 };
 
 const Journal = z.array(z.tuple([z.string(), z.string()])).max(100_000);
