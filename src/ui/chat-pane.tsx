@@ -6,7 +6,7 @@ import { useAutoFocus } from './focus.js';
 import { SystemPromptDialog } from './dialogs.js';
 import { formatCost, formatTokens } from './format.js';
 import type { MessageView } from './protocol.js';
-import { apiKeyConfigured, createChat, currentChat, editing, generating, loadTree, loaded, messages, models, moveSibling, renameChat, send, stopGeneration, tree, updateChat } from './state.js';
+import { apiKeyConfigured, createChat, currentChat, editing, generating, loadTree, loaded, messages, models, moveSibling, renameChat, reveal, send, stopGeneration, tree, updateChat } from './state.js';
 
 function Elapsed({ since }: { since: number }) {
   const [now, setNow] = useState(Date.now());
@@ -92,6 +92,14 @@ function Header({ onMenu }: { onMenu: () => void }) {
       <button type="button" class={tree.value ? 'chip on' : 'chip'} aria-pressed={Boolean(tree.value)} onClick={() => (tree.value ? (tree.value = null) : void loadTree())}>
         Branches
       </button>
+      <span class="exports">
+        <a class="chip" href={`/api/chats/${chat.id}/export`} download>
+          Export JSON
+        </a>
+        <a class="chip" href={`/api/chats/${chat.id}/export?format=markdown`} download>
+          Markdown
+        </a>
+      </span>
       <span class="totals" title={`cache write ${u.cache_creation_input_tokens}, cache read ${u.cache_read_input_tokens}`}>
         {formatTokens(u.input_tokens + u.cache_creation_input_tokens + u.cache_read_input_tokens)} in · {formatTokens(u.output_tokens)} out · {formatCost(u.cost_usd)}
         {u.unpriced_messages > 0 ? ` + ${u.unpriced_messages} unpriced` : ''}
@@ -188,8 +196,20 @@ export function ChatPane({ onMenu }: { onMenu: () => void }) {
   const lastUser = [...list].reverse().find((m) => m.role === 'user');
   useLayoutEffect(() => {
     const el = scroller.current;
-    if (el) el.scrollTop = el.scrollHeight;
+    if (el && !reveal.value) el.scrollTop = el.scrollHeight;
   }, [list.at(-1)?.id, started]);
+  useEffect(() => {
+    const id = reveal.value;
+    if (!id || !list.some((m) => m.id === id)) return;
+    const el = scroller.current?.querySelector<HTMLElement>(`[data-id="${id}"]`);
+    if (el) {
+      el.scrollIntoView({ block: 'center' });
+      el.classList.add('revealed');
+      el.focus({ preventScroll: true });
+      setTimeout(() => el.classList.remove('revealed'), 2000);
+    }
+    reveal.value = null;
+  }, [list, reveal.value]);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (!e.altKey || (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight')) return;

@@ -2,6 +2,7 @@
 export type { ServerFrame } from '../core/protocol/frames.js';
 export type { ChatView, MessageView, TreeNode } from '../core/chats/service.js';
 export type { ModelInfo } from '../core/claude/models.js';
+export type { SearchHit } from '../core/search/index.js';
 import type { ClientCommandInput } from '../core/protocol/commands.js';
 
 /** A command as sent, without request_id (the connection adds it); distributive over the union. */

@@ -1,7 +1,7 @@
 /** Chats, newest activity first: create, filter (Ctrl/Cmd+K), rename in place, delete with confirmation. */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ChatView } from './protocol.js';
-import { chats, createChat, currentId, deleteChat, filter, generating, openChat, renameChat } from './state.js';
+import { chats, createChat, currentId, deleteChat, filter, generating, importFile, openChat, openResult, renameChat, searchMessages, searchResults } from './state.js';
 import { ConfirmDialog } from './dialogs.js';
 import { Icon } from './icons.js';
 
@@ -73,9 +73,55 @@ function ChatItem({ chat, onNavigate }: { chat: ChatView; onNavigate: () => void
   );
 }
 
+function Highlighted({ text, ranges }: { text: string; ranges: [number, number][] }) {
+  const parts = [];
+  let at = 0;
+  for (const [start, end] of ranges) {
+    if (start < at) continue;
+    parts.push(text.slice(at, start), <mark key={start}>{text.slice(start, end)}</mark>);
+    at = end;
+  }
+  parts.push(text.slice(at));
+  return <>{parts}</>;
+}
+
+function Results({ onNavigate }: { onNavigate: () => void }) {
+  const results = searchResults.value;
+  if (!results) return null;
+  return (
+    <section class="results" aria-label="Messages found">
+      <h2>Messages</h2>
+      {results.length === 0 && <p class="empty-list">No message matches.</p>}
+      <ul>
+        {results.map((hit) => (
+          <li key={`${hit.chat_id}:${hit.message_id}`}>
+            <button
+              type="button"
+              class="result"
+              onClick={() => {
+                void openResult(hit);
+                onNavigate();
+              }}
+            >
+              <span class="result-chat">
+                {hit.chat_name}
+                {!hit.on_selected_branch && <span class="badge">other branch</span>}
+              </span>
+              <span class="result-snippet">
+                <Highlighted text={hit.snippet} ranges={hit.highlights} />
+              </span>
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 export function Sidebar({ onNavigate }: { onNavigate: () => void }) {
   const needle = filter.value.trim().toLowerCase();
   const shown = needle ? chats.value.filter((c) => c.name.toLowerCase().includes(needle)) : chats.value;
+  const fileInput = useRef<HTMLInputElement>(null);
   return (
     <nav class="sidebar" aria-label="Chats">
       <div class="sidebar-top">
@@ -86,18 +132,40 @@ export function Sidebar({ onNavigate }: { onNavigate: () => void }) {
         <input
           id="chat-filter"
           type="search"
-          placeholder="Filter chats (Ctrl+K)"
-          aria-label="Filter chats"
+          placeholder="Search chats and messages (Ctrl+K)"
+          aria-label="Search chats and messages"
           value={filter.value}
-          onInput={(e) => (filter.value = (e.target as HTMLInputElement).value)}
+          onInput={(e) => {
+            filter.value = (e.target as HTMLInputElement).value;
+            searchMessages(filter.value);
+          }}
         />
       </div>
       <ul class="chat-list">
         {shown.map((chat) => (
           <ChatItem key={chat.id} chat={chat} onNavigate={onNavigate} />
         ))}
-        {shown.length === 0 && <li class="empty-list">{needle ? 'No chat matches.' : 'No chats yet.'}</li>}
+        {shown.length === 0 && <li class="empty-list">{needle ? 'No chat name matches.' : 'No chats yet.'}</li>}
       </ul>
+      <Results onNavigate={onNavigate} />
+      <div class="sidebar-bottom">
+        <button type="button" class="link" onClick={() => fileInput.current?.click()}>
+          Import a chat…
+        </button>
+        <input
+          ref={fileInput}
+          type="file"
+          class="sr-only"
+          accept="application/json,.json"
+          aria-label="Import a chat from a theater-chat or ChatGPT export"
+          tabIndex={-1}
+          onChange={(e) => {
+            const file = (e.target as HTMLInputElement).files?.[0];
+            if (file) void importFile(file);
+            (e.target as HTMLInputElement).value = '';
+          }}
+        />
+      </div>
     </nav>
   );
 }

@@ -1,7 +1,7 @@
 /** The app's state as signals, and the actions that change it through the socket. */
 import { batch, computed, signal } from '@preact/signals';
 import { Connection } from './connection.js';
-import type { ChatView, Frame, FrameOf, MessageView, ModelInfo, TreeNode } from './protocol.js';
+import type { ChatView, Frame, FrameOf, MessageView, ModelInfo, SearchHit, TreeNode } from './protocol.js';
 
 export interface Failure {
   error: FrameOf<'generation_failed'>['error'];
@@ -25,6 +25,9 @@ export const tree = signal<TreeNode[] | null>(null);
 export const announcement = signal('');
 export const notice = signal<string | null>(null);
 export const loaded = signal(false);
+export const searchResults = signal<SearchHit[] | null>(null);
+/** The message to bring into view once its branch is shown (a search result). */
+export const reveal = signal<string | null>(null);
 
 export const currentChat = computed(() => chats.value.find((c) => c.id === currentId.value) ?? null);
 
@@ -260,6 +263,35 @@ export async function fork(message: MessageView): Promise<void> {
 
 export async function stopGeneration(chatId: string): Promise<void> {
   await run({ type: 'cancel_generation', chat_id: chatId, reason: 'cancelled' });
+}
+
+let searchTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** Searches every message of every chat as the user types (after a short pause). */
+export function searchMessages(query: string): void {
+  clearTimeout(searchTimer);
+  if (query.trim().length < 2) {
+    searchResults.value = null;
+    return;
+  }
+  searchTimer = setTimeout(async () => {
+    const reply = await connection.request({ type: 'search', query: query.trim() });
+    if (reply.type === 'search_results' && reply.query === query.trim()) searchResults.value = reply.results;
+  }, 200);
+}
+
+export async function openResult(hit: SearchHit): Promise<void> {
+  await openChat(hit.chat_id);
+  if (!hit.on_selected_branch) await selectMessage(hit.message_id);
+  reveal.value = hit.message_id;
+}
+
+export async function importFile(file: File): Promise<void> {
+  const reply = await run({ type: 'import_chat', content: await file.text() });
+  if (reply.type === 'imported' && reply.chats[0]) {
+    notice.value = `Imported ${reply.chats.length === 1 ? `“${reply.chats[0].name}”` : `${reply.chats.length} chats`}.`;
+    await openChat(reply.chats[0].id);
+  }
 }
 
 export async function loadTree(): Promise<void> {

@@ -229,7 +229,7 @@ describe('the chat UI', () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => live.textContent()).toBe('Generating a reply');
     expect(await page.locator('.generating').textContent()).toMatch(/Claude is writing… \d+ s/);
-    await expect.poll(() => live.textContent()).toBe('Reply complete');
+    await expect.poll(() => live.textContent(), { timeout: 8000 }).toBe('Reply complete');
     const unlabeled = await page.evaluate(() =>
       [...document.querySelectorAll('button, input, select, textarea')].filter((el) => {
         const e = el as HTMLElement;
@@ -238,6 +238,37 @@ describe('the chat UI', () => {
       }).length,
     );
     expect(unlabeled).toBe(0);
+  });
+
+  it('finds a word on a branch that is not selected (Ctrl+K) and opens it there', async () => {
+    const page = await open();
+    await newChat(page);
+    await sendAndWait(page, 'tell me about zanzibar spices');
+    await page.locator('.message.user').first().getByRole('button', { name: 'Edit' }).click();
+    await page.locator('.editor textarea').fill('tell me about iceland instead');
+    await page.getByRole('button', { name: 'Save and send' }).click();
+    await expect.poll(() => page.locator('.message.assistant').last().textContent()).toContain('iceland');
+    await page.locator('body').press('Control+k');
+    await page.keyboard.type('zanzibar');
+    const result = page.locator('.result').first();
+    await expect.poll(() => result.textContent()).toContain('other branch');
+    expect(await result.locator('mark').first().textContent()).toMatch(/zanzibar/i);
+    await shot(page, 'search-results');
+    await result.click();
+    await expect.poll(() => page.locator('.message.user .user-text').first().textContent()).toBe('tell me about zanzibar spices');
+    await expect.poll(() => page.locator('.message.revealed').count()).toBe(1);
+  });
+
+  it('offers the chat as JSON and Markdown downloads, and imports a file', async () => {
+    const page = await open();
+    await newChat(page);
+    await sendAndWait(page, 'carry this conversation');
+    const href = await page.getByRole('link', { name: 'Export JSON' }).getAttribute('href');
+    const file = await (await fetch(`${host.url}${href}`)).text();
+    expect(JSON.parse(file).format).toBe('theater-chat.chat');
+    await page.locator('input[type=file]').setInputFiles({ name: 'chat.json', mimeType: 'application/json', buffer: Buffer.from(file) });
+    await expect.poll(() => page.locator('.chat-item.current .chat-name').textContent()).toMatch(/\(imported\)$/);
+    expect(await page.locator('.message').count()).toBe(2);
   });
 
   it('fits a 375 px wide phone without sideways scrolling', async () => {
