@@ -179,8 +179,20 @@ async function chatBenchmarks() {
   report('whole branch of 1,000 messages, one reply: component', `${median(component).toFixed(1)} ms`, '≤ 50 ms', median(component) <= 50);
   report('whole branch of 1,000 messages: core natively (same store)', `${median(native).toFixed(1)} ms`, '', true);
   report('branch ratio component / native', branchRatio.toFixed(2), '≤ 3', branchRatio <= 3);
+  // Search over every message (10,000+ in the deep chat), through the component.
+  // Half the queries hit nearly every message ("lorem"), half are rare words: both matter to people.
+  const words = ['lorem ipsum', 'message 9999', 'deep 4321', 'shallow', 'k1000 512', 'bench', 'message', 'ipsum 77'];
+  const [firstSearchMs, first] = await timed(() => client.command({ type: 'search', query: 'lorem' }));
+  if (first.type !== 'search_results') throw new Error(JSON.stringify(first).slice(0, 200));
+  const queries = [];
+  for (let i = 0; i < 20; i++) queries.push((await timed(() => client.command({ type: 'search', query: `${words[i % words.length]} ${i}` })))[0]);
+  report('search: first query after start (loads the index from the store)', `${firstSearchMs.toFixed(0)} ms`, '', true);
+  report('search over 11,010 messages, median query (component)', `${median(queries).toFixed(1)} ms`, '≤ 50 ms', median(queries) <= 50);
   client.close();
   await actor.stop();
+  const { appendCost } = await bundle('scripts/bench/chat.ts', 'bench-chat');
+  const cost = await appendCost();
+  report('search index update per append, natively: append with / without it', `${cost.withIndex.toFixed(2)} ms / ${cost.without.toFixed(2)} ms`, '', true);
 }
 
 async function uiBenchmark() {

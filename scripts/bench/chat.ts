@@ -63,3 +63,22 @@ export async function buildUiFixture(): Promise<{ storeRoot: string; chatId: str
   }
   return { storeRoot, chatId: chat.id };
 }
+
+/** What keeping the search index costs one append, measured natively with and without it. */
+export async function appendCost(): Promise<{ withIndex: number; without: number }> {
+  const { SearchIndex } = await import('../../src/core/search/index.js');
+  const measure = async (indexed: boolean) => {
+    const ports = memoryPortsForBench();
+    const chats = new ChatService(ports, undefined, indexed ? new SearchIndex(ports) : undefined);
+    const chat = await chats.create({ name: 'cost' });
+    for (let i = 0; i < 300; i++) await chats.append(chat.id, { role: 'user', content: `warm ${i} lorem ipsum`, meta: {} });
+    const t = performance.now();
+    for (let i = 0; i < 500; i++) await chats.append(chat.id, { role: 'user', content: `message ${i} lorem ipsum dolor sit amet`, meta: {} });
+    return (performance.now() - t) / 500;
+  };
+  return { without: await measure(false), withIndex: await measure(true) };
+}
+
+function memoryPortsForBench() {
+  return filePorts(join(mkdtempSync(join(tmpdir(), 'bench-cost-')), 'store'));
+}

@@ -48,7 +48,14 @@ const OPTIONS = {
   fields: ['content'],
   tokenize,
   storeFields: ['chat_id', 'message_id', 'role', 'content'],
-  searchOptions: { prefix: true, fuzzy: 0.15, combineWith: 'AND' as const, tokenize },
+  // Prefix and typo matching widen a query to many more documents, and every match is scored inside
+  // the component's interpreter: keep them for words long enough to need them.
+  searchOptions: {
+    prefix: (term: string) => term.length >= 3,
+    fuzzy: (term: string) => (term.length >= 6 ? 0.15 : false),
+    combineWith: 'AND' as const,
+    tokenize,
+  },
 };
 
 const Journal = z.array(z.tuple([z.string(), z.string()])).max(100_000);
