@@ -22,6 +22,8 @@ export interface ActorOptions {
   allowedOrigins?: string[];
   /** Where relative manifest paths given to supervisor.spawn resolve (Theater: the server's cwd). */
   manifestDir?: string;
+  /** Calls between fresh component instances (default 2,000). */
+  recycleEvery?: number;
   log: (line: string) => void;
 }
 
@@ -39,11 +41,19 @@ export class ActorHost extends EventEmitter implements ActorCalls {
   stopped: string | undefined;
   /** Size of the state after the last call: the figure the state-size benchmark reads. */
   lastStateBytes = 0;
+  /** Fresh instances made so far (see maybeRecycle). */
+  recycles = 0;
+  private componentDir?: string;
+  private callsSinceRecycle = 0;
+  private readonly recycleEvery: number;
+  private recycling?: Promise<void>;
+  private onSnapshot?: (snapshot: { state: Uint8Array | undefined; sockets: [bigint, bigint][] }) => void;
 
   readonly supervisor: Supervisor;
 
   constructor(private options: ActorOptions) {
     super();
+    this.recycleEvery = options.recycleEvery ?? 2000;
     this.supervisor = new Supervisor(this, options, (o) => new ActorHost(o));
     this.framework = new HttpFramework(this, {
       allowedOrigins: options.allowedOrigins,
@@ -55,8 +65,14 @@ export class ActorHost extends EventEmitter implements ActorCalls {
   async start(): Promise<void> {
     const transpiled = await transpiledFor(this.options.component);
     checkLinkable(transpiled.imports, transpiled.exports);
+    this.componentDir = transpiled.dir;
+    this.worker = await this.spawnWorker(this.options.initState, []);
+    await this.call('actor.init');
+  }
+
+  /** A worker running the component with this state (init is not called: the caller decides). */
+  private spawnWorker(state: Uint8Array | undefined, sockets: [bigint, bigint][]): Promise<Worker> {
     const worker = new Worker(new URL('./worker.js', import.meta.url));
-    this.worker = worker;
     const { port1, port2 } = new MessageChannel();
     const signal = new SharedArrayBuffer(4);
     const flag = new Int32Array(signal);
@@ -69,11 +85,11 @@ export class ActorHost extends EventEmitter implements ActorCalls {
         Atomics.notify(flag, 0);
       });
     });
-    const ready = new Promise<void>((resolve, reject) => {
+    const ready = new Promise<Worker>((resolve, reject) => {
       worker.on('message', (message: FromWorker) => {
         switch (message.kind) {
           case 'ready':
-            return resolve();
+            return resolve(worker);
           case 'load-failed':
             return reject(new Error(`the component could not be instantiated: ${message.error}`));
           case 'log':
@@ -82,11 +98,14 @@ export class ActorHost extends EventEmitter implements ActorCalls {
             return void this.emit('shutdown', message.data);
           case 'frames':
             return this.sendFrames(message.sent);
+          case 'snapshot':
+            return this.onSnapshot?.(message);
           case 'result':
             this.sendFrames(message.sent);
             this.lastStateBytes = message.stateBytes;
             this.pending.get(message.id)?.resolve(message.results);
-            return void this.pending.delete(message.id);
+            this.pending.delete(message.id);
+            return this.maybeRecycle();
           case 'fatal':
             this.pending.get(message.id)?.reject(new Error(message.error));
             this.pending.delete(message.id);
@@ -95,14 +114,15 @@ export class ActorHost extends EventEmitter implements ActorCalls {
       });
       worker.on('error', (e) => {
         reject(e);
-        this.fail(`worker crashed: ${e.message}`);
+        if (worker === this.worker) this.fail(`worker crashed: ${e.message}`);
       });
     });
     worker.postMessage(
       {
         kind: 'start',
-        dir: transpiled.dir,
-        state: this.options.initState,
+        dir: this.componentDir!,
+        state,
+        sockets,
         storeRoot: this.options.storeRoot,
         filesystemBase: this.options.filesystemBase,
         allowedEnv: this.options.allowedEnv,
@@ -111,8 +131,40 @@ export class ActorHost extends EventEmitter implements ActorCalls {
       },
       [port2],
     );
-    await ready;
-    await this.call('actor.init');
+    return ready;
+  }
+
+  /**
+   * The engine inside the component never gives memory back, so a long-lived instance creeps
+   * (toolchain.md §7). Every so many calls, between two calls, the host moves the actor's state to
+   * a fresh instance; calls that arrive meanwhile wait for it. On Theater the instance simply lives on.
+   */
+  private maybeRecycle(): void {
+    if (++this.callsSinceRecycle < this.recycleEvery || this.pending.size > 0 || this.recycling || this.stopped) return;
+    this.callsSinceRecycle = 0;
+    const old = this.worker!;
+    this.recycling = new Promise<void>((resolve) => {
+      this.onSnapshot = (snapshot) => {
+        this.onSnapshot = undefined;
+        this.spawnWorker(snapshot.state, snapshot.sockets).then(
+          (fresh) => {
+            this.worker = fresh;
+            void old.terminate();
+            this.recycles++;
+            this.options.log(`moved the actor to a fresh component instance (${this.recycles})`);
+            resolve();
+          },
+          (e: unknown) => {
+            // Keep the old instance: a failed recycle must not cost the actor.
+            this.options.log(`could not recycle the component instance: ${e instanceof Error ? e.message : String(e)}`);
+            resolve();
+          },
+        );
+      };
+      old.postMessage({ kind: 'snapshot' });
+    }).finally(() => {
+      this.recycling = undefined;
+    });
   }
 
   private sendFrames(frames: OutgoingFrame[]): void {
@@ -147,7 +199,8 @@ export class ActorHost extends EventEmitter implements ActorCalls {
     await this.call(target, params).catch(() => undefined);
   }
 
-  private call(target: string, params?: unknown[]): Promise<unknown[]> {
+  private async call(target: string, params?: unknown[]): Promise<unknown[]> {
+    if (this.recycling) await this.recycling;
     if (this.stopped) return Promise.reject(new Error(`actor stopped: ${this.stopped}`));
     const id = this.nextCall++;
     const message: WorkerCall = { kind: 'call', id, target, params };

@@ -71,6 +71,7 @@ export async function main(argv: string[]): Promise<number> {
     allowedEnv: loaded.allowedEnv,
     allowedOrigins: origins.length > 0 ? origins : undefined,
     manifestDir: loaded.baseDir,
+    recycleEvery: process.env.THEATER_CHAT_RECYCLE_CALLS ? Math.max(10, Number(process.env.THEATER_CHAT_RECYCLE_CALLS) || 2000) : undefined,
     log,
   });
   const stopped = new Promise<number>((resolve) => {

@@ -12,6 +12,8 @@ export interface WorkerStart {
   kind: 'start';
   dir: string;
   state: Uint8Array | undefined;
+  /** Open sockets the actor knows of (a fresh instance taking over). */
+  sockets: [bigint, bigint][];
   storeRoot: string;
   filesystemBase: string | undefined;
   allowedEnv: string[];
@@ -33,7 +35,7 @@ export type WorkerSocketChange =
   | { kind: 'ws-open'; server: bigint; connection: bigint }
   | { kind: 'ws-closed'; server: bigint; connection: bigint };
 
-export type ToWorker = WorkerStart | WorkerCall | WorkerSocketChange;
+export type ToWorker = WorkerStart | WorkerCall | WorkerSocketChange | { kind: 'snapshot' };
 
 export type FromWorker =
   | { kind: 'ready' }
@@ -42,4 +44,5 @@ export type FromWorker =
   | { kind: 'shutdown'; data: Uint8Array | undefined }
   | { kind: 'result'; id: number; results: unknown[]; stateBytes: number; sent: OutgoingFrame[] }
   | { kind: 'frames'; sent: OutgoingFrame[] }
+  | { kind: 'snapshot'; state: Uint8Array | undefined; sockets: [bigint, bigint][] }
   | { kind: 'fatal'; id: number; error: string };

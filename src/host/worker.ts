@@ -133,8 +133,13 @@ function describe(e: unknown): string {
 }
 
 port.on('message', (message: ToWorker) => {
+  if (message.kind === 'snapshot') {
+    const sockets = [...openSockets].map((key) => key.split(':').map(BigInt) as [bigint, bigint]);
+    return post({ kind: 'snapshot', state, sockets });
+  }
   if (message.kind === 'start') {
     state = message.state;
+    for (const [server, connection] of message.sockets) openSockets.add(socketKey(server, connection));
     load(message).then(
       () => post({ kind: 'ready' }),
       (e: unknown) => post({ kind: 'load-failed', error: e instanceof Error ? e.message : String(e) }),

@@ -89,6 +89,24 @@ describe('load', () => {
   }, 120_000);
 });
 
+describe('instance recycling', () => {
+  it('moves the actor to fresh instances between calls without losing a call, a socket or a message', async () => {
+    const host = await startHost({ env: { ...env(), THEATER_CHAT_RECYCLE_CALLS: '25' } });
+    const r = await loadDrill(host, 4, 40);
+    expect(r.commands).toBe(160);
+    expect(r.lost).toBe(0);
+    expect(r.duplicated).toBe(0);
+    expect(r.viewsIdentical).toBe(true);
+    expect(host.log()).toMatch(/moved the actor to a fresh component instance \(\d+\)/);
+    // An open socket keeps working across a recycle: the same client, after many more calls.
+    const c = await ChatClient.open(host.url);
+    for (let i = 0; i < 60; i++) expect((await c.command({ type: 'ping' })).type).toBe('pong');
+    await c.close();
+    expectNoFatal(host);
+    await host.stop();
+  }, 120_000);
+});
+
 describe('secrets', () => {
   it('never writes the API key into the store', async () => {
     const host = await startHost({ env: env() });
