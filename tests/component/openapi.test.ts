@@ -69,6 +69,11 @@ describe('docs/openapi.yaml describes the real responses', () => {
     await call('GET', '/api/messages');
     await call('GET', `/api/messages/${first}`);
     await call('POST', '/api/chats', { name: 'Fork', starting_head: first });
+    await call('GET', '/api/search?q=hello');
+    expect((await call('GET', '/api/search?q=')).status).toBe(400);
+    const exported = await call('GET', `/api/chats/${id}/export`);
+    expect((await call('POST', '/api/import', exported.json)).status).toBe(201);
+    expect((await call('POST', '/api/import', { format: 'nope' })).status).toBe(400);
     // errors
     expect((await call('GET', '/api/chats/nope')).status).toBe(400);
     expect((await call('GET', '/api/chats/00000000-0000-4000-8000-000000000000')).status).toBe(404);
