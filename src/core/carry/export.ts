@@ -2,36 +2,34 @@
  * A chat out of the app: as JSON holding its whole DAG (every node with its id, every branch, the
  * selected branch), which import verifies node by node; or its selected branch as Markdown.
  */
+import { z } from 'zod';
 import type { ChatService } from '../chats/service.js';
-import type { MessageId, NodeMeta, Role } from '../dag/node.js';
+import { NodeMeta, Role, type MessageId } from '../dag/node.js';
 
 export const EXPORT_FORMAT = 'theater-chat.chat';
 
-export interface ExportedNode {
-  id: MessageId;
-  parent: MessageId | null;
-  role: Role;
-  content: string;
-  meta: NodeMeta;
-}
+const Id = z.string().regex(/^b[a-z2-7]{20,120}$/, 'not a message id');
 
-export interface ChatExport {
-  format: typeof EXPORT_FORMAT;
-  version: 1;
-  chat: {
-    name: string;
-    model: string | null;
-    system: string | null;
-    leaf: MessageId | null;
-    selected: Record<string, MessageId>;
-    created_at: string | null;
-    updated_at: string | null;
-  };
+/** The file format, as import checks it; the export is built to this same schema. */
+export const ChatExportSchema = z.object({
+  format: z.literal(EXPORT_FORMAT),
+  version: z.literal(1),
+  chat: z.object({
+    name: z.string().trim().min(1).max(200),
+    model: z.string().max(100).nullable(),
+    system: z.string().nullable(),
+    leaf: Id.nullable(),
+    selected: z.record(z.string(), Id),
+    created_at: z.string().max(64).nullable(),
+    updated_at: z.string().max(64).nullable(),
+  }),
   /** Parents before children. */
-  nodes: ExportedNode[];
+  nodes: z.array(z.object({ id: Id, parent: Id.nullable(), role: Role, content: z.string(), meta: NodeMeta })).max(100_000),
   /** The children the chat gave each node (`root` for the first messages), in order: its branches. */
-  kids: Record<string, MessageId[]>;
-}
+  kids: z.record(z.string(), z.array(Id)),
+});
+export type ChatExport = z.infer<typeof ChatExportSchema>;
+type ExportedNode = ChatExport['nodes'][number];
 
 export async function exportChat(chats: ChatService, chatId: string): Promise<ChatExport> {
   const chat = chats.get(chatId);

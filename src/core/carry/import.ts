@@ -6,33 +6,15 @@
 import { z } from 'zod';
 import { AppError } from '../errors.js';
 import type { ChatService } from '../chats/service.js';
-import { encodeNode, idOf, NodeMeta, parseMessageId, Role, type MessageId, type MessageNode } from '../dag/node.js';
+import { encodeNode, idOf, parseMessageId, type MessageId, type MessageNode } from '../dag/node.js';
 import { ZERO_USAGE, type ChatRecord } from '../chats/record.js';
 import { addUsage } from '../chats/usage.js';
 import { describeIssues } from '../protocol/commands.js';
-import { EXPORT_FORMAT } from './export.js';
+import { ChatExportSchema, type ChatExport } from './export.js';
 import { fromChatGpt } from './chatgpt.js';
 
-const Id = z.string().regex(/^b[a-z2-7]{20,120}$/, 'not a message id');
-
-const OurExport = z.object({
-  format: z.literal(EXPORT_FORMAT),
-  version: z.literal(1),
-  chat: z.object({
-    name: z.string().trim().min(1).max(200),
-    model: z.string().max(100).nullable(),
-    system: z.string().nullable(),
-    leaf: Id.nullable(),
-    selected: z.record(z.string(), Id),
-    created_at: z.string().max(64).nullable(),
-    updated_at: z.string().max(64).nullable(),
-  }),
-  nodes: z
-    .array(z.object({ id: Id, parent: Id.nullable(), role: Role, content: z.string(), meta: NodeMeta }))
-    .max(100_000),
-  kids: z.record(z.string(), z.array(Id)),
-});
-type OurExport = z.infer<typeof OurExport>;
+const OurExport = ChatExportSchema;
+type OurExport = ChatExport;
 
 /** A chat ready to write: nodes already verified, ids and links consistent. */
 export interface PreparedChat {
