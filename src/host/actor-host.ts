@@ -13,6 +13,9 @@ import { Supervisor } from './supervisor.js';
 import type { ActorCalls, HttpRequest, HttpResponse, MiddlewareResult, WebsocketMessage } from './wit-types.js';
 import type { FromWorker, OutgoingFrame, WorkerCall } from './worker-protocol.js';
 
+/** An instance whose linear memory has grown this much past its first call is replaced (it never shrinks). */
+const RECYCLE_GROWTH_BYTES = 96 * 1024 * 1024;
+
 export interface ActorOptions {
   component: string;
   initState: Uint8Array | undefined;
@@ -45,9 +48,17 @@ export class ActorHost extends EventEmitter implements ActorCalls {
   recycles = 0;
   private componentDir?: string;
   private callsSinceRecycle = 0;
+  /** The component's linear memory after the last call, and after the instance's first call. */
+  memoryBytes = 0;
+  private baselineBytes = 0;
   private readonly recycleEvery: number;
   private recycling?: Promise<void>;
-  private onSnapshot?: (snapshot: { state: Uint8Array | undefined; sockets: [bigint, bigint][] }) => void;
+  /** Set while the old instance finishes its queued calls before handing over. */
+  private drained?: () => void;
+  /** Open sockets as this host knows them, and changes made while an instance is being replaced. */
+  private readonly sockets = new Map<string, [bigint, bigint]>();
+  private socketBacklog: { kind: 'ws-open' | 'ws-closed'; server: bigint; connection: bigint }[] = [];
+  private onSnapshot?: (snapshot: { state: Uint8Array | undefined }) => void;
 
   readonly supervisor: Supervisor;
 
@@ -58,7 +69,15 @@ export class ActorHost extends EventEmitter implements ActorCalls {
     this.framework = new HttpFramework(this, {
       allowedOrigins: options.allowedOrigins,
       log: options.log,
-      onSocket: (server, connection, open) => this.worker?.postMessage({ kind: open ? 'ws-open' : 'ws-closed', server, connection }),
+      onSocket: (server, connection, open) => {
+        const key = `${server}:${connection}`;
+        if (open) this.sockets.set(key, [server, connection]);
+        else this.sockets.delete(key);
+        const change = { kind: open ? 'ws-open' : 'ws-closed', server, connection } as const;
+        // While an instance is being replaced, the new one learns of the change once it is in place.
+        if (this.recycling) this.socketBacklog.push(change);
+        else this.worker?.postMessage(change);
+      },
     });
   }
 
@@ -105,6 +124,8 @@ export class ActorHost extends EventEmitter implements ActorCalls {
             this.lastStateBytes = message.stateBytes;
             this.pending.get(message.id)?.resolve(message.results);
             this.pending.delete(message.id);
+            this.memoryBytes = message.memoryBytes;
+            this.baselineBytes ||= message.memoryBytes;
             return this.maybeRecycle();
           case 'fatal':
             this.pending.get(message.id)?.reject(new Error(message.error));
@@ -140,28 +161,44 @@ export class ActorHost extends EventEmitter implements ActorCalls {
    * a fresh instance; calls that arrive meanwhile wait for it. On Theater the instance simply lives on.
    */
   private maybeRecycle(): void {
-    if (++this.callsSinceRecycle < this.recycleEvery || this.pending.size > 0 || this.recycling || this.stopped) return;
+    if (this.drained && this.pending.size === 0) {
+      const handOff = this.drained;
+      this.drained = undefined;
+      return handOff();
+    }
+    const due = ++this.callsSinceRecycle >= this.recycleEvery || this.memoryBytes > this.baselineBytes + RECYCLE_GROWTH_BYTES;
+    if (!due || this.recycling || this.stopped) return;
     this.callsSinceRecycle = 0;
     const old = this.worker!;
+    // From now on new calls wait; the calls already queued in the old instance finish there first.
     this.recycling = new Promise<void>((resolve) => {
-      this.onSnapshot = (snapshot) => {
-        this.onSnapshot = undefined;
-        this.spawnWorker(snapshot.state, snapshot.sockets).then(
-          (fresh) => {
-            this.worker = fresh;
-            void old.terminate();
-            this.recycles++;
-            this.options.log(`moved the actor to a fresh component instance (${this.recycles})`);
-            resolve();
-          },
-          (e: unknown) => {
-            // Keep the old instance: a failed recycle must not cost the actor.
-            this.options.log(`could not recycle the component instance: ${e instanceof Error ? e.message : String(e)}`);
-            resolve();
-          },
-        );
+      const handOff = () => {
+        this.onSnapshot = (snapshot) => {
+          this.onSnapshot = undefined;
+          this.spawnWorker(snapshot.state, [...this.sockets.values()]).then(
+            (fresh) => {
+              this.worker = fresh;
+              for (const change of this.socketBacklog) fresh.postMessage(change);
+              this.socketBacklog = [];
+              this.baselineBytes = 0;
+              void old.terminate();
+              this.recycles++;
+              this.options.log(`moved the actor to a fresh component instance (${this.recycles})`);
+              resolve();
+            },
+            (e: unknown) => {
+              for (const change of this.socketBacklog) old.postMessage(change);
+              this.socketBacklog = [];
+              // Keep the old instance: a failed recycle must not cost the actor.
+              this.options.log(`could not recycle the component instance: ${e instanceof Error ? e.message : String(e)}`);
+              resolve();
+            },
+          );
+        };
+        old.postMessage({ kind: 'snapshot' });
       };
-      old.postMessage({ kind: 'snapshot' });
+      if (this.pending.size === 0) handOff();
+      else this.drained = handOff;
     }).finally(() => {
       this.recycling = undefined;
     });

@@ -42,7 +42,7 @@ export type FromWorker =
   | { kind: 'load-failed'; error: string }
   | { kind: 'log'; line: string }
   | { kind: 'shutdown'; data: Uint8Array | undefined }
-  | { kind: 'result'; id: number; results: unknown[]; stateBytes: number; sent: OutgoingFrame[] }
+  | { kind: 'result'; id: number; results: unknown[]; stateBytes: number; sent: OutgoingFrame[]; memoryBytes: number }
   | { kind: 'frames'; sent: OutgoingFrame[] }
-  | { kind: 'snapshot'; state: Uint8Array | undefined; sockets: [bigint, bigint][] }
+  | { kind: 'snapshot'; state: Uint8Array | undefined }
   | { kind: 'fatal'; id: number; error: string };

@@ -114,11 +114,27 @@ function imports(start: WorkerStart) {
   };
 }
 
+/** The component's linear memories: the host recycles an instance whose memory has grown. */
+const memories: WebAssembly.Memory[] = [];
+const memoryBytes = () => memories.reduce((sum, m) => sum + m.buffer.byteLength, 0);
+
 async function load(start: WorkerStart): Promise<void> {
   const glue = (await import(pathToFileURL(join(start.dir, 'component.js')).href)) as {
-    instantiate: (getCore: (path: string) => Promise<WebAssembly.Module>, imports: object) => Promise<Record<string, unknown>>;
+    instantiate: (
+      getCore: (path: string) => Promise<WebAssembly.Module>,
+      imports: object,
+      instantiateCore: (module: WebAssembly.Module, imports?: WebAssembly.Imports) => Promise<WebAssembly.Instance>,
+    ) => Promise<Record<string, unknown>>;
   };
-  const instance = await glue.instantiate((path) => readFile(join(start.dir, path)).then((b) => WebAssembly.compile(b)), imports(start));
+  const instance = await glue.instantiate(
+    (path) => readFile(join(start.dir, path)).then((b) => WebAssembly.compile(b)),
+    imports(start),
+    async (module, coreImports) => {
+      const core = await WebAssembly.instantiate(module, coreImports);
+      if (core.exports.memory instanceof WebAssembly.Memory) memories.push(core.exports.memory);
+      return core;
+    },
+  );
   exportsByName = new Map();
   for (const [iface, value] of Object.entries(instance)) {
     if (value && typeof value === 'object') {
@@ -133,10 +149,7 @@ function describe(e: unknown): string {
 }
 
 port.on('message', (message: ToWorker) => {
-  if (message.kind === 'snapshot') {
-    const sockets = [...openSockets].map((key) => key.split(':').map(BigInt) as [bigint, bigint]);
-    return post({ kind: 'snapshot', state, sockets });
-  }
+  if (message.kind === 'snapshot') return post({ kind: 'snapshot', state });
   if (message.kind === 'start') {
     state = message.state;
     for (const [server, connection] of message.sockets) openSockets.add(socketKey(server, connection));
@@ -160,7 +173,7 @@ port.on('message', (message: ToWorker) => {
     state = next as Uint8Array | undefined;
     const sent = outgoing;
     outgoing = [];
-    post({ kind: 'result', id: message.id, results, stateBytes: state?.length ?? 0, sent });
+    post({ kind: 'result', id: message.id, results, stateBytes: state?.length ?? 0, sent, memoryBytes: memoryBytes() });
   } catch (e) {
     outgoing = [];
     post({ kind: 'fatal', id: message.id, error: `${message.target} ${describe(e)}` });
