@@ -14,7 +14,7 @@ import type { ActorCalls, HttpRequest, HttpResponse, MiddlewareResult, Websocket
 import type { FromWorker, OutgoingFrame, WorkerCall } from './worker-protocol.js';
 
 /** An instance whose linear memory has grown this much past its first call is replaced (it never shrinks). */
-const RECYCLE_GROWTH_BYTES = 96 * 1024 * 1024;
+const RECYCLE_GROWTH_BYTES = 64 * 1024 * 1024;
 
 export interface ActorOptions {
   component: string;
@@ -55,10 +55,7 @@ export class ActorHost extends EventEmitter implements ActorCalls {
   private recycling?: Promise<void>;
   /** Set while the old instance finishes its queued calls before handing over. */
   private drained?: () => void;
-  /** Open sockets as this host knows them, and changes made while an instance is being replaced. */
-  private readonly sockets = new Map<string, [bigint, bigint]>();
-  private socketBacklog: { kind: 'ws-open' | 'ws-closed'; server: bigint; connection: bigint }[] = [];
-  private onSnapshot?: (snapshot: { state: Uint8Array | undefined }) => void;
+  private onReinstantiated?: (error: string | undefined) => void;
 
   readonly supervisor: Supervisor;
 
@@ -69,15 +66,8 @@ export class ActorHost extends EventEmitter implements ActorCalls {
     this.framework = new HttpFramework(this, {
       allowedOrigins: options.allowedOrigins,
       log: options.log,
-      onSocket: (server, connection, open) => {
-        const key = `${server}:${connection}`;
-        if (open) this.sockets.set(key, [server, connection]);
-        else this.sockets.delete(key);
-        const change = { kind: open ? 'ws-open' : 'ws-closed', server, connection } as const;
-        // While an instance is being replaced, the new one learns of the change once it is in place.
-        if (this.recycling) this.socketBacklog.push(change);
-        else this.worker?.postMessage(change);
-      },
+      // The worker keeps its view of open sockets across fresh instances, so changes go straight to it.
+      onSocket: (server, connection, open) => this.worker?.postMessage({ kind: open ? 'ws-open' : 'ws-closed', server, connection }),
     });
   }
 
@@ -85,12 +75,12 @@ export class ActorHost extends EventEmitter implements ActorCalls {
     const transpiled = await transpiledFor(this.options.component);
     checkLinkable(transpiled.imports, transpiled.exports);
     this.componentDir = transpiled.dir;
-    this.worker = await this.spawnWorker(this.options.initState, []);
+    this.worker = await this.spawnWorker(this.options.initState);
     await this.call('actor.init');
   }
 
   /** A worker running the component with this state (init is not called: the caller decides). */
-  private spawnWorker(state: Uint8Array | undefined, sockets: [bigint, bigint][]): Promise<Worker> {
+  private spawnWorker(state: Uint8Array | undefined): Promise<Worker> {
     const worker = new Worker(new URL('./worker.js', import.meta.url));
     const { port1, port2 } = new MessageChannel();
     const signal = new SharedArrayBuffer(4);
@@ -117,8 +107,8 @@ export class ActorHost extends EventEmitter implements ActorCalls {
             return void this.emit('shutdown', message.data);
           case 'frames':
             return this.sendFrames(message.sent);
-          case 'snapshot':
-            return this.onSnapshot?.(message);
+          case 'reinstantiated':
+            return this.onReinstantiated?.(message.error);
           case 'result':
             this.sendFrames(message.sent);
             this.lastStateBytes = message.stateBytes;
@@ -143,7 +133,6 @@ export class ActorHost extends EventEmitter implements ActorCalls {
         kind: 'start',
         dir: this.componentDir!,
         state,
-        sockets,
         storeRoot: this.options.storeRoot,
         filesystemBase: this.options.filesystemBase,
         allowedEnv: this.options.allowedEnv,
@@ -169,33 +158,20 @@ export class ActorHost extends EventEmitter implements ActorCalls {
     const due = ++this.callsSinceRecycle >= this.recycleEvery || this.memoryBytes > this.baselineBytes + RECYCLE_GROWTH_BYTES;
     if (!due || this.recycling || this.stopped) return;
     this.callsSinceRecycle = 0;
-    const old = this.worker!;
     // From now on new calls wait; the calls already queued in the old instance finish there first.
     this.recycling = new Promise<void>((resolve) => {
       const handOff = () => {
-        this.onSnapshot = (snapshot) => {
-          this.onSnapshot = undefined;
-          this.spawnWorker(snapshot.state, [...this.sockets.values()]).then(
-            (fresh) => {
-              this.worker = fresh;
-              for (const change of this.socketBacklog) fresh.postMessage(change);
-              this.socketBacklog = [];
-              this.baselineBytes = 0;
-              void old.terminate();
-              this.recycles++;
-              this.options.log(`moved the actor to a fresh component instance (${this.recycles})`);
-              resolve();
-            },
-            (e: unknown) => {
-              for (const change of this.socketBacklog) old.postMessage(change);
-              this.socketBacklog = [];
-              // Keep the old instance: a failed recycle must not cost the actor.
-              this.options.log(`could not recycle the component instance: ${e instanceof Error ? e.message : String(e)}`);
-              resolve();
-            },
-          );
+        this.onReinstantiated = (error) => {
+          this.onReinstantiated = undefined;
+          if (error) this.options.log(`could not make a fresh component instance, keeping the old one: ${error}`);
+          else {
+            this.recycles++;
+            this.baselineBytes = 0;
+            this.options.log(`moved the actor to a fresh component instance (${this.recycles})`);
+          }
+          resolve();
         };
-        old.postMessage({ kind: 'snapshot' });
+        this.worker!.postMessage({ kind: 'reinstantiate' });
       };
       if (this.pending.size === 0) handOff();
       else this.drained = handOff;

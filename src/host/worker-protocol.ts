@@ -12,8 +12,6 @@ export interface WorkerStart {
   kind: 'start';
   dir: string;
   state: Uint8Array | undefined;
-  /** Open sockets the actor knows of (a fresh instance taking over). */
-  sockets: [bigint, bigint][];
   storeRoot: string;
   filesystemBase: string | undefined;
   allowedEnv: string[];
@@ -35,7 +33,7 @@ export type WorkerSocketChange =
   | { kind: 'ws-open'; server: bigint; connection: bigint }
   | { kind: 'ws-closed'; server: bigint; connection: bigint };
 
-export type ToWorker = WorkerStart | WorkerCall | WorkerSocketChange | { kind: 'snapshot' };
+export type ToWorker = WorkerStart | WorkerCall | WorkerSocketChange | { kind: 'reinstantiate' };
 
 export type FromWorker =
   | { kind: 'ready' }
@@ -44,5 +42,5 @@ export type FromWorker =
   | { kind: 'shutdown'; data: Uint8Array | undefined }
   | { kind: 'result'; id: number; results: unknown[]; stateBytes: number; sent: OutgoingFrame[]; memoryBytes: number }
   | { kind: 'frames'; sent: OutgoingFrame[] }
-  | { kind: 'snapshot'; state: Uint8Array | undefined }
+  | { kind: 'reinstantiated'; error?: string }
   | { kind: 'fatal'; id: number; error: string };

@@ -6,6 +6,8 @@ import { parentPort, receiveMessageOnPort, type MessagePort } from 'node:worker_
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { FileStore } from './store.js';
 import { environmentImports, filesystemImports } from './sandbox.js';
 import type { ClientImports, FrameworkImports, RuntimeImports, StoreImports, WebsocketMessage } from './wit-types.js';
@@ -118,7 +120,28 @@ function imports(start: WorkerStart) {
 const memories: WebAssembly.Memory[] = [];
 const memoryBytes = () => memories.reduce((sum, m) => sum + m.buffer.byteLength, 0);
 
+/** Compiled once per worker: a fresh instance (see actor-host maybeRecycle) reuses the code. */
+const compiled = new Map<string, Promise<WebAssembly.Module>>();
+let started: WorkerStart | undefined;
+
+function compile(dir: string, path: string): Promise<WebAssembly.Module> {
+  let module = compiled.get(path);
+  if (!module) compiled.set(path, (module = readFile(join(dir, path)).then((b) => WebAssembly.compile(b))));
+  return module;
+}
+
+/** Lets the old instance's memory go now rather than whenever the collector gets to it. */
+const collect: (() => void) | undefined = (() => {
+  try {
+    v8.setFlagsFromString('--expose-gc');
+    return runInNewContext('gc') as () => void;
+  } catch {
+    return undefined;
+  }
+})();
+
 async function load(start: WorkerStart): Promise<void> {
+  started = start;
   const glue = (await import(pathToFileURL(join(start.dir, 'component.js')).href)) as {
     instantiate: (
       getCore: (path: string) => Promise<WebAssembly.Module>,
@@ -127,7 +150,7 @@ async function load(start: WorkerStart): Promise<void> {
     ) => Promise<Record<string, unknown>>;
   };
   const instance = await glue.instantiate(
-    (path) => readFile(join(start.dir, path)).then((b) => WebAssembly.compile(b)),
+    (path) => compile(start.dir, path),
     imports(start),
     async (module, coreImports) => {
       const core = await WebAssembly.instantiate(module, coreImports);
@@ -149,10 +172,21 @@ function describe(e: unknown): string {
 }
 
 port.on('message', (message: ToWorker) => {
-  if (message.kind === 'snapshot') return post({ kind: 'snapshot', state });
+  if (message.kind === 'reinstantiate') {
+    memories.length = 0;
+    exportsByName = new Map();
+    collect?.();
+    load(started!).then(
+      () => {
+        collect?.();
+        post({ kind: 'reinstantiated' });
+      },
+      (e: unknown) => post({ kind: 'reinstantiated', error: e instanceof Error ? e.message : String(e) }),
+    );
+    return;
+  }
   if (message.kind === 'start') {
     state = message.state;
-    for (const [server, connection] of message.sockets) openSockets.add(socketKey(server, connection));
     load(message).then(
       () => post({ kind: 'ready' }),
       (e: unknown) => post({ kind: 'load-failed', error: e instanceof Error ? e.message : String(e) }),

@@ -70,7 +70,7 @@ export async function startHost(options: HostOptions = {}): Promise<RunningHost>
       if (m) resolve(Number(m[1]));
     });
     void exited.then((code) => reject(new Error(`host exited (${code}) before listening:\n${stderr}`)));
-    setTimeout(() => reject(new Error(`host did not start in 20 s:\n${stderr}`)), 20_000).unref();
+    setTimeout(() => reject(new Error(`host did not start in 45 s:\n${stderr}`)), 45_000).unref();
   });
   return {
     url: `http://127.0.0.1:${port}`,
