@@ -7,7 +7,6 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const file = join(root, 'dist/build/stress-drills.mjs');
 await build({
   input: { drills: join(root, 'tests/hardening/drills.ts'), mock: join(root, 'scripts/mock-claude/server.ts'), host: join(root, 'tests/helpers/host.ts') },
   platform: 'node',
@@ -18,7 +17,6 @@ await build({
 const drills = await import(join(root, 'dist/build/stress/drills.mjs'));
 const { startMockClaude } = await import(join(root, 'dist/build/stress/mock.mjs'));
 const { startHost, expectNoFatal } = await import(join(root, 'dist/build/stress/host.mjs'));
-void file;
 
 const mock = await startMockClaude();
 const env = { ANTHROPIC_API_KEY: 'stress-key-for-the-mock-0123456789', ANTHROPIC_BASE_URL: mock.url };

@@ -8,7 +8,7 @@ import type { MessageId } from './dag/node.js';
 import type { Broadcast, Effects } from './commands.js';
 import { buildRequest, type ClaudeRequest } from './claude/request.js';
 import type { Llm, LlmFailure, LlmOutcome } from './claude/llm.js';
-import { planRetry, retryDelayMs, isRetryable, type RetryPlan } from './claude/retry.js';
+import { planRetry, isRetryable, type RetryPlan } from './claude/retry.js';
 import { DEFAULT_MODEL } from './claude/models.js';
 import type { ServerFrame } from './protocol/frames.js';
 
@@ -119,4 +119,3 @@ export async function finishGeneration(chats: ChatService, job: GenerationJob, o
   return { reply: frames[1]!.frame, broadcasts: frames };
 }
 
-export { retryDelayMs };

@@ -3,18 +3,14 @@
  * ChatGPT export (conversations.json, branches kept). Everything is checked before anything is
  * written, so a bad or hostile file leaves the store as it was.
  */
-import { z } from 'zod';
 import { AppError } from '../errors.js';
 import type { ChatService } from '../chats/service.js';
-import { encodeNode, idOf, parseMessageId, type MessageId, type MessageNode } from '../dag/node.js';
+import { encodeNode, idOf, type MessageId, type MessageNode } from '../dag/node.js';
 import { ZERO_USAGE, type ChatRecord } from '../chats/record.js';
 import { addUsage } from '../chats/usage.js';
 import { describeIssues } from '../protocol/commands.js';
 import { ChatExportSchema, type ChatExport } from './export.js';
 import { fromChatGpt } from './chatgpt.js';
-
-const OurExport = ChatExportSchema;
-type OurExport = ChatExport;
 
 /** A chat ready to write: nodes already verified, ids and links consistent. */
 export interface PreparedChat {
@@ -29,7 +25,7 @@ export interface PreparedChat {
   kids: Record<string, MessageId[]>;
 }
 
-async function prepareOurs(file: OurExport, chats: ChatService): Promise<PreparedChat> {
+async function prepareOurs(file: ChatExport, chats: ChatService): Promise<PreparedChat> {
   const byId = new Map<string, MessageNode>();
   const nodes: PreparedChat['nodes'] = [];
   for (const n of file.nodes) {
@@ -76,7 +72,7 @@ export async function prepareImport(text: string, chats: ChatService, maxBytes: 
     throw new AppError('invalid_json', 'the file is not JSON: import takes a theater-chat export or a ChatGPT conversations.json');
   }
   if (Array.isArray(raw) || (raw && typeof raw === 'object' && 'mapping' in raw)) return fromChatGpt(raw);
-  const ours = OurExport.safeParse(raw);
+  const ours = ChatExportSchema.safeParse(raw);
   if (!ours.success) throw new AppError('bad_request', `not a theater-chat export: ${describeIssues(ours.error)}`);
   return [await prepareOurs(ours.data, chats)];
 }
@@ -100,4 +96,3 @@ export async function writeImport(prepared: PreparedChat[], chats: ChatService):
   return created;
 }
 
-export { parseMessageId };
