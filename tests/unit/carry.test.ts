@@ -44,6 +44,66 @@ describe('search', () => {
     expect(((await rebuilt.command('c', { type: 'search', query: 'october' })) as F).results).toHaveLength(1);
   });
 
+  it('finds messages sent across restarts with no search in between, and nothing twice', async () => {
+    let app = new NativeApp();
+    await app.connect('c');
+    await app.command('c', { type: 'create_chat', name: 'Log' });
+    const words = ['amber', 'cobalt', 'violet'];
+    for (const word of words) {
+      for (let i = 0; i < 5; i++) expect(await app.command('c', { type: 'send_message', content: `${word} note ${i}` })).toMatchObject({ type: 'message_added' });
+      app = app.restart();
+      await app.connect('c');
+      await app.command('c', { type: 'switch_chat', chat_id: ((await app.command('c', { type: 'list_chats' })) as F).chats[0].id });
+    }
+    for (const word of words) expect(((await app.command('c', { type: 'search', query: word })) as F).results).toHaveLength(5);
+    expect(((await app.command('c', { type: 'search', query: 'note' })) as F).results).toHaveLength(15);
+  });
+
+  it('writes a small, fixed amount of search data per message however many are indexed', async () => {
+    const app = new NativeApp();
+    await app.connect('c');
+    await app.command('c', { type: 'create_chat', name: 'Long' });
+    await app.command('c', { type: 'search', query: 'warm' }); // the index is in memory from here on
+    const written: number[] = [];
+    const put = app.ports.content.put.bind(app.ports.content);
+    let bytes = 0;
+    app.ports.content.put = (b) => ((bytes += b.length), put(b));
+    for (let i = 0; i < 1200; i++) {
+      bytes = 0;
+      await app.command('c', { type: 'send_message', content: `message number ${i} about topic${i % 40}` });
+      written.push(bytes);
+    }
+    // Folding the journal into a snapshot is rare (at a quarter of the index) and is the only big write.
+    const folds = written.filter((b) => b > 4096).length;
+    expect(folds).toBeLessThanOrEqual(6);
+    const typical = [...written].sort((a, b) => a - b)[600]!;
+    expect(typical).toBeLessThan(2048);
+    const total = written.reduce((a, b) => a + b, 0);
+    expect(total / written.length).toBeLessThan(8192);
+    const again = app.restart();
+    await again.connect('c');
+    expect(((await again.command('c', { type: 'search', query: 'topic7' })) as F).results).toHaveLength(20);
+  });
+
+  it('rebuilds from the DAG when the journal is unreadable, and replays a journal the snapshot already holds', async () => {
+    const app = new NativeApp();
+    await app.connect('c');
+    await app.command('c', { type: 'create_chat', name: 'Recipes' });
+    await app.command('c', { type: 'send_message', content: 'saffron risotto' });
+    const journal = app.ports.labels.get('search/journal')!;
+    await app.command('c', { type: 'search', query: 'saffron' }); // snapshot written on first load; journal folded
+    // A crash between writing the snapshot and dropping the journal leaves both.
+    app.ports.labels.set('search/journal', journal);
+    let again = app.restart();
+    await again.connect('c');
+    expect(((await again.command('c', { type: 'search', query: 'saffron' })) as F).results).toHaveLength(1);
+    app.ports.labels.set('search/journal', app.ports.content.put(new TextEncoder().encode('{"add": "not a list"}')));
+    again = app.restart();
+    await again.connect('c');
+    expect(((await again.command('c', { type: 'search', query: 'risotto' })) as F).results).toHaveLength(1);
+    expect(app.ports.lines.some((l) => /search index unreadable, rebuilding/.test(l))).toBe(true);
+  });
+
   it('finds nothing in deleted chats and refuses an empty query', async () => {
     const app = new NativeApp();
     const { chat } = await chatWithBranches(app);

@@ -90,7 +90,7 @@ export async function writeImport(prepared: PreparedChat[], chats: ChatService):
     for (const { node } of p.nodes) if (node.role === 'assistant' && node.meta.usage) usage = addUsage(usage, node.meta);
     const record = { ...chat, leaf: p.leaf, selected: p.selected, usage, updated_at: p.updated_at };
     chats.records.save(record);
-    await chats.search?.addMany(chats, chat.id, p.nodes);
+    await chats.search?.added(chats, chat.id, p.nodes);
     created.push(record);
   }
   return created;

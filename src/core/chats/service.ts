@@ -171,7 +171,7 @@ export class ChatService {
     };
     this.records.save(chat);
     const reordered = this.records.touch(chat.id);
-    await this.search?.added(this, chat.id, id, stored);
+    await this.search?.added(this, chat.id, [{ id, node: stored }]);
     return { chat, message: view(id, stored, kids), branched, reordered };
   }
 

@@ -1,8 +1,11 @@
 /**
- * Full-text search over every message of every chat, on every branch, with MiniSearch. The index is
- * kept in memory by the instance, updated as messages arrive, and kept in the store as a snapshot
- * plus a short journal of what came after it, so it survives restarts; when the snapshot is missing
- * or from another version, it is rebuilt from the DAG.
+ * Full-text search over every message of every chat, on every branch, with MiniSearch. The index
+ * lives in memory once somebody searches. What it must survive restarts with is kept in the store as
+ * a snapshot plus a journal of what came after it: each append adds one small journal object that
+ * points at the one before, so an append costs the same whatever the index size, and needs no index
+ * in memory at all. The journal is folded into a new snapshot when it has grown to a quarter of the
+ * index, which keeps both the replay and the snapshot cost per append bounded. Anything missing or
+ * unreadable is rebuilt from the DAG.
  */
 import MiniSearch from 'minisearch';
 import { z } from 'zod';
@@ -12,15 +15,14 @@ import type { MessageId, MessageNode } from '../dag/node.js';
 
 const SNAPSHOT = 'search/snapshot';
 const JOURNAL = 'search/journal';
-const VERSION = 1;
-/** Appends between snapshots: each append writes only the short journal. */
-const SNAPSHOT_EVERY = 200;
+/** 2: contents are no longer copied into the index (snippets read the DAG). */
+const VERSION = 2;
+/** A journal shorter than this is never folded into a snapshot. */
+const MIN_JOURNAL_TO_FOLD = 200;
 
+/** Only the words are indexed: the id `<chat>:<message>` says where they are. */
 interface Doc {
   id: string;
-  chat_id: string;
-  message_id: string;
-  role: string;
   content: string;
 }
 
@@ -47,7 +49,7 @@ const tokenize = (text: string) => text.split(SEPARATORS).filter((t) => t.length
 const OPTIONS = {
   fields: ['content'],
   tokenize,
-  storeFields: ['chat_id', 'message_id', 'role', 'content'],
+  storeFields: [],
   // Prefix and typo matching widen a query to many more documents, and every match is scored inside
   // the component's interpreter: keep them for words long enough to need them.
   searchOptions: {
@@ -58,7 +60,8 @@ const OPTIONS = {
   },
 };
 
-const Journal = z.array(z.tuple([z.string(), z.string()])).max(100_000);
+/** One journal object: messages added together, and the journal object before it (none: the snapshot). */
+const JournalEntry = z.object({ add: z.array(z.tuple([z.string(), z.string()])), prev: z.string().nullable() });
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -79,34 +82,42 @@ function snippetOf(content: string, terms: string[]): { snippet: string; highlig
   return { snippet, highlights: highlights.sort((a, b) => a[0] - b[0]) };
 }
 
+/** Chat ids are UUIDs and message ids CIDs: neither holds a colon. */
+const keyOf = (chatId: string, id: string) => `${chatId}:${id}`;
+function splitKey(key: string): { chatId: string; id: MessageId } {
+  const at = key.lastIndexOf(':');
+  return { chatId: key.slice(0, at), id: key.slice(at + 1) as MessageId };
+}
+
 export class SearchIndex {
   private index?: MiniSearch<Doc>;
-  private journal: [string, string][] = [];
+  /** Messages journaled since the last snapshot (known once the journal has been read). */
+  private journalLength = 0;
 
   constructor(private readonly ports: Ports) {}
 
-  private readBlob(label: string): string | undefined {
-    const ref = this.ports.labels.get(label);
-    return ref === undefined ? undefined : decoder.decode(this.ports.content.get(ref));
+  private readText(ref: string): string {
+    return decoder.decode(this.ports.content.get(ref));
   }
 
-  private writeBlob(label: string, text: string): void {
-    this.ports.labels.set(label, this.ports.content.put(encoder.encode(text)));
+  private writeText(text: string): string {
+    return this.ports.content.put(encoder.encode(text));
   }
 
   /** Loads the snapshot and replays the journal; rebuilds from the DAG when either is missing or unreadable. */
   private async ready(chats: ChatService): Promise<MiniSearch<Doc>> {
     if (this.index) return this.index;
     try {
-      const snapshot = this.readBlob(SNAPSHOT);
-      if (snapshot !== undefined) {
-        const parsed = JSON.parse(snapshot) as { v?: number; index?: unknown };
+      const snapshotRef = this.ports.labels.get(SNAPSHOT);
+      if (snapshotRef !== undefined) {
+        const parsed = JSON.parse(this.readText(snapshotRef)) as { v?: number; index?: unknown };
         if (parsed.v === VERSION && parsed.index) {
-          const index = MiniSearch.loadJSON<Doc>(JSON.stringify(parsed.index), OPTIONS);
-          const journal = Journal.parse(JSON.parse(this.readBlob(JOURNAL) ?? '[]'));
+          const index = MiniSearch.loadJS<Doc>(parsed.index as Parameters<typeof MiniSearch.loadJS>[0], OPTIONS);
+          const journal = this.readJournal();
           for (const [chat, id] of journal) await this.addTo(index, chats, chat, id as MessageId);
-          this.journal = journal;
           this.index = index;
+          this.journalLength = journal.length;
+          this.foldIfLong();
           return index;
         }
       }
@@ -116,12 +127,26 @@ export class SearchIndex {
     return this.rebuild(chats);
   }
 
+  /** Oldest first. */
+  private readJournal(): [string, string][] {
+    const batches: [string, string][][] = [];
+    const seen = new Set<string>();
+    for (let ref = this.ports.labels.get(JOURNAL) ?? null; ref !== null; ) {
+      if (seen.has(ref)) throw new Error('the search journal has a cycle');
+      seen.add(ref);
+      const entry = JournalEntry.parse(JSON.parse(this.readText(ref)));
+      batches.push(entry.add);
+      ref = entry.prev;
+    }
+    return batches.reverse().flat();
+  }
+
   private async addTo(index: MiniSearch<Doc>, chats: ChatService, chatId: string, id: MessageId, node?: MessageNode): Promise<void> {
-    const key = `${chatId}:${id}`;
+    const key = keyOf(chatId, id);
     if (index.has(key)) return;
     const n = node ?? (await chats.dag.get(id).catch(() => undefined));
     if (!n || n.role === 'error') return;
-    index.add({ id: key, chat_id: chatId, message_id: id, role: n.role, content: n.content });
+    index.add({ id: key, content: n.content });
   }
 
   async rebuild(chats: ChatService): Promise<MiniSearch<Doc>> {
@@ -137,54 +162,55 @@ export class SearchIndex {
 
   private snapshot(): void {
     if (!this.index) return;
-    this.writeBlob(SNAPSHOT, JSON.stringify({ v: VERSION, index: this.index.toJSON() }));
-    this.writeBlob(JOURNAL, '[]');
-    this.journal = [];
+    this.ports.labels.set(SNAPSHOT, this.writeText(JSON.stringify({ v: VERSION, index: this.index })));
+    // A crash before this line leaves a journal the snapshot already holds: replaying it adds nothing.
+    this.ports.labels.remove(JOURNAL);
+    this.journalLength = 0;
   }
 
-  /** Called on every append: a fixed number of store calls, and a snapshot now and then. */
-  async added(chats: ChatService, chatId: string, id: MessageId, node: MessageNode): Promise<void> {
-    const index = await this.ready(chats);
-    await this.addTo(index, chats, chatId, id, node);
-    this.journal.push([chatId, id]);
-    if (this.journal.length >= SNAPSHOT_EVERY) this.snapshot();
-    else this.writeBlob(JOURNAL, JSON.stringify(this.journal));
+  private foldIfLong(): void {
+    if (this.index && this.journalLength >= Math.max(MIN_JOURNAL_TO_FOLD, this.index.documentCount / 4)) this.snapshot();
   }
 
-  /** Many messages at once (an import): one journal write. */
-  async addMany(chats: ChatService, chatId: string, nodes: { id: MessageId; node: MessageNode }[]): Promise<void> {
-    const index = await this.ready(chats);
-    for (const { id, node } of nodes) {
-      await this.addTo(index, chats, chatId, id, node);
-      this.journal.push([chatId, id]);
-    }
-    if (this.journal.length >= SNAPSHOT_EVERY) this.snapshot();
-    else this.writeBlob(JOURNAL, JSON.stringify(this.journal));
+  /** Called on every append (and with many messages for an import): one store object and one label. */
+  async added(chats: ChatService, chatId: string, messages: { id: MessageId; node: MessageNode }[]): Promise<void> {
+    if (messages.length === 0) return;
+    const entry = { add: messages.map(({ id }) => [chatId, id]), prev: this.ports.labels.get(JOURNAL) ?? null };
+    this.ports.labels.set(JOURNAL, this.writeText(JSON.stringify(entry)));
+    this.journalLength += messages.length;
+    if (!this.index) return;
+    for (const { id, node } of messages) await this.addTo(this.index, chats, chatId, id, node);
+    this.foldIfLong();
   }
 
   async search(chats: ChatService, query: string, limit = 20): Promise<SearchHit[]> {
     const index = await this.ready(chats);
     const names = new Map(chats.list().map((c) => [c.id, c]));
-    const raw = index.search(query).filter((r) => names.has(r.chat_id as string)).slice(0, limit);
+    const raw = index
+      .search(query)
+      .map((r) => ({ ...splitKey(r.id as string), terms: r.terms, score: r.score }))
+      .filter((r) => names.has(r.chatId))
+      .slice(0, limit);
     const paths = new Map<string, Set<string>>();
     const hits: SearchHit[] = [];
     for (const r of raw) {
-      const chat = names.get(r.chat_id as string)!;
+      const chat = names.get(r.chatId)!;
       let path = paths.get(chat.id);
       if (!path) {
         path = new Set<string>();
         for (let at = chat.leaf; at !== null; at = (await chats.dag.get(at)).parent) path.add(at);
         paths.set(chat.id, path);
       }
-      const { snippet, highlights } = snippetOf(r.content as string, r.terms);
+      const node = await chats.dag.get(r.id);
+      const { snippet, highlights } = snippetOf(node.content, r.terms);
       hits.push({
         chat_id: chat.id,
         chat_name: chat.name,
-        message_id: r.message_id as MessageId,
-        role: r.role as string,
+        message_id: r.id,
+        role: node.role,
         snippet,
         highlights,
-        on_selected_branch: path.has(r.message_id as string),
+        on_selected_branch: path.has(r.id),
         score: r.score,
       });
     }
