@@ -97,6 +97,8 @@
               #!${pkgs.runtimeShell}
               # The package is read-only: keep the store where the user can write.
               export THEATER_HOME="\''${THEATER_HOME:-\''${XDG_DATA_HOME:-\$HOME/.local/share}/theater-chat}"
+              # src/host/process-env.ts: glibc must see this before the process starts.
+              export MALLOC_MMAP_THRESHOLD_=131072
               if [ "\$#" -eq 0 ]; then set -- run "$out/actor.toml"; fi
               exec ${nodejs}/bin/node "$out/libexec/theater-chat/bin/theater-chat.js" "\$@"
               SH

@@ -23,9 +23,14 @@ async function bundle(entry, name) {
   return import(file);
 }
 
+const { HOST_PROCESS_ENV: hostEnv } = await import(join(root, 'dist/host/cli.js'));
+
 function startHost(data) {
   const started = performance.now();
-  const proc = spawn(process.execPath, [join(root, 'bin/theater-chat.js'), 'run', join(root, 'actor.toml'), '--port', '0', '--data', data], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [join(root, 'bin/theater-chat.js'), 'run', join(root, 'actor.toml'), '--port', '0', '--data', data], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...hostEnv },
+  });
   let out = '';
   let err = '';
   proc.stderr.on('data', (d) => (err += d));

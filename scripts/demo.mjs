@@ -19,9 +19,10 @@ const mockUrl = await new Promise((resolve, reject) => {
   mock.once('exit', (code) => reject(new Error(`the mock Claude API exited (${code})`)));
 });
 console.log(`demo: answers come from the mock Claude API at ${mockUrl}; try "show me some markdown" or "[[fault:529]]"`);
+const { HOST_PROCESS_ENV } = await import(join(root, 'dist/host/cli.js'));
 const app = spawn(process.execPath, [join(root, 'bin/theater-chat.js'), 'run', join(root, 'actor.toml'), '--data', join(root, 'data/demo'), ...process.argv.slice(2)], {
   stdio: 'inherit',
-  env: { ...process.env, ANTHROPIC_API_KEY: 'demo-key-for-the-mock', ANTHROPIC_BASE_URL: mockUrl },
+  env: { ...process.env, ...HOST_PROCESS_ENV, ANTHROPIC_API_KEY: 'demo-key-for-the-mock', ANTHROPIC_BASE_URL: mockUrl },
 });
 const stop = () => {
   app.kill('SIGTERM');

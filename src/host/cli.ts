@@ -12,6 +12,7 @@ export { transpiledFor } from './transpile.js';
 export { ActorHost } from './actor-host.js';
 export { fsck } from './fsck.js';
 export { initStateBytes } from './manifest.js';
+export { HOST_PROCESS_ENV } from './process-env.js';
 
 const USAGE = `usage: theater-chat run <actor.toml> [--port N] [--host ADDR] [--data DIR] [--allow-origin URL]...
        theater-chat fsck [store-id] [--data DIR]   check every message against its id and every chat's branch
@@ -72,6 +73,7 @@ export async function main(argv: string[]): Promise<number> {
     allowedOrigins: origins.length > 0 ? origins : undefined,
     manifestDir: loaded.baseDir,
     recycleEvery: process.env.THEATER_CHAT_RECYCLE_CALLS ? Math.max(10, Number(process.env.THEATER_CHAT_RECYCLE_CALLS) || 2000) : undefined,
+    memoryLogEveryMs: process.env.THEATER_CHAT_MEMORY_LOG ? Math.max(1, Number(process.env.THEATER_CHAT_MEMORY_LOG) || 10) * 1000 : undefined,
     log,
   });
   const stopped = new Promise<number>((resolve) => {

@@ -33,7 +33,13 @@ export type WorkerSocketChange =
   | { kind: 'ws-open'; server: bigint; connection: bigint }
   | { kind: 'ws-closed'; server: bigint; connection: bigint };
 
-export type ToWorker = WorkerStart | WorkerCall | WorkerSocketChange | { kind: 'reinstantiate' };
+export type ToWorker = WorkerStart | WorkerCall | WorkerSocketChange | { kind: 'reinstantiate' } | { kind: 'memory' };
+
+export interface WorkerMemory {
+  kind: 'memory';
+  heapBytes: number;
+  linearBytes: number;
+}
 
 export type FromWorker =
   | { kind: 'ready' }
@@ -43,4 +49,5 @@ export type FromWorker =
   | { kind: 'result'; id: number; results: unknown[]; stateBytes: number; sent: OutgoingFrame[]; memoryBytes: number }
   | { kind: 'frames'; sent: OutgoingFrame[] }
   | { kind: 'reinstantiated'; error?: string }
+  | WorkerMemory
   | { kind: 'fatal'; id: number; error: string };

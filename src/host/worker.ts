@@ -172,6 +172,7 @@ function describe(e: unknown): string {
 }
 
 port.on('message', (message: ToWorker) => {
+  if (message.kind === 'memory') return post({ kind: 'memory', heapBytes: v8.getHeapStatistics().total_heap_size, linearBytes: memoryBytes() });
   if (message.kind === 'reinstantiate') {
     memories.length = 0;
     exportsByName = new Map();

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import WebSocket from 'ws';
 import { TEST_API_KEY } from './secrets.js';
+import { HOST_PROCESS_ENV } from '../../src/host/process-env.js';
 
 /** The project folder, found upwards (this file also runs bundled, from dist/, in npm run stress). */
 function findRoot(from: string): string {
@@ -57,7 +58,7 @@ export async function startHost(options: HostOptions = {}): Promise<RunningHost>
   const proc = spawn(
     process.execPath,
     [join(ROOT, 'bin/theater-chat.js'), 'run', options.manifest ?? join(ROOT, 'actor.toml'), '--data', data, ...(options.args?.includes('--port') ? [] : ['--port', '0']), ...(options.args ?? [])],
-    { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    { env: { ...process.env, ...HOST_PROCESS_ENV, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stderr = '';
   let stdout = '';

@@ -86,7 +86,8 @@ describe('search', () => {
   });
 
   it('rebuilds from the DAG when the journal is unreadable, and replays a journal the snapshot already holds', async () => {
-    const app = new NativeApp();
+    const ports = memoryPorts();
+    const app = new NativeApp(ports);
     await app.connect('c');
     await app.command('c', { type: 'create_chat', name: 'Recipes' });
     await app.command('c', { type: 'send_message', content: 'saffron risotto' });
@@ -101,7 +102,7 @@ describe('search', () => {
     again = app.restart();
     await again.connect('c');
     expect(((await again.command('c', { type: 'search', query: 'risotto' })) as F).results).toHaveLength(1);
-    expect(app.ports.lines.some((l) => /search index unreadable, rebuilding/.test(l))).toBe(true);
+    expect(ports.lines.some((l) => /search index unreadable, rebuilding/.test(l))).toBe(true);
   });
 
   it('finds nothing in deleted chats and refuses an empty query', async () => {

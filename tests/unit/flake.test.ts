@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../helpers/host.js';
+import { HOST_PROCESS_ENV } from '../../src/host/process-env.js';
 
 const flake = readFileSync(join(ROOT, 'flake.nix'), 'utf8');
 const hasNix = spawnSync('nix-instantiate', ['--version']).status === 0;
@@ -33,6 +34,10 @@ describe('flake.nix', () => {
     // `cp -r dist bin package.json node_modules` carries the host.
     expect(flake).toContain('cp -r dist bin package.json node_modules');
     for (const p of ['dist/host/cli.js', 'dist/host/worker.js']) expect(existsSync(join(ROOT, p)), p).toBe(true);
+  });
+
+  it('starts the host with the environment every other launcher gives it', () => {
+    for (const [name, value] of Object.entries(HOST_PROCESS_ENV)) expect(flake).toContain(`export ${name}=${value}`);
   });
 
   it('pins Theater at c50b1871 and builds it from its Cargo.lock', () => {
