@@ -85,6 +85,22 @@ describe('search', () => {
     expect(((await again.command('c', { type: 'search', query: 'topic7' })) as F).results).toHaveLength(20);
   });
 
+  it('folds the journal into a snapshot while nobody searches, so a first search replays little', async () => {
+    const app = new NativeApp();
+    await app.connect('c');
+    await app.command('c', { type: 'create_chat', name: 'Diary' });
+    for (let i = 0; i < 1000; i++) await app.command('c', { type: 'send_message', content: `day ${i} weather${i % 7}` });
+    const head = JSON.parse(new TextDecoder().decode(app.ports.content.get(app.ports.labels.get('search/journal')!))) as { n: number; docs: number };
+    expect(app.ports.labels.get('search/snapshot')).toBeDefined();
+    expect(head.docs + head.n).toBe(1000);
+    expect(head.n).toBeLessThanOrEqual(Math.max(200, head.docs / 4));
+    const again = app.restart();
+    await again.connect('c');
+    expect(((await again.command('c', { type: 'search', query: 'weather3', limit: 100 })) as F).results).toHaveLength(100);
+    // The newest message is in the journal, not the snapshot.
+    expect(((await again.command('c', { type: 'search', query: 'day 999' })) as F).results.map((r: F) => r.snippet)).toEqual(['day 999 weather5']);
+  });
+
   it('rebuilds from the DAG when the journal is unreadable, and replays a journal the snapshot already holds', async () => {
     const ports = memoryPorts();
     const app = new NativeApp(ports);

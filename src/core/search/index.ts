@@ -1,11 +1,11 @@
 /**
- * Full-text search over every message of every chat, on every branch, with MiniSearch. The index
- * lives in memory once somebody searches. What it must survive restarts with is kept in the store as
- * a snapshot plus a journal of what came after it: each append adds one small journal object that
- * points at the one before, so an append costs the same whatever the index size, and needs no index
- * in memory at all. The journal is folded into a new snapshot when it has grown to a quarter of the
- * index, which keeps both the replay and the snapshot cost per append bounded. Anything missing or
- * unreadable is rebuilt from the DAG.
+ * Full-text search over every message of every chat, on every branch, with MiniSearch. What the
+ * index must survive restarts with is kept in the store as a snapshot plus a journal of what came
+ * after it: each append adds one small journal object (the message's words and a pointer to the
+ * object before), so an append costs the same whatever the index size and needs no index in memory.
+ * Once the journal reaches a quarter of the snapshot it is folded into a new snapshot, which bounds
+ * both what a load replays and what snapshots cost per append. Anything missing or unreadable is
+ * rebuilt from the DAG.
  */
 import MiniSearch from 'minisearch';
 import { z } from 'zod';
@@ -60,8 +60,17 @@ const OPTIONS = {
   },
 };
 
-/** One journal object: messages added together, and the journal object before it (none: the snapshot). */
-const JournalEntry = z.object({ add: z.array(z.tuple([z.string(), z.string()])), prev: z.string().nullable() });
+/**
+ * One journal object: documents added together (`<chat>:<message>` and its text), how many the
+ * journal holds with them (`n`), how many the snapshot holds (`docs`), and the object before.
+ */
+const JournalEntry = z.object({
+  add: z.array(z.tuple([z.string(), z.string()])),
+  n: z.number().int().nonnegative(),
+  docs: z.number().int().nonnegative(),
+  prev: z.string().nullable(),
+});
+type JournalHead = { ref: string | null; n: number; docs: number };
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -91,8 +100,8 @@ function splitKey(key: string): { chatId: string; id: MessageId } {
 
 export class SearchIndex {
   private index?: MiniSearch<Doc>;
-  /** Messages journaled since the last snapshot (known once the journal has been read). */
-  private journalLength = 0;
+  /** The newest journal object as this instance last wrote or read it. */
+  private head?: JournalHead;
 
   constructor(private readonly ports: Ports) {}
 
@@ -113,10 +122,8 @@ export class SearchIndex {
         const parsed = JSON.parse(this.readText(snapshotRef)) as { v?: number; index?: unknown };
         if (parsed.v === VERSION && parsed.index) {
           const index = MiniSearch.loadJS<Doc>(parsed.index as Parameters<typeof MiniSearch.loadJS>[0], OPTIONS);
-          const journal = this.readJournal();
-          for (const [chat, id] of journal) await this.addTo(index, chats, chat, id as MessageId);
+          for (const [key, content] of this.readJournal()) if (!index.has(key)) index.add({ id: key, content });
           this.index = index;
-          this.journalLength = journal.length;
           this.foldIfLong();
           return index;
         }
@@ -141,19 +148,23 @@ export class SearchIndex {
     return batches.reverse().flat();
   }
 
-  private async addTo(index: MiniSearch<Doc>, chats: ChatService, chatId: string, id: MessageId, node?: MessageNode): Promise<void> {
-    const key = keyOf(chatId, id);
-    if (index.has(key)) return;
-    const n = node ?? (await chats.dag.get(id).catch(() => undefined));
-    if (!n || n.role === 'error') return;
-    index.add({ id: key, content: n.content });
+  /** An unreadable head counts as an overlong journal: the next append folds it (a rebuild, here). */
+  private readHead(): JournalHead {
+    const ref = this.ports.labels.get(JOURNAL);
+    if (ref === undefined) return { ref: null, n: 0, docs: 0 };
+    const entry = JournalEntry.safeParse(JSON.parse(this.readText(ref)));
+    return entry.success ? { ref, n: entry.data.n, docs: entry.data.docs } : { ref, n: Number.MAX_SAFE_INTEGER, docs: 0 };
   }
 
   async rebuild(chats: ChatService): Promise<MiniSearch<Doc>> {
     const index = new MiniSearch<Doc>(OPTIONS);
     for (const chat of chats.list()) {
       const { nodes } = await chats.tree(chat.id, 100_000);
-      for (const n of nodes) await this.addTo(index, chats, chat.id, n.id);
+      for (const { id } of nodes) {
+        const key = keyOf(chat.id, id);
+        const node = await chats.dag.get(id).catch(() => undefined);
+        if (node && node.role !== 'error' && !index.has(key)) index.add({ id: key, content: node.content });
+      }
     }
     this.index = index;
     this.snapshot();
@@ -164,23 +175,36 @@ export class SearchIndex {
     if (!this.index) return;
     this.ports.labels.set(SNAPSHOT, this.writeText(JSON.stringify({ v: VERSION, index: this.index })));
     // A crash before this line leaves a journal the snapshot already holds: replaying it adds nothing.
-    this.ports.labels.remove(JOURNAL);
-    this.journalLength = 0;
+    this.writeHead([], { ref: null, n: 0, docs: this.index.documentCount });
+  }
+
+  private writeHead(add: [string, string][], head: JournalHead): void {
+    const entry = { add, n: head.n, docs: head.docs, prev: head.ref };
+    this.head = { ...head, ref: this.writeText(JSON.stringify(entry)) };
+    this.ports.labels.set(JOURNAL, this.head.ref!);
   }
 
   private foldIfLong(): void {
-    if (this.index && this.journalLength >= Math.max(MIN_JOURNAL_TO_FOLD, this.index.documentCount / 4)) this.snapshot();
+    if (this.index && this.isLong(this.head ?? this.readHead())) this.snapshot();
+  }
+
+  private isLong(head: JournalHead): boolean {
+    return head.n >= Math.max(MIN_JOURNAL_TO_FOLD, head.docs / 4);
   }
 
   /** Called on every append (and with many messages for an import): one store object and one label. */
   async added(chats: ChatService, chatId: string, messages: { id: MessageId; node: MessageNode }[]): Promise<void> {
-    if (messages.length === 0) return;
-    const entry = { add: messages.map(({ id }) => [chatId, id]), prev: this.ports.labels.get(JOURNAL) ?? null };
-    this.ports.labels.set(JOURNAL, this.writeText(JSON.stringify(entry)));
-    this.journalLength += messages.length;
-    if (!this.index) return;
-    for (const { id, node } of messages) await this.addTo(this.index, chats, chatId, id, node);
-    this.foldIfLong();
+    const docs = messages.filter(({ node }) => node.role !== 'error').map(({ id, node }): [string, string] => [keyOf(chatId, id), node.content]);
+    if (docs.length === 0) return;
+    const head = this.head ?? this.readHead();
+    this.writeHead(docs, { ref: head.ref, n: Math.min(head.n + docs.length, Number.MAX_SAFE_INTEGER), docs: head.docs });
+    if (this.index) {
+      for (const [key, content] of docs) if (!this.index.has(key)) this.index.add({ id: key, content });
+      this.foldIfLong();
+    } else if (this.isLong(this.head!)) {
+      // Loading replays the journal and folds it: rare (a quarter of the index apart), and bounded.
+      await this.ready(chats);
+    }
   }
 
   async search(chats: ChatService, query: string, limit = 20): Promise<SearchHit[]> {
