@@ -195,9 +195,10 @@ export class ActorHost extends EventEmitter implements ActorCalls {
 
   private logMemory(worker: WorkerMemory): void {
     const mb = (bytes: number) => Math.round(bytes / 1048576);
-    const main = process.memoryUsage();
+    const { rss, heapTotal } = process.memoryUsage();
+    const rest = rss - heapTotal - worker.heapBytes - worker.linearBytes;
     this.options.log(
-      `memory: rss ${mb(main.rss)} MB = main JS heap ${mb(main.heapTotal)} + worker JS heap ${mb(worker.heapBytes)} + actor linear memory ${mb(worker.linearBytes)} + code, buffers and the rest (fresh instances so far: ${this.recycles})`,
+      `memory: rss ${mb(rss)} MB = main JS heap ${mb(heapTotal)} + worker JS heap ${mb(worker.heapBytes)} + actor linear memory ${mb(worker.linearBytes)} + ${mb(rest)} code, buffers and the rest (fresh instances so far: ${this.recycles})`,
     );
   }
 
