@@ -1,30 +1,24 @@
 /** The chat component on the Node host, spoken to over real HTTP and WebSocket clients. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readdirSync } from 'node:fs';
 import WebSocket from 'ws';
 import { join } from 'node:path';
-import { expectNoFatal, openSocket, startHost, type RunningHost } from '../helpers/host.js';
+import { openSocket, startHost } from '../helpers/host.js';
+import { hostForTests } from '../helpers/suite-host.js';
 import { sessionToken } from '../helpers/chat-client.js';
 
 describe('chat actor: the skeleton end to end', () => {
-  let host: RunningHost;
-  beforeAll(async () => {
-    host = await startHost();
-  });
-  afterAll(async () => {
-    expectNoFatal(host);
-    await host.stop();
-  });
+  const suite = hostForTests();
 
   it('answers /api/health with version and store id', async () => {
-    const res = await fetch(`${host.url}/api/health`);
+    const res = await fetch(`${suite.host.url}/api/health`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/application\/json/);
     expect(await res.json()).toEqual({ status: 'ok', version: '0.1.0', protocol: 1, store_id: 'theater-chat' });
   });
 
   it('serves the page with a strict CSP and no inline script', async () => {
-    const res = await fetch(`${host.url}/`);
+    const res = await fetch(`${suite.host.url}/`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/text\/html/);
     const csp = res.headers.get('content-security-policy') ?? '';
@@ -35,23 +29,23 @@ describe('chat actor: the skeleton end to end', () => {
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
     expect(html).not.toMatch(/\son[a-z]+=/i);
     for (const [, asset] of html.matchAll(/(?:src|href)="\/assets\/([^"]+)"/g)) {
-      const a = await fetch(`${host.url}/assets/${asset}`);
+      const a = await fetch(`${suite.host.url}/assets/${asset}`);
       expect(a.status, asset).toBe(200);
       expect(a.headers.get('cache-control')).toMatch(/immutable/);
     }
   });
 
   it('answers an unknown asset with a JSON 404 naming it', async () => {
-    const res = await fetch(`${host.url}/assets/nothing.js`);
+    const res = await fetch(`${suite.host.url}/assets/nothing.js`);
     expect(res.status).toBe(404);
     expect(await res.json()).toEqual({ error: { code: 'not_found', message: 'no asset at /nothing.js' } });
   });
 
   it('answers ping with pong over /ws, echoing request_id, once the page token is presented', async () => {
-    const ws = await openSocket(host.url);
+    const ws = await openSocket(suite.host.url);
     ws.send({ type: 'ping', request_id: 'r-0' });
     expect(await ws.next()).toMatchObject({ type: 'error', code: 'unauthorized', request_id: 'r-0' });
-    ws.send({ type: 'hello', token: await sessionToken(host.url) });
+    ws.send({ type: 'hello', token: await sessionToken(suite.host.url) });
     expect(await ws.next()).toMatchObject({ type: 'welcome', protocol: 1 });
     ws.send({ type: 'ping', request_id: 'r-1' });
     expect(await ws.next()).toEqual({ type: 'pong', protocol: 1, request_id: 'r-1' });
@@ -59,7 +53,7 @@ describe('chat actor: the skeleton end to end', () => {
   });
 
   it('answers bad frames with an error frame naming the problem', async () => {
-    const ws = await openSocket(host.url);
+    const ws = await openSocket(suite.host.url);
     ws.send('{not json');
     expect(await ws.next()).toMatchObject({ type: 'error', code: 'invalid_json' });
     ws.send({ type: 'explode', request_id: 'q' });
@@ -70,7 +64,7 @@ describe('chat actor: the skeleton end to end', () => {
   });
 
   it('binds 127.0.0.1 and says so', () => {
-    expect(host.url).toMatch(/^http:\/\/127\.0\.0\.1:/);
+    expect(suite.host.url).toMatch(/^http:\/\/127\.0\.0\.1:/);
   });
 });
 
@@ -94,19 +88,19 @@ describe('chat actor: restarts', () => {
 
 describe('chat actor: foreign pages', () => {
   it('the host refuses a WebSocket upgrade from another origin, and allows the page\'s own and configured ones', async () => {
-    const host = await startHost({ args: ['--allow-origin', 'http://tool.example:3000'] });
+    const guarded = await startHost({ args: ['--allow-origin', 'http://tool.example:3000'] });
     const attempt = (origin: string) =>
       new Promise<number>((resolve) => {
-        const ws = new WebSocket(`${host.url.replace('http', 'ws')}/ws`, { headers: { origin } });
+        const ws = new WebSocket(`${guarded.url.replace('http', 'ws')}/ws`, { headers: { origin } });
         ws.once('open', () => (ws.close(), resolve(101)));
         ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
         ws.once('error', () => resolve(-1));
       });
     expect(await attempt('https://evil.example')).toBe(403);
-    expect(await attempt(host.url)).toBe(101);
+    expect(await attempt(guarded.url)).toBe(101);
     expect(await attempt('http://tool.example:3000')).toBe(101);
-    const res = await fetch(`${host.url}/api/chats`, { method: 'POST', headers: { origin: 'http://tool.example:3000', 'content-type': 'application/json' }, body: '{"name":"ok"}' });
+    const res = await fetch(`${guarded.url}/api/chats`, { method: 'POST', headers: { origin: 'http://tool.example:3000', 'content-type': 'application/json' }, body: '{"name":"ok"}' });
     expect(res.status).toBe(201);
-    await host.stop();
+    await guarded.stop();
   });
 });

@@ -1,10 +1,11 @@
 /** Real responses of the component, checked against docs/openapi.yaml. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import Ajv2020 from 'ajv/dist/2020.js';
-import { ROOT, expectNoFatal, startHost, type RunningHost } from '../helpers/host.js';
+import { ROOT } from '../helpers/host.js';
+import { hostForTests } from '../helpers/suite-host.js';
 
 type Spec = { paths: Record<string, Record<string, { responses: Record<string, { $ref?: string; content?: Record<string, { schema: object }> }> }>>; components: { responses: Record<string, { content: Record<string, { schema: object }> }>; schemas: object } };
 
@@ -33,17 +34,10 @@ function check(method: string, path: string, status: number, body: unknown): voi
 }
 
 describe('docs/openapi.yaml describes the real responses', () => {
-  let host: RunningHost;
-  beforeAll(async () => {
-    host = await startHost();
-  });
-  afterAll(async () => {
-    expectNoFatal(host);
-    await host.stop();
-  });
+  const suite = hostForTests();
 
   async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-    const res = await fetch(`${host.url}${path}`, {
+    const res = await fetch(`${suite.host.url}${path}`, {
       method,
       headers: { 'content-type': 'application/json', ...headers },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),

@@ -1,0 +1,17 @@
+/** One real host for the tests of a file or describe block: started before them, checked after. */
+import { afterAll, beforeAll } from 'vitest';
+import { expectNoFatal, startHost, type HostOptions, type RunningHost } from './host.js';
+
+/** `suite.host` is set once the tests run; a test may replace it (a restart) and the new one is stopped. */
+export function hostForTests(options?: () => HostOptions): { host: RunningHost } {
+  const suite = {} as { host: RunningHost };
+  beforeAll(async () => {
+    suite.host = await startHost(options?.());
+  });
+  afterAll(async () => {
+    if (!suite.host) return;
+    expectNoFatal(suite.host);
+    await suite.host.stop();
+  });
+  return suite;
+}
