@@ -132,7 +132,7 @@ export function Sidebar({ onNavigate }: { onNavigate: () => void }) {
         <input
           id="chat-filter"
           type="search"
-          placeholder="Search chats and messages (Ctrl+K)"
+          placeholder="Search (Ctrl+K)"
           aria-label="Search chats and messages"
           value={filter.value}
           onInput={(e) => {
