@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { NativeApp } from '../helpers/native-app.js';
+import { ChatService } from '../../src/core/chats/service.js';
 
 type Msg = { id: string; parent_id: string | null; siblings: { index: number; count: number } };
 type Chat = { id: string; leaf: string | null };
@@ -39,6 +40,12 @@ async function checkInvariants(app: NativeApp) {
       expect(m.parent_id).toBe(i === 0 ? null : messages[i - 1]!.id);
       expect(m.siblings.index).toBeLessThan(m.siblings.count);
     });
+    // Which messages are on the branch, as search labels them, agrees with the branch itself.
+    const service = new ChatService(app.ports);
+    const isOnBranch = service.onSelectedBranch(chat.id);
+    const onBranch = new Set(messages.map((m) => m.id));
+    const { nodes } = await service.tree(chat.id, 100_000);
+    for (const node of nodes) expect(await isOnBranch(node.id), node.id).toBe(onBranch.has(node.id));
     // No dangling parent: every parent can be fetched on its own.
     for (const m of messages) {
       if (m.parent_id) expect((await app.command('c', { type: 'get_message', message_id: m.parent_id })).type).toBe('message');

@@ -207,6 +207,40 @@ export class ChatService {
     return messages.reverse();
   }
 
+  /**
+   * Tells which messages lie on the chat's selected branch, reading as few nodes as it can: it walks
+   * up from the leaf and up from the message in turn, so a recent message is met from the leaf, an
+   * old one reaches the root quickly, and one on another branch stops at the first branch point that
+   * chose otherwise. Nodes met from the leaf are remembered for the next question.
+   */
+  onSelectedBranch(chatId: string): (id: MessageId) => Promise<boolean> {
+    const chat = this.records.get(chatId);
+    const onPath = new Set<string>();
+    let fromLeaf = chat.leaf;
+    return async (target) => {
+      let at: MessageId | null = target;
+      let below: MessageId | null = null;
+      for (let steps = 0; steps < 2_000_000; steps++) {
+        if (fromLeaf !== null) {
+          onPath.add(fromLeaf);
+          fromLeaf = (await this.dag.get(fromLeaf)).parent;
+        }
+        if (onPath.has(target)) return true;
+        // Past the root with every choice pointing this way: on the branch (the leaf was not passed).
+        if (at === null) return true;
+        if (below !== null && at === chat.leaf) return false;
+        // Every choice between here and the target points at the target, and here is on the branch.
+        if (onPath.has(at)) return true;
+        const node = await this.dag.get(at);
+        const chosen = chat.selected[keyOf(node.parent)];
+        if (chosen !== undefined && chosen !== at) return false;
+        below = at;
+        at = node.parent;
+      }
+      throw new AppError('corrupt_object', 'the chat has a cycle');
+    };
+  }
+
   /** Role and text of every message from the root down to `id`: what a request to Claude is built from. */
   async pathTo(id: MessageId): Promise<{ role: Role; content: string }[]> {
     const turns: { role: Role; content: string }[] = [];

@@ -210,21 +210,18 @@ export class SearchIndex {
   async search(chats: ChatService, query: string, limit = 20): Promise<SearchHit[]> {
     const index = await this.ready(chats);
     const names = new Map(chats.list().map((c) => [c.id, c]));
-    const raw = index
-      .search(query)
-      .map((r) => ({ ...splitKey(r.id as string), terms: r.terms, score: r.score }))
-      .filter((r) => names.has(r.chatId))
-      .slice(0, limit);
-    const paths = new Map<string, Set<string>>();
+    const raw: { chatId: string; id: MessageId; terms: string[]; score: number }[] = [];
+    for (const r of index.search(query)) {
+      const key = splitKey(r.id as string);
+      if (names.has(key.chatId)) raw.push({ ...key, terms: r.terms, score: r.score });
+      if (raw.length === limit) break;
+    }
+    const onBranch = new Map<string, (id: MessageId) => Promise<boolean>>();
     const hits: SearchHit[] = [];
     for (const r of raw) {
       const chat = names.get(r.chatId)!;
-      let path = paths.get(chat.id);
-      if (!path) {
-        path = new Set<string>();
-        for (let at = chat.leaf; at !== null; at = (await chats.dag.get(at)).parent) path.add(at);
-        paths.set(chat.id, path);
-      }
+      let isOnBranch = onBranch.get(chat.id);
+      if (!isOnBranch) onBranch.set(chat.id, (isOnBranch = chats.onSelectedBranch(chat.id)));
       const node = await chats.dag.get(r.id);
       const { snippet, highlights } = snippetOf(node.content, r.terms);
       hits.push({
@@ -234,7 +231,7 @@ export class SearchIndex {
         role: node.role,
         snippet,
         highlights,
-        on_selected_branch: path.has(r.id),
+        on_selected_branch: await isOnBranch(r.id),
         score: r.score,
       });
     }
