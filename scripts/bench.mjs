@@ -3,7 +3,7 @@
 // Ratios compare two things measured back to back, which survives a noisy 2-core machine better
 // than absolute times do.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,11 @@ import { build } from 'rolldown';
 import WebSocket from 'ws';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+// Every scratch folder of the run (stores of up to 270 MB, the browser's profile) lands in one,
+// removed on exit: os.tmpdir() follows TMPDIR, here and in the processes this script starts.
+const scratch = mkdtempSync(join(tmpdir(), 'theater-chat-bench-'));
+process.env.TMPDIR = scratch;
+process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
 const rows = [];
 const report = (name, value, goal, ok) => rows.push({ name, value, goal, ok });
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run stress`: the long hardening drills, with their figures. The fast variants run in `npm test`.
 import { build } from 'rolldown';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +16,7 @@ await build({
 });
 const drills = await import(join(root, 'dist/build/stress/drills.mjs'));
 const { startMockClaude } = await import(join(root, 'dist/build/stress/mock.mjs'));
-const { startHost, expectNoFatal } = await import(join(root, 'dist/build/stress/host.mjs'));
+const { startHost, expectNoFatal, removeTempDirs } = await import(join(root, 'dist/build/stress/host.mjs'));
 
 const mock = await startMockClaude();
 const env = { ANTHROPIC_API_KEY: 'stress-key-for-the-mock-0123456789', ANTHROPIC_BASE_URL: mock.url };
@@ -55,6 +55,7 @@ const row = (name, value, ok) => (rows.push({ name, value, ok }), console.log(`$
   }
   row(`crashes: ${ROUNDS} rounds of SIGKILL mid-write; acknowledged messages missing afterwards`, `${missing.length} of ${acknowledged}`, missing.length === 0);
   row('crashes: objects failing their id or chats not reaching their leaf', String(problems.length), problems.length === 0);
+  rmSync(data, { recursive: true, force: true });
 }
 
 // Load and memory
@@ -73,6 +74,7 @@ const row = (name, value, ok) => (rows.push({ name, value, ok }), console.log(`$
   await host.stop();
 }
 await mock.close();
+removeTempDirs();
 const failed = rows.filter((r) => !r.ok);
 console.log(failed.length ? `\n${failed.length} figure(s) missed their goal` : '\nall figures hold');
 process.exitCode = failed.length ? 1 : 0;

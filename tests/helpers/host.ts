@@ -1,6 +1,6 @@
 /** Starts the real host (bin/theater-chat.js) on a free port with its own data folder. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import WebSocket from 'ws';
@@ -40,8 +40,18 @@ export interface HostOptions {
   args?: string[];
 }
 
+const madeHere: string[] = [];
+
 export function tempDir(prefix = 'theater-chat-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  madeHere.push(dir);
+  return dir;
+}
+
+/** Removes every folder tempDir made (tests/helpers/cleanup.ts runs it after each test file); KEEP_TEST_DATA=1 keeps them. */
+export function removeTempDirs(): void {
+  if (process.env.KEEP_TEST_DATA) return;
+  for (const dir of madeHere.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 /** A manifest for a fixture component, written into its own folder. */
