@@ -101,6 +101,30 @@ describe('search', () => {
     expect(((await again.command('c', { type: 'search', query: 'day 999' })) as F).results.map((r: F) => r.snippet)).toEqual(['day 999 weather5']);
   });
 
+  it('finds a message whose append died before the chat moved to it, as a message off the branch', async () => {
+    const ports = memoryPorts();
+    const app = new NativeApp(ports);
+    await app.connect('c');
+    const chat = ((await app.command('c', { type: 'create_chat', name: 'Notes' })) as F).chat;
+    await app.command('c', { type: 'send_message', content: 'first note' });
+    await app.command('c', { type: 'search', query: 'first' }); // a snapshot exists from here on
+    // The store fails at the chat record's write, as a crash there would leave things.
+    const set = ports.labels.set.bind(ports.labels);
+    ports.labels.set = (label, ref) => {
+      if (label === `chat/${chat.id}`) throw new Error('disk gone');
+      set(label, ref);
+    };
+    expect(await app.command('c', { type: 'send_message', content: 'second note about saffron' })).toMatchObject({ type: 'error' });
+    ports.labels.set = set;
+    const again = app.restart();
+    await again.connect('c');
+    const hits = ((await again.command('c', { type: 'search', query: 'saffron' })) as F).results;
+    expect(hits).toHaveLength(1);
+    expect(hits[0]).toMatchObject({ chat_id: chat.id, on_selected_branch: false });
+    const branch = (await again.command('c', { type: 'get_branch', chat_id: chat.id })) as F;
+    expect(branch.messages.map((m: Msg) => m.content)).toEqual(['first note']);
+  });
+
   it('rebuilds from the DAG when the journal is unreadable, and replays a journal the snapshot already holds', async () => {
     const ports = memoryPorts();
     const app = new NativeApp(ports);

@@ -161,6 +161,9 @@ export class ChatService {
       this.dag.setKids(chat.id, at, kids);
     }
     if (kids.length >= 2) selected[keyOf(at)] = id;
+    // Searchable as soon as the chat's tree shows it, before the chat moves to it: a crash between
+    // the two leaves a findable sibling, never a message on the branch that search cannot find.
+    await this.search?.added(this, chat.id, [{ id, node: stored }]);
 
     chat = {
       ...chat,
@@ -171,7 +174,6 @@ export class ChatService {
     };
     this.records.save(chat);
     const reordered = this.records.touch(chat.id);
-    await this.search?.added(this, chat.id, [{ id, node: stored }]);
     return { chat, message: view(id, stored, kids), branched, reordered };
   }
 

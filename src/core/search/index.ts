@@ -203,7 +203,8 @@ export class SearchIndex {
       this.foldIfLong();
     } else if (this.isLong(this.head!)) {
       // Loading replays the journal and folds it: rare (a quarter of the index apart), and bounded.
-      await this.ready(chats);
+      // The message is journaled already; a failing fold must not fail the message.
+      await this.ready(chats).catch((e: unknown) => this.ports.log.warn(`search index not folded: ${e instanceof Error ? e.message : String(e)}`));
     }
   }
 
