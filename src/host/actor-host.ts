@@ -14,11 +14,19 @@ import type { ActorCalls, HttpRequest, HttpResponse, MiddlewareResult, Websocket
 import type { FromWorker, OutgoingFrame, WorkerCall, WorkerMemory } from './worker-protocol.js';
 
 /**
- * An instance whose linear memory has grown this much past its first call is replaced (it never
- * shrinks). With 32 MiB the actor's memory peaks near 60–75 MB in the 50-client drill; 64 MiB let
- * it reach 90.
+ * An instance whose linear memory has crept this much past where it settled is replaced (linear
+ * memory never shrinks). With 32 MiB the actor's memory peaks near 60–75 MB in the 50-client
+ * drill; 64 MiB let it reach 90.
  */
 const RECYCLE_GROWTH_BYTES = 32 * 1024 * 1024;
+/**
+ * One call growing the memory this much loaded something large that it keeps (the search index of
+ * ~10,000 messages: +90 MB): the instance settles there instead of counting it as creep, else the
+ * fresh instance loads it again and is replaced again, and every few searches cost a reload.
+ */
+const LOAD_JUMP_BYTES = 48 * 1024 * 1024;
+/** Whatever the reason, an instance this large is replaced. */
+const RECYCLE_CEILING_BYTES = 160 * 1024 * 1024;
 /**
  * The worker's JS only moves bytes in and out of the component; V8's default young generation
  * (up to 3 × 16 MB semispaces) kept ~25 MB of mostly empty heap there for nothing measurable.
@@ -128,8 +136,7 @@ export class ActorHost extends EventEmitter implements ActorCalls {
             this.lastStateBytes = message.stateBytes;
             this.pending.get(message.id)?.resolve(message.results);
             this.pending.delete(message.id);
-            this.memoryBytes = message.memoryBytes;
-            this.baselineBytes ||= message.memoryBytes;
+            this.settle(message.memoryBytes);
             return this.maybeRecycle();
           case 'fatal':
             this.pending.get(message.id)?.reject(new Error(message.error));
@@ -158,6 +165,14 @@ export class ActorHost extends EventEmitter implements ActorCalls {
     return ready;
   }
 
+  /** Where the instance settled: after its first call, raised by a call that loaded something large. */
+  private settle(memoryBytes: number): void {
+    const jump = memoryBytes - this.memoryBytes;
+    if (!this.baselineBytes) this.baselineBytes = memoryBytes;
+    else if (jump >= LOAD_JUMP_BYTES) this.baselineBytes += jump;
+    this.memoryBytes = memoryBytes;
+  }
+
   /**
    * The engine inside the component never gives memory back, so a long-lived instance creeps
    * (toolchain.md §7). Every so many calls, between two calls, the host moves the actor's state to
@@ -169,7 +184,10 @@ export class ActorHost extends EventEmitter implements ActorCalls {
       this.drained = undefined;
       return handOff();
     }
-    const due = ++this.callsSinceRecycle >= this.recycleEvery || this.memoryBytes > this.baselineBytes + RECYCLE_GROWTH_BYTES;
+    const due =
+      ++this.callsSinceRecycle >= this.recycleEvery ||
+      this.memoryBytes > this.baselineBytes + RECYCLE_GROWTH_BYTES ||
+      this.memoryBytes > RECYCLE_CEILING_BYTES;
     if (!due || this.recycling || this.stopped) return;
     this.callsSinceRecycle = 0;
     // From now on new calls wait; the calls already queued in the old instance finish there first.
