@@ -3,32 +3,21 @@
  * `npm run stress`: garbage in, crashes mid-write, and many clients at once.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { connect } from 'node:net';
 import WebSocket from 'ws';
 import { ChatClient, sessionToken } from '../helpers/chat-client.js';
 import { startHost, type RunningHost } from '../helpers/host.js';
+import { filesUnder } from '../helpers/files.js';
 import { fsck } from '../../src/host/fsck.js';
 import type { Frame } from '../scenarios/driver.js';
 
 /** Every file of the store, hashed with its path: equal digests mean a byte-identical store. */
 export function storeDigest(data: string): string {
   const hash = createHash('sha256');
-  const walk = (dir: string) => {
-    let entries: string[];
-    try {
-      entries = readdirSync(dir).sort();
-    } catch {
-      return;
-    }
-    for (const name of entries) {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else hash.update(relative(data, path)).update(readFileSync(path));
-    }
-  };
-  walk(join(data, 'store'));
+  const store = join(data, 'store');
+  for (const path of filesUnder(store)) hash.update(path).update(readFileSync(join(store, path)));
   return hash.digest('hex');
 }
 

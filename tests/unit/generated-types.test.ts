@@ -1,20 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync, readdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ROOT, tempDir } from '../helpers/host.js';
+import { filesUnder } from '../helpers/files.js';
 // @ts-expect-error: a plain .mjs script without types
 import { generate } from '../../scripts/gen-types.mjs';
 
 function files(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      if (e.isDirectory()) walk(join(d, e.name));
-      else out[relative(dir, join(d, e.name))] = readFileSync(join(d, e.name), 'utf8');
-    }
-  };
-  walk(dir);
-  return out;
+  return Object.fromEntries(filesUnder(dir).map((path) => [path, readFileSync(join(dir, path), 'utf8')]));
 }
 
 describe('committed WIT types', () => {
