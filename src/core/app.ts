@@ -95,6 +95,11 @@ export function startup(ports: Ports, config: InitConfig): CoreState {
   };
 }
 
+/** The chats as this call sees them, over the instance's node cache and search index. */
+function chatsOf(ctx: Context): ChatService {
+  return new ChatService(ctx.ports, ctx.cache, ctx.search);
+}
+
 function deliver(state: CoreState, sender: string | undefined, broadcasts: Broadcast[]): Outbound[] {
   const out: Outbound[] = [];
   for (const b of broadcasts) {
@@ -108,8 +113,7 @@ function deliver(state: CoreState, sender: string | undefined, broadcasts: Broad
 
 export async function handleHttp(ctx: Context, route: Route, req: CoreRequest): Promise<HttpResult> {
   try {
-    const chats = new ChatService(ctx.ports, ctx.cache, ctx.search);
-    const result = await route.handle({ ...ctx, chats }, req);
+    const result = await route.handle({ ...ctx, chats: chatsOf(ctx) }, req);
     return { state: ctx.state, response: result.response, outbound: deliver(ctx.state, undefined, result.broadcasts ?? []) };
   } catch (e) {
     const err = toAppError(e);
@@ -151,9 +155,8 @@ export async function onSocketText(ctx: Context, connection: string, text: strin
   }
 
   try {
-    const chats = new ChatService(ctx.ports, ctx.cache, ctx.search);
     const commandCtx = {
-      chats,
+      chats: chatsOf(ctx),
       current: conn.chat,
       limits: state.limits as Limits,
       llm: ctx.llm,
@@ -214,7 +217,7 @@ async function endGeneration(ctx: Context, child: string, end: (pending: Pending
   const state = { ...ctx.state, generations };
   try {
     const { outcome, attempt } = end(pending);
-    const effects = await settle(new ChatService(ctx.ports, ctx.cache, ctx.search), pending, outcome, attempt);
+    const effects = await settle(chatsOf(ctx), pending, outcome, attempt);
     return { state, outbound: deliver(state, undefined, effects.broadcasts ?? []) };
   } catch (e) {
     ctx.ports.log.error(`generation ${child} ended but could not be recorded: ${toAppError(e).message}`);
