@@ -117,15 +117,8 @@ function contextOf(state: ActorState): Context {
     models: instance.models,
     search: instance.search,
     spawner: state.core.generator_manifest ? theaterSpawner(state.core.generator_manifest) : undefined,
-    emit: (outbound) => {
-      for (const { connection, frame } of outbound) {
-        try {
-          sendJson(server, BigInt(connection), JSON.stringify(frame));
-        } catch (e) {
-          log(`warn: could not send to ${connection}: ${describe(e)}`);
-        }
-      }
-    },
+    // A peer found gone here is forgotten when the call's last frames go out (finishCall).
+    emit: (outbound) => void send(server, outbound),
   };
 }
 
@@ -133,19 +126,28 @@ function withCore(state: ActorState, core: CoreState): ActorState {
   return core === state.core ? state : { ...state, core };
 }
 
-function deliver(state: ActorState, outbound: Outbound[]): CoreState {
-  let core = state.core;
-  const server = BigInt(state.server);
+/** Sends each frame; returns the connections that turned out to be gone. */
+function send(server: bigint, outbound: Outbound[]): string[] {
+  const gone: string[] = [];
   for (const { connection, frame } of outbound) {
     try {
       sendJson(server, BigInt(connection), JSON.stringify(frame));
     } catch (e) {
-      // The peer is gone; forget it rather than fail the call (its disconnect may never come).
-      log(`warn: dropping connection ${connection}: ${describe(e)}`);
-      core = onDisconnect(core, connection);
+      log(`warn: could not send to ${connection}: ${describe(e)}`);
+      gone.push(connection);
     }
   }
-  return core;
+  return gone;
+}
+
+/**
+ * The end of a call: its frames sent, peers found gone forgotten (their disconnect may never come),
+ * and the state bytes re-encoded only when something changed.
+ */
+function finishCall(stateBytes: Uint8Array | undefined, state: ActorState, result: { state: CoreState; outbound: Outbound[] }): Uint8Array | undefined {
+  let core = result.state;
+  for (const connection of send(BigInt(state.server), result.outbound)) core = onDisconnect(core, connection);
+  return core === state.core ? stateBytes : encodeState(withCore(state, core));
 }
 
 const STATE_LOST = new AppError('internal', 'actor state is missing or unreadable; restart the actor');
@@ -210,9 +212,7 @@ async function childEvent(stateBytes: Uint8Array | undefined, run: (ctx: Context
   try {
     const state = decodeState(stateBytes);
     if (!state) return [stateBytes];
-    const result = await run(contextOf(state));
-    const core = deliver(withCore(state, result.state), result.outbound);
-    return [core === state.core ? stateBytes : encodeState(withCore(state, core))];
+    return [finishCall(stateBytes, state, await run(contextOf(state)))];
   } catch (e) {
     log(`error: child event: ${describe(e)}`);
     return [stateBytes];
@@ -236,9 +236,7 @@ export const httpHandlers = {
       const route = index === undefined ? undefined : ROUTES[index];
       if (!route) return [stateBytes, [toHttpResponse(errorResponse(new AppError('not_found', 'no such route')))]] as [Uint8Array | undefined, [HttpHandlers.HttpResponse]];
       const result = await handleHttp(contextOf(state), route, toCoreRequest(request));
-      const core = deliver(withCore(state, result.state), result.outbound);
-      const next = core === state.core ? stateBytes : encodeState(withCore(state, core));
-      return [next, [toHttpResponse(result.response)]] as [Uint8Array | undefined, [HttpHandlers.HttpResponse]];
+      return [finishCall(stateBytes, state, result), [toHttpResponse(result.response)]] as [Uint8Array | undefined, [HttpHandlers.HttpResponse]];
     } catch (e) {
       log(`error: handle-request: ${describe(e)}`);
       return [stateBytes, [toHttpResponse(json(500, { error: { code: 'internal', message: 'internal error' } }))]] as [
@@ -271,19 +269,11 @@ export const httpHandlers = {
       const state = decodeState(stateBytes);
       if (!state) return none;
       const id = connection.toString();
-      let outbound: Outbound[];
-      let core = state.core;
-      if (message.ty.tag === 'text') {
-        const result = await onSocketText(contextOf(state), id, message.text ?? '');
-        core = result.state;
-        outbound = result.outbound;
-      } else if (message.ty.tag === 'binary') {
-        outbound = [binaryFrameRefused(id)];
-      } else {
-        return none;
-      }
-      core = deliver(withCore(state, core), outbound);
-      return [core === state.core ? stateBytes : encodeState(withCore(state, core)), [[]]] as [Uint8Array | undefined, [WebsocketMessage[]]];
+      let result: { state: CoreState; outbound: Outbound[] };
+      if (message.ty.tag === 'text') result = await onSocketText(contextOf(state), id, message.text ?? '');
+      else if (message.ty.tag === 'binary') result = { state: state.core, outbound: [binaryFrameRefused(id)] };
+      else return none;
+      return [finishCall(stateBytes, state, result), [[]]] as [Uint8Array | undefined, [WebsocketMessage[]]];
     } catch (e) {
       log(`error: websocket-message: ${describe(e)}`);
       return none;
