@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Builds everything the app runs from: the UI (dist/assets), the actor component (dist/chat.wasm),
-// and the Node host (dist/host). `--if-stale` skips the build when every output is newer than its inputs.
+// Builds everything the app runs from: the UI (dist/assets), the chat actor's component
+// (dist/chat.wasm), the generator's component (dist/generator.wasm), and the Node host (dist/host). `--if-stale` skips the build when every output is newer than its inputs.
 import { build } from 'rolldown';
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 const INPUTS = ['src', 'wit', 'scripts/build.mjs', 'scripts/mock-claude', 'package-lock.json', 'package.json'];
-const OUTPUTS = ['dist/chat.wasm', 'dist/host/cli.js', 'dist/host/worker.js', 'dist/assets/index.html', 'dist/mock-claude.js'];
+const OUTPUTS = ['dist/chat.wasm', 'dist/generator.wasm', 'dist/host/cli.js', 'dist/host/worker.js', 'dist/assets/index.html', 'dist/mock-claude.js'];
 
 async function newestMtime(path) {
   const info = await stat(path);
@@ -97,14 +97,15 @@ const noUnicodePropertyClasses = {
   },
 };
 
-async function buildActor(assetModule) {
-  const bundle = join(dist, 'build/actor.js');
+/** One component: bundle its entry into one file, then componentize it against its world. */
+async function buildComponent({ entry, world, wasm, alias = {}, plugins = [] }) {
+  const bundle = join(dist, 'build', `${world}.js`);
   await build({
-    plugins: [noUnicodePropertyClasses],
-    input: join(root, 'src/actor/index.ts'),
+    plugins,
+    input: join(root, entry),
     platform: 'browser',
     external: [/^theater:simple\//],
-    resolve: { alias: { 'virtual:assets': assetModule }, aliasFields: [['browser']], conditionNames: ['browser', 'import', 'default'] },
+    resolve: { alias, aliasFields: [['browser']], conditionNames: ['browser', 'import', 'default'] },
     // The SDK imports some modules lazily; the component needs one file.
     output: { file: bundle, format: 'esm', codeSplitting: false },
     logLevel: 'warn',
@@ -113,12 +114,20 @@ async function buildActor(assetModule) {
   const { component } = await componentize({
     sourcePath: bundle,
     witPath: join(root, 'wit'),
-    worldName: 'chat-actor',
+    worldName: world,
     // Theater links no WASI a componentize-js actor could use (theater-c50.md §2.3).
     disableFeatures: ['stdio', 'random', 'clocks', 'http', 'fetch-event'],
   });
-  await writeFile(join(dist, 'chat.wasm'), component);
+  await writeFile(join(dist, wasm), component);
   return component;
+}
+
+function buildActor(assetModule) {
+  return buildComponent({ entry: 'src/actor/index.ts', world: 'chat-actor', wasm: 'chat.wasm', alias: { 'virtual:assets': assetModule }, plugins: [noUnicodePropertyClasses] });
+}
+
+function buildGenerator() {
+  return buildComponent({ entry: 'src/actor/generator.ts', world: 'generator', wasm: 'generator.wasm' });
 }
 
 async function buildHost() {
@@ -150,11 +159,15 @@ async function main() {
   await buildHost();
   await buildMock();
   const component = await buildActor(await writeAssetModule(files));
+  const generator = await buildGenerator();
   // Warm the transpile cache so the first `npm start` after a build skips jco (cold start goal ≤ 3 s).
   const { transpiledFor } = await import(join(dist, 'host/cli.js'));
   await transpiledFor(join(dist, 'chat.wasm'));
-  const mb = (component.length / 1e6).toFixed(2);
-  console.log(`built ${relative(root, join(dist, 'chat.wasm'))} (${mb} MB) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  await transpiledFor(join(dist, 'generator.wasm'));
+  const mb = (bytes) => (bytes.length / 1e6).toFixed(2);
+  console.log(
+    `built ${relative(root, join(dist, 'chat.wasm'))} (${mb(component)} MB) and ${relative(root, join(dist, 'generator.wasm'))} (${mb(generator)} MB) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
 }
 
 main().catch((e) => {

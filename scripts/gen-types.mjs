@@ -9,9 +9,11 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const jco = join(root, 'node_modules/@bytecodealliance/jco/dist/jco.js');
 
 export function generate(outRoot = join(root, 'types')) {
-  for (const [command, dir] of [['guest-types', 'guest'], ['types', 'host']]) {
-    const result = spawnSync(process.execPath, [jco, command, join(root, 'wit'), '-n', 'chat-actor', '-o', join(outRoot, dir), '-q'], { encoding: 'utf8' });
-    if (result.status !== 0) throw new Error(`jco ${command} failed: ${result.stderr}`);
+  for (const world of ['chat-actor', 'generator']) {
+    for (const [command, dir] of [['guest-types', 'guest'], ['types', 'host']]) {
+      const result = spawnSync(process.execPath, [jco, command, join(root, 'wit'), '-n', world, '-o', join(outRoot, dir), '-q'], { encoding: 'utf8' });
+      if (result.status !== 0) throw new Error(`jco ${command} ${world} failed: ${result.stderr}`);
+    }
   }
 }
 

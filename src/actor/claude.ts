@@ -7,7 +7,7 @@ import * as environment from 'theater:simple/environment';
 import * as filesystem from 'theater:simple/filesystem';
 import { claudeClient } from '../core/claude/client.js';
 import type { Llm } from '../core/claude/llm.js';
-import { describe, ownBytes } from './theater.js';
+import { describe, ownBytes } from './common.js';
 
 const KEY_FILE = 'api-key.txt';
 const decoder = new TextDecoder();

@@ -8,6 +8,7 @@ import assets from 'virtual:assets';
 import type * as HttpHandlers from 'theater:simple/http-handlers';
 import type * as Actor from 'theater:simple/actor';
 import type * as SupervisorHandlers from 'theater:simple/supervisor-handlers';
+import type * as MessageClient from 'theater:simple/message-server-client';
 import { parseInitConfig } from '../core/config.js';
 import {
   CoreState,
@@ -15,13 +16,13 @@ import {
   WEBSOCKET_PATH,
   binaryFrameRefused,
   handleHttp,
-  onChildError,
-  onChildExit,
-  onChildStopped,
   onConnect,
+  onGeneratorGoneAway,
+  onGeneratorMessage,
   onDisconnect,
   onSocketText,
   startup,
+  advance,
   type Context,
   type Outbound,
 } from '../core/app.js';
@@ -41,9 +42,8 @@ globalThis.clearTimeout = (() => undefined) as typeof clearTimeout;
 /** About 20 MB of typical messages: enough for the chats in use, bounded for a long-lived instance. */
 const NODE_CACHE_ENTRIES = 20_000;
 import { errorResponse, json } from '../core/http.js';
-import { describe, log, sendJson, shutdown, startServer, theaterPorts, theaterSpawner, toCoreRequest, toHttpResponse } from './theater.js';
-import { GeneratorInit, encodeExit } from '../core/generations.js';
-import { runGeneration, type GenerationJob } from '../core/generation.js';
+import { describe, log, sendJson, startServer, theaterGenerators, theaterPorts, toCoreRequest, toHttpResponse } from './theater.js';
+import { ownBytes } from './common.js';
 import type { HttpRequest, WebsocketMessage } from './theater.js';
 
 const ActorState = z.object({
@@ -116,7 +116,7 @@ function contextOf(state: ActorState): Context {
     llm: instance.llm,
     models: instance.models,
     search: instance.search,
-    spawner: state.core.generator_manifest ? theaterSpawner(state.core.generator_manifest) : undefined,
+    generators: state.core.generator_manifest ? theaterGenerators(state.core.generator_manifest) : undefined,
     // A peer found gone here is forgotten when the call's last frames go out (finishCall).
     emit: (outbound) => void send(server, outbound),
   };
@@ -152,45 +152,8 @@ function finishCall(stateBytes: Uint8Array | undefined, state: ActorState, resul
 
 const STATE_LOST = new AppError('internal', 'actor state is missing or unreadable; restart the actor');
 
-/**
- * The generator role: a short-lived child that makes one Claude call and hands the outcome back as
- * its exit data. It reads the API key itself; the parent never passes it.
- */
-async function runAsGenerator(raw: unknown): Promise<[Uint8Array | undefined]> {
-  const parsed = GeneratorInit.safeParse(raw);
-  try {
-    if (!parsed.success) {
-      log(`error: generator started with an unusable job: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-      shutdown(encodeExit({ v: 1, attempt: 1, outcome: { ok: false, failure: { kind: 'generator', message: 'the generator was given an unusable job' } } }));
-      return [undefined];
-    }
-    const { job, anthropic_base_url } = parsed.data;
-    const { outcome, attempt } = await runGeneration(theaterClaude(() => anthropic_base_url), job as GenerationJob);
-    shutdown(encodeExit({ v: 1, outcome, attempt } as never));
-  } catch (e) {
-    log(`error: generator: ${describe(e)}`);
-    try {
-      shutdown(encodeExit({ v: 1, attempt: 1, outcome: { ok: false, failure: { kind: 'generator', message: `the generator failed: ${describe(e)}` } } }));
-    } catch {
-      // Nothing more to say: the parent's timeout covers it.
-    }
-  }
-  return [undefined];
-}
-
-function roleOf(stateBytes: Uint8Array | undefined): unknown {
-  try {
-    const raw = JSON.parse(decoder.decode(stateBytes ?? new Uint8Array())) as { role?: unknown };
-    return raw?.role === 'generator' ? raw : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 export const actor = {
   async init(stateBytes: Uint8Array | undefined): Promise<[Uint8Array | undefined]> {
-    const generator = roleOf(stateBytes);
-    if (generator) return runAsGenerator(generator);
     try {
       const { config, problem } = parseInitConfig(stateBytes);
       if (problem) log(`error: ${problem}`);
@@ -199,7 +162,10 @@ export const actor = {
       const { ids, port } = startServer(config, ROUTES, WEBSOCKET_PATH);
       log(`info: serving http://${config.host}:${port}/ (store ${config.store_id})`);
       const routes = Object.fromEntries([...ids.routes].map(([handler, index]) => [handler.toString(), index]));
-      return [encodeState({ v: 1, core, server: ids.server.toString(), routes, websocket: ids.websocket.toString() })];
+      const state: ActorState = { v: 1, core, server: ids.server.toString(), routes, websocket: ids.websocket.toString() };
+      // The first generator starts now: on Theater it compiles for seconds, before anyone asks.
+      const { state: started } = await advance(contextOf(state), { state: core, outbound: [] });
+      return [encodeState(withCore(state, started))];
     } catch (e) {
       log(`error: init failed, the chat is not serving: ${describe(e)}`);
       return [stateBytes];
@@ -207,25 +173,41 @@ export const actor = {
   },
 } satisfies { [K in keyof typeof Actor]: Awaitable<(typeof Actor)[K]> };
 
-/** Apply a child's news to the state and tell those viewing the chat. */
-async function childEvent(stateBytes: Uint8Array | undefined, run: (ctx: Context) => Promise<{ state: CoreState; outbound: Outbound[] }>): Promise<[Uint8Array | undefined]> {
+/** Apply a generator's news to the state and tell those viewing the chat. */
+async function generatorEvent(stateBytes: Uint8Array | undefined, run: (ctx: Context) => Promise<{ state: CoreState; outbound: Outbound[] }>): Promise<[Uint8Array | undefined]> {
   try {
     const state = decodeState(stateBytes);
     if (!state) return [stateBytes];
     return [finishCall(stateBytes, state, await run(contextOf(state)))];
   } catch (e) {
-    log(`error: child event: ${describe(e)}`);
+    log(`error: generator event: ${describe(e)}`);
     return [stateBytes];
   }
 }
 
+/**
+ * On c50 these reach only the first supervising actor of a server, about every child of every
+ * actor (theater-c50.md §14): a hint that a generator is gone when they come, never relied upon.
+ */
 export const supervisorHandlers = {
-  handleChildExit: (stateBytes: Uint8Array | undefined, [child, data]: [string, Uint8Array | undefined]) =>
-    childEvent(stateBytes, (ctx) => onChildExit(ctx, child, data)),
+  handleChildExit: (stateBytes: Uint8Array | undefined, [child]: [string, Uint8Array | undefined]) =>
+    generatorEvent(stateBytes, (ctx) => onGeneratorGoneAway(ctx, { id: child }, 'ended')),
   handleChildError: (stateBytes: Uint8Array | undefined, [child, error]: [string, SupervisorHandlers.WitActorError]) =>
-    childEvent(stateBytes, (ctx) => onChildError(ctx, child, error.errorType)),
-  handleChildExternalStop: (stateBytes: Uint8Array | undefined, [child]: [string]) => childEvent(stateBytes, (ctx) => onChildStopped(ctx, child)),
+    generatorEvent(stateBytes, (ctx) => onGeneratorGoneAway(ctx, { id: child }, `failed (${error.errorType})`)),
+  handleChildExternalStop: (stateBytes: Uint8Array | undefined, [child]: [string]) =>
+    generatorEvent(stateBytes, (ctx) => onGeneratorGoneAway(ctx, { id: child }, 'was stopped')),
 } satisfies { [K in keyof typeof SupervisorHandlers]: Awaitable<(typeof SupervisorHandlers)[K]> };
+
+/** The generators' channels: their answers arrive here. Nobody else may open one. */
+export const messageServerClient = {
+  handleSend: (stateBytes: Uint8Array | undefined): [Uint8Array | undefined] => [stateBytes],
+  handleRequest: (stateBytes: Uint8Array | undefined): [Uint8Array | undefined, [Uint8Array | undefined]] => [stateBytes, [undefined]],
+  handleChannelOpen: (stateBytes: Uint8Array | undefined): [Uint8Array | undefined, [MessageClient.ChannelAccept]] => [stateBytes, [{ accepted: false, message: undefined }]],
+  handleChannelMessage: (stateBytes: Uint8Array | undefined, [channel, bytes]: [string, Uint8Array]) =>
+    generatorEvent(stateBytes, (ctx) => onGeneratorMessage(ctx, channel, ownBytes(bytes))),
+  handleChannelClose: (stateBytes: Uint8Array | undefined, [channel]: [string]) =>
+    generatorEvent(stateBytes, (ctx) => onGeneratorGoneAway(ctx, { channel }, 'closed its channel')),
+} satisfies { [K in keyof typeof MessageClient]: Awaitable<(typeof MessageClient)[K]> };
 
 export const httpHandlers = {
   async handleRequest(stateBytes: Uint8Array | undefined, [handler, request]: [bigint, HttpRequest]) {

@@ -1,59 +1,58 @@
 /**
- * The only file that names Theater c50b1871's WIT (`theater:simple/*`): adapters from the
- * core's ports to the host imports. A second Theater target gets a sibling of this file.
+ * The chat actor's adapters from the core's ports to Theater c50b1871's imports. Only src/actor
+ * names Theater's WIT (`theater:simple/*`); a second Theater target gets a sibling folder.
  */
-import * as runtime from 'theater:simple/runtime';
 import * as store from 'theater:simple/store';
 import * as framework from 'theater:simple/http-framework';
 import * as supervisor from 'theater:simple/supervisor';
+import * as messages from 'theater:simple/message-server-host';
 import type { HttpRequest, HttpResponse } from 'theater:simple/http-types';
 import type { WebsocketMessage } from 'theater:simple/websocket-types';
-import type { Ports, Spawner } from '../core/ports.js';
+import type { Ports } from '../core/ports.js';
+import type { GeneratorLink } from '../core/generator-pool.js';
 import type { CoreRequest, CoreResponse } from '../core/http.js';
+import { describe, log, ownBytes } from './common.js';
+
+export { describe, log };
 
 export type { HttpRequest, HttpResponse, WebsocketMessage };
 
-/** jco raises a failed import as an Error whose `payload` holds the WIT error string. */
-export function describe(e: unknown): string {
-  if (e && typeof e === 'object' && 'payload' in e && typeof (e as { payload: unknown }).payload === 'string') {
-    return (e as { payload: string }).payload;
-  }
-  return e instanceof Error ? e.message : String(e);
-}
-
-/** Generator children through Theater's supervisor: spawn with a manifest (path or TOML text), stop by id. */
-export function theaterSpawner(manifest: string): Spawner {
+/**
+ * Generator actors through Theater: started by supervisor.spawn (the id comes back before the
+ * child has compiled), reached on a message-server channel once it has registered its mailbox.
+ */
+export function theaterGenerators(manifest: string): GeneratorLink {
   return {
-    spawn: (init) => {
+    spawn: () => {
       try {
-        return supervisor.spawn(manifest, init);
+        return supervisor.spawn(manifest, undefined);
       } catch (e) {
         throw new Error(describe(e));
       }
     },
-    stop: (id) => supervisor.stopChild(id),
+    // c50 answers "Actor not found" until the child's handlers are set up: it is still starting.
+    open: (id) => {
+      try {
+        return messages.openChannel(id, new Uint8Array());
+      } catch {
+        return undefined;
+      }
+    },
+    send: (channel, message) => {
+      try {
+        messages.sendOnChannel(channel, message);
+      } catch (e) {
+        throw new Error(describe(e));
+      }
+    },
+    close: (channel) => {
+      try {
+        messages.closeChannel(channel);
+      } catch (e) {
+        throw new Error(describe(e));
+      }
+    },
   };
-}
-
-/** Ends this actor; its exit data goes to the parent's handle-child-exit. */
-export function shutdown(data: Uint8Array): void {
-  runtime.shutdown(data);
-}
-
-export function log(message: string): void {
-  try {
-    runtime.log(message);
-  } catch {
-    // Logging must never be the reason an export fails.
-  }
-}
-
-/**
- * Bytes lifted from a host import are Uint8Arrays of another realm inside componentize-js:
- * `instanceof Uint8Array` is false, which libraries such as multiformats reject. Copy them in.
- */
-export function ownBytes(bytes: Uint8Array): Uint8Array {
-  return bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
 }
 
 export function theaterPorts(storeId: string): Ports {

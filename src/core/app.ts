@@ -3,10 +3,10 @@
  * effects out (a response, frames to send); the adapter performs the effects.
  */
 import { z } from 'zod';
-import type { Ports, Spawner } from './ports.js';
-import { Pending, parseExit, settle } from './generations.js';
+import type { Ports } from './ports.js';
+import { Pending } from './generations.js';
+import { GeneratorSlot, onGeneratorGone, onResult, pump, release, type GeneratorLink, type Pool, type PoolStep } from './generator-pool.js';
 import type { Effects } from './commands.js';
-import type { LlmOutcome } from './claude/llm.js';
 import { AppError, toAppError } from './errors.js';
 import { errorResponse, type CoreRequest, type CoreResponse } from './http.js';
 import { parseFrame } from './protocol/commands.js';
@@ -42,8 +42,10 @@ export const CoreState = z.object({
   generation_timeout_ms: z.number().int().positive(),
   generator_manifest: z.string(),
   connections: z.record(z.string(), Connection),
-  /** Generations running in child actors, by child id: a few bytes each, never the request. */
+  /** Generations running in generator actors or waiting for one, by job id: a few bytes each, never the request. */
   generations: z.record(z.string(), Pending),
+  /** The generator actors, by actor id. */
+  generators: z.record(z.string(), GeneratorSlot),
 });
 export type CoreState = z.infer<typeof CoreState>;
 
@@ -57,7 +59,8 @@ export interface Context {
   models?: ModelDirectory;
   /** Sends frames now, before the call ends (e.g. "generation started" before Claude is asked). */
   emit?: (outbound: Outbound[]) => void;
-  spawner?: Spawner;
+  /** Generator actors (Theater); without it a generation runs inside the call. */
+  generators?: GeneratorLink;
   /** The full-text index, kept by the instance between calls. */
   search?: SearchIndex;
 }
@@ -92,6 +95,7 @@ export function startup(ports: Ports, config: InitConfig): CoreState {
     generator_manifest: config.generator_manifest,
     connections: {},
     generations: {},
+    generators: {},
   };
 }
 
@@ -114,7 +118,7 @@ function deliver(state: CoreState, sender: string | undefined, broadcasts: Broad
 export async function handleHttp(ctx: Context, route: Route, req: CoreRequest): Promise<HttpResult> {
   try {
     const result = await route.handle({ ...ctx, chats: chatsOf(ctx) }, req);
-    return { state: ctx.state, response: result.response, outbound: deliver(ctx.state, undefined, result.broadcasts ?? []) };
+    return advance(ctx, { state: ctx.state, response: result.response, outbound: deliver(ctx.state, undefined, result.broadcasts ?? []) });
   } catch (e) {
     const err = toAppError(e);
     if (err.code === 'internal' || err.code === 'corrupt_object') ctx.ports.log.error(`HTTP ${req.method} ${req.path}: ${err.message}`);
@@ -134,6 +138,10 @@ export function onDisconnect(state: CoreState, connection: string): CoreState {
 }
 
 export async function onSocketText(ctx: Context, connection: string, text: string): Promise<CallResult> {
+  return advance(ctx, await socketText(ctx, connection, text));
+}
+
+async function socketText(ctx: Context, connection: string, text: string): Promise<CallResult> {
   const parsed = parseFrame(text);
   const reply = (frame: ServerFrame, state = ctx.state): CallResult => ({
     state,
@@ -161,14 +169,14 @@ export async function onSocketText(ctx: Context, connection: string, text: strin
       limits: state.limits as Limits,
       llm: ctx.llm,
       models: ctx.models ?? new ModelDirectory(),
-      spawner: ctx.spawner,
+      pooled: ctx.generators !== undefined,
       generations: state.generations,
       baseUrl: state.anthropic_base_url,
       generation_timeout_ms: state.generation_timeout_ms,
       log: ctx.ports.log,
     };
     const effects = await runCommand(commandCtx, command);
-    state = withPending(state, effects);
+    state = withPending(ctx, state, effects);
     if (effects.current !== undefined) {
       state = { ...state, connections: { ...state.connections, [connection]: { authed: true, chat: effects.current } } };
     }
@@ -200,41 +208,59 @@ export async function onSocketText(ctx: Context, connection: string, text: strin
   }
 }
 
-function withPending(state: CoreState, effects: Effects): CoreState {
+function withPending(ctx: Context, state: CoreState, effects: Effects): CoreState {
   const change = effects.pending;
   if (!change) return state;
-  const generations = { ...state.generations };
-  if (change.remove) delete generations[change.remove];
-  if (change.add) generations[change.add[0]] = change.add[1];
-  return { ...state, generations };
+  let pool: Pool = { generators: state.generators, generations: state.generations };
+  if (change.remove) pool = release(ctx.generators, pool, change.remove, change.timedOut === true);
+  if (change.add) pool = { ...pool, generations: { ...pool.generations, [nextJobId(pool)]: change.add } };
+  return { ...state, ...pool };
 }
 
-/** A pending generation ended (the child's exit data, its error, or its disappearance). */
-async function endGeneration(ctx: Context, child: string, end: (pending: Pending) => { outcome: LlmOutcome; attempt?: number }): Promise<CallResult> {
-  const pending = ctx.state.generations[child];
-  if (!pending) return { state: ctx.state, outbound: [] };
-  const { [child]: _done, ...generations } = ctx.state.generations;
-  const state = { ...ctx.state, generations };
+/** Larger than any job still running or still owed an answer, so a late answer never matches a new job. */
+function nextJobId(pool: Pool): string {
+  const ids = [...Object.keys(pool.generations), ...Object.values(pool.generators).map((s) => s.job ?? '0')].map(Number);
+  return String(Math.max(0, ...ids) + 1);
+}
+
+function poolContext(ctx: Context, chats: ChatService): Parameters<typeof pump>[0] | undefined {
+  if (!ctx.generators) return undefined;
+  return { chats, link: ctx.generators, max_tokens: ctx.state.limits.max_tokens, baseUrl: ctx.state.anthropic_base_url, log: ctx.ports.log };
+}
+
+/**
+ * The end of every call: the generator pool moves on (the actor has no clock, so calls are its
+ * ticks), and what that settled goes out with the call's own frames.
+ */
+export async function advance<R extends CallResult>(ctx: Context, result: R, step?: (pc: NonNullable<ReturnType<typeof poolContext>>, pool: Pool) => Promise<PoolStep>): Promise<R> {
+  const chats = chatsOf(ctx);
+  const pc = poolContext(ctx, chats);
+  if (!pc) return result;
+  let state = result.state;
+  let outbound = result.outbound;
+  const apply = (s: PoolStep) => {
+    state = { ...state, ...s.pool };
+    outbound = [...outbound, ...deliver(state, undefined, s.broadcasts)];
+  };
   try {
-    const { outcome, attempt } = end(pending);
-    const effects = await settle(chatsOf(ctx), pending, outcome, attempt);
-    return { state, outbound: deliver(state, undefined, effects.broadcasts ?? []) };
+    if (step) apply(await step(pc, { generators: state.generators, generations: state.generations }));
+    const pool = { generators: state.generators, generations: state.generations };
+    const moved = await pump(pc, pool);
+    if (moved.pool.generators !== pool.generators || moved.pool.generations !== pool.generations || moved.broadcasts.length > 0) apply(moved);
   } catch (e) {
-    ctx.ports.log.error(`generation ${child} ended but could not be recorded: ${toAppError(e).message}`);
-    return { state, outbound: [] };
+    ctx.ports.log.error(`generators: ${toAppError(e).message}`);
   }
+  return state === result.state && outbound === result.outbound ? result : { ...result, state, outbound };
 }
 
-export function onChildExit(ctx: Context, child: string, data: Uint8Array | undefined): Promise<CallResult> {
-  return endGeneration(ctx, child, () => parseExit(data));
+/** A generator's answer on its channel. */
+export function onGeneratorMessage(ctx: Context, channel: string, bytes: Uint8Array): Promise<CallResult> {
+  return advance(ctx, { state: ctx.state, outbound: [] }, (pc, pool) => onResult(pc, pool, channel, bytes));
 }
 
-export function onChildError(ctx: Context, child: string, what: string): Promise<CallResult> {
-  return endGeneration(ctx, child, () => ({ outcome: { ok: false, failure: { kind: 'generator', message: `the generator failed (${what})` } } }));
-}
-
-export function onChildStopped(ctx: Context, child: string): Promise<CallResult> {
-  return endGeneration(ctx, child, () => ({ outcome: { ok: false, failure: { kind: 'generator', message: 'the generator was stopped before it answered' } } }));
+/** A generator closed its channel, ended, failed or was stopped: its job fails and can be retried. */
+export function onGeneratorGoneAway(ctx: Context, match: { id?: string; channel?: string }, why: string): Promise<CallResult> {
+  return advance(ctx, { state: ctx.state, outbound: [] }, (pc, pool) => onGeneratorGone(pc, pool, match, why));
 }
 
 export function binaryFrameRefused(connection: string): Outbound {

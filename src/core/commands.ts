@@ -12,10 +12,10 @@ import type { Llm } from './claude/llm.js';
 import type { ModelDirectory } from './claude/directory.js';
 import { PRICES_AS_OF } from './claude/prices.js';
 import { finishGeneration, prepareGeneration, runGeneration, startedFrame, type GenerationOptions } from './generation.js';
-import { generatorInit, settle, type Pending } from './generations.js';
+import { settle, type Pending } from './generations.js';
 import { exportChat, exportFilename, exportMarkdown } from './carry/export.js';
 import { prepareImport, writeImport } from './carry/import.js';
-import type { Logger, Spawner } from './ports.js';
+import type { Logger } from './ports.js';
 
 export interface Limits {
   max_content_bytes: number;
@@ -29,9 +29,9 @@ export interface CommandContext {
   limits: Limits;
   llm?: Llm;
   models: ModelDirectory;
-  /** Runs generations in child actors when present; otherwise they run inside the call. */
-  spawner?: Spawner;
-  /** Generations running now, by child id. */
+  /** Generations go to generator actors when true; otherwise they run inside the call. */
+  pooled?: boolean;
+  /** Generations running or waiting for a generator now, by job id. */
   generations: Record<string, Pending>;
   baseUrl?: string;
   generation_timeout_ms: number;
@@ -55,8 +55,8 @@ export interface Effects {
   current?: string | null;
   /** Connections viewing this chat stop viewing it. */
   deleted?: string;
-  /** Changes to the running generations. */
-  pending?: { add?: [string, Pending]; remove?: string };
+  /** Changes to the running generations: one to queue for a generator, or one stopped. */
+  pending?: { add?: Pending; remove?: string; timedOut?: boolean };
 }
 
 type Handler<T extends ClientCommand['type']> = (ctx: CommandContext, cmd: CommandOf<T>) => Promise<Effects> | Effects;
@@ -206,17 +206,12 @@ const HANDLERS: { [T in ClientCommand['type']]: Handler<T> } = {
     const chatId = chatOf(ctx, cmd.chat_id);
     const entry = Object.entries(ctx.generations).find(([, p]) => p.chat_id === chatId && (!cmd.parent_id || p.parent_id === cmd.parent_id));
     if (!entry) throw new AppError('not_found', 'no reply is being generated in this chat');
-    const [child, pending] = entry;
-    try {
-      ctx.spawner?.stop(child);
-    } catch {
-      // Already gone: the outcome below stands either way.
-    }
+    const [jobId, pending] = entry;
     const timeout = cmd.reason === 'timeout';
     const message = timeout ? `no reply within ${Math.round(ctx.generation_timeout_ms / 1000)} s: stopped` : 'stopped';
     const effects = await settle(ctx.chats, pending, { ok: false, failure: { kind: timeout ? 'timeout' : 'cancelled', message } });
     // The sender has the outcome as its reply.
-    return { ...effects, broadcasts: effects.broadcasts?.map((b) => ({ ...b, skipSender: true })), pending: { remove: child } };
+    return { ...effects, broadcasts: effects.broadcasts?.map((b) => ({ ...b, skipSender: true })), pending: { remove: jobId, timedOut: timeout } };
   },
 
   async search(ctx, cmd) {
@@ -261,14 +256,9 @@ async function generate(ctx: CommandContext, opts: Omit<GenerationOptions, 'max_
   }
   const started = startedFrame(job);
   const effects: Effects = { reply: started, broadcasts: [{ to: { chat: job.chat_id }, frame: started, skipSender: true }] };
-  if (ctx.spawner) {
-    try {
-      const child = ctx.spawner.spawn(generatorInit(job, ctx.baseUrl));
-      return { ...effects, pending: { add: [child, { chat_id: job.chat_id, parent_id: job.parent_id, attempt: job.attempt, spent_ms: job.spent_ms }] } };
-    } catch (e) {
-      // Still answer: generate here, blocking this actor meanwhile, rather than not at all.
-      ctx.log?.error(`could not start a generator child, generating in place: ${e instanceof Error ? e.message : String(e)}`);
-    }
+  if (ctx.pooled) {
+    const pending: Pending = { chat_id: job.chat_id, parent_id: job.parent_id, attempt: job.attempt, spent_ms: job.spent_ms, ...(opts.model ? { model: opts.model } : {}) };
+    return { ...effects, pending: { add: pending } };
   }
   return {
     ...effects,

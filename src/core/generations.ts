@@ -1,7 +1,7 @@
 /**
- * Generations that run in child actors: what the parent remembers while one runs (a few bytes per
- * generation, never the request), what a child is told, what it hands back, and how the parent
- * turns a child's exit, error or disappearance into a stored reply or a recorded failure.
+ * Generations that run in generator actors: what the chat remembers while one runs (a few bytes
+ * per generation, never the request), the messages on a generator's channel, and how the end of a
+ * generation becomes a stored reply or a recorded failure.
  */
 import { z } from 'zod';
 import { MessageIdField } from './protocol/fields.js';
@@ -15,6 +15,10 @@ export const Pending = z.object({
   parent_id: z.string(),
   attempt: z.number().int().positive(),
   spent_ms: z.number().int().nonnegative(),
+  /** The model asked for by the command, when it named one (else the chat's). */
+  model: z.string().optional(),
+  /** The generator working on it; absent while it waits for a free one. */
+  generator: z.string().optional(),
 });
 export type Pending = z.infer<typeof Pending>;
 
@@ -32,14 +36,6 @@ export const JobSchema = z.object({
   attempt: z.number().int().positive(),
   spent_ms: z.number().int().nonnegative(),
 });
-
-/** The init state of a child in the generator role. No key: the child reads its own. */
-export const GeneratorInit = z.object({
-  role: z.literal('generator'),
-  job: JobSchema,
-  anthropic_base_url: z.string().optional(),
-});
-export type GeneratorInit = z.infer<typeof GeneratorInit>;
 
 const Usage = z.object({
   input_tokens: z.number().int().nonnegative(),
@@ -74,30 +70,33 @@ const Outcome = z.union([
   }),
 ]);
 
-/** What a generator child hands back as its exit data. */
-export const GeneratorExit = z.object({ v: z.literal(1), outcome: Outcome, attempt: z.number().int().positive() });
-export type GeneratorExit = z.infer<typeof GeneratorExit>;
+/** A job, from the chat to a generator. No key: the generator reads its own. */
+export const JobMessage = z.object({
+  v: z.literal(1),
+  job_id: z.string(),
+  job: JobSchema,
+  anthropic_base_url: z.string().optional(),
+});
+export type JobMessage = z.infer<typeof JobMessage>;
+
+/** A job's outcome, from a generator back to the chat. */
+export const ResultMessage = z.object({ v: z.literal(1), job_id: z.string(), outcome: Outcome, attempt: z.number().int().positive() });
+export type ResultMessage = z.infer<typeof ResultMessage>;
 
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 
-export function generatorInit(job: GenerationJob, baseUrl: string | undefined): Uint8Array {
-  const init: GeneratorInit = { role: 'generator', job, ...(baseUrl ? { anthropic_base_url: baseUrl } : {}) };
-  return encoder.encode(JSON.stringify(init));
+export function encodeMessage(message: JobMessage | ResultMessage): Uint8Array {
+  return encoder.encode(JSON.stringify(message));
 }
 
-export function encodeExit(exit: GeneratorExit): Uint8Array {
-  return encoder.encode(JSON.stringify(exit));
-}
-
-/** The child's exit data, parsed; anything unreadable becomes a failure the user can retry. */
-export function parseExit(data: Uint8Array | undefined): { outcome: LlmOutcome; attempt?: number } {
+export function parseMessage<T>(schema: z.ZodType<T>, bytes: Uint8Array): T | undefined {
   try {
-    const parsed = GeneratorExit.safeParse(JSON.parse(new TextDecoder().decode(data ?? new Uint8Array())));
-    if (parsed.success) return { outcome: parsed.data.outcome as LlmOutcome, attempt: parsed.data.attempt };
+    const parsed = schema.safeParse(JSON.parse(decoder.decode(bytes)));
+    return parsed.success ? parsed.data : undefined;
   } catch {
-    // fall through
+    return undefined;
   }
-  return { outcome: { ok: false, failure: { kind: 'generator', message: 'the generator ended without a readable result' } } };
 }
 
 /** Turns the end of a pending generation into stored results and frames. */

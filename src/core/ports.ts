@@ -28,13 +28,6 @@ export interface Entropy {
   uuid(): string;
 }
 
-/** Runs a generation somewhere else (a child actor) and reports back later; see generations.ts. */
-export interface Spawner {
-  /** Starts the work; returns an id the result will carry. Throws when it cannot start. */
-  spawn(init: Uint8Array): string;
-  stop(id: string): void;
-}
-
 export interface Ports {
   content: ContentStore;
   labels: Labels;

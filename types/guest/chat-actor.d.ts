@@ -5,6 +5,8 @@
 /// <reference path="./interfaces/theater-simple-http-framework.d.ts" />
 /// <reference path="./interfaces/theater-simple-http-handlers.d.ts" />
 /// <reference path="./interfaces/theater-simple-http-types.d.ts" />
+/// <reference path="./interfaces/theater-simple-message-server-client.d.ts" />
+/// <reference path="./interfaces/theater-simple-message-server-host.d.ts" />
 /// <reference path="./interfaces/theater-simple-runtime.d.ts" />
 /// <reference path="./interfaces/theater-simple-store.d.ts" />
 /// <reference path="./interfaces/theater-simple-supervisor-handlers.d.ts" />
@@ -17,6 +19,7 @@ declare module 'theater-chat:actor/chat-actor' {
   export type * as TheaterSimpleHttpClient from 'theater:simple/http-client'; // import theater:simple/http-client
   export type * as TheaterSimpleHttpFramework from 'theater:simple/http-framework'; // import theater:simple/http-framework
   export type * as TheaterSimpleHttpTypes from 'theater:simple/http-types'; // import theater:simple/http-types
+  export type * as TheaterSimpleMessageServerHost from 'theater:simple/message-server-host'; // import theater:simple/message-server-host
   export type * as TheaterSimpleRuntime from 'theater:simple/runtime'; // import theater:simple/runtime
   export type * as TheaterSimpleStore from 'theater:simple/store'; // import theater:simple/store
   export type * as TheaterSimpleSupervisor from 'theater:simple/supervisor'; // import theater:simple/supervisor
@@ -25,4 +28,5 @@ declare module 'theater-chat:actor/chat-actor' {
   export * as actor from 'theater:simple/actor'; // export theater:simple/actor
   export * as httpHandlers from 'theater:simple/http-handlers'; // export theater:simple/http-handlers
   export * as supervisorHandlers from 'theater:simple/supervisor-handlers'; // export theater:simple/supervisor-handlers
+  export * as messageServerClient from 'theater:simple/message-server-client'; // export theater:simple/message-server-client
 }
