@@ -2,7 +2,8 @@
   description = "theater-chat: a Claude chat app that runs as a WebAssembly actor on Theater (c50b1871) or on its own Node host";
 
   inputs = {
-    nixpkgs.url = "github:NixOS/nixpkgs/nixos-25.05";
+    # nixos-25.05 as of 2025-07-29, by revision: a branch name would build against whatever it is today.
+    nixpkgs.url = "github:NixOS/nixpkgs/1f08a4df998e21f4e8be8fb6fbf61d11a1a5076a";
     # The last Theater that runs Component Model components (see README: Running on Theater).
     theater-src = {
       url = "github:colinrozzi/theater/c50b18716041172d3396fd3b3a0a1ec489ec5a92";
@@ -67,7 +68,7 @@
             src = pkgs.lib.fileset.toSource {
               root = ./.;
               fileset = pkgs.lib.fileset.unions [
-                ./package.json ./package-lock.json ./tsconfig.json ./actor.toml
+                ./package.json ./package-lock.json ./tsconfig.json ./actor.toml ./generator.toml
                 ./assets/init.json ./bin ./scripts ./src ./wit ./types
               ];
             };
@@ -87,11 +88,14 @@
             installPhase = ''
               runHook preInstall
               mkdir -p $out/lib $out/assets $out/libexec/theater-chat $out/bin
-              cp dist/chat.wasm $out/lib/chat.wasm
-              # The transpiled component, so the first start needs no jco run.
+              # Every component and the manifest that names it: the chat actor spawns generators
+              # from generator.toml, found beside actor.toml.
+              cp dist/chat.wasm dist/generator.wasm $out/lib/
+              # The transpiled components, so the first start needs no jco run.
               cp -r dist/.jco-cache $out/lib/.jco-cache
               cp assets/init.json $out/assets/init.json
               sed 's#^component = .*#component = "lib/chat.wasm"#' actor.toml > $out/actor.toml
+              sed 's#^component = .*#component = "lib/generator.wasm"#' generator.toml > $out/generator.toml
               cp -r dist bin package.json node_modules $out/libexec/theater-chat/
               cat > $out/bin/theater-chat <<SH
               #!${pkgs.runtimeShell}

@@ -1,5 +1,5 @@
 /** The app's state as signals, and the actions that change it through the socket. */
-import { batch, computed, signal } from '@preact/signals';
+import { batch, computed, effect, signal } from '@preact/signals';
 import { Connection } from './connection.js';
 import type { ChatView, Frame, FrameOf, MessageView, ModelInfo, SearchHit, TreeNode } from './protocol.js';
 
@@ -50,6 +50,22 @@ function watchTimeout(chatId: string): void {
     }, generationTimeoutMs),
   );
 }
+
+/**
+ * The actor moves only when called: a reply waiting for a generator that is still starting (on
+ * Theater a generator compiles for seconds) is handed over at the actor's next call. While a reply
+ * is under way this page makes sure there is one every few seconds.
+ */
+const NUDGE_EVERY_MS = 3000;
+let nudge: ReturnType<typeof setInterval> | undefined;
+effect(() => {
+  const busy = Object.keys(generating.value).length > 0;
+  if (busy && !nudge) nudge = setInterval(() => void connection.request({ type: 'ping' }).catch(() => undefined), NUDGE_EVERY_MS);
+  if (!busy && nudge) {
+    clearInterval(nudge);
+    nudge = undefined;
+  }
+});
 
 export const connection = new Connection(onEvent, (welcome) => {
   generationTimeoutMs = welcome.generation_timeout_ms;
