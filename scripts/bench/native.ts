@@ -22,5 +22,5 @@ export async function startNativeServer(): Promise<{ url: string; token: string;
   });
   const address = wss.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  return { url: `ws://127.0.0.1:${port}/ws`, token: app.state.session_token, close: () => new Promise((r) => wss.close(() => r())) };
+  return { url: `ws://127.0.0.1:${port}/ws`, token: app.settings.session_token, close: () => new Promise((r) => wss.close(() => r())) };
 }

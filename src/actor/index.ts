@@ -23,6 +23,8 @@ import {
   onSocketText,
   startup,
   advance,
+  loadSettings,
+  type Settings,
   type Context,
   type Outbound,
 } from '../core/app.js';
@@ -47,12 +49,15 @@ import { ownBytes } from './common.js';
 import type { HttpRequest, WebsocketMessage } from './theater.js';
 
 const ActorState = z.object({
-  v: z.literal(1),
+  v: z.literal(2),
   core: CoreState,
   /** u64 ids kept as decimal strings: JSON has no bigint. */
   server: z.string(),
-  routes: z.record(z.string(), z.number().int().nonnegative()),
-  websocket: z.string(),
+  /**
+   * Which route a handler id serves: the first id when the ids came out consecutive (always, unless
+   * another actor registered handlers at the same moment: c50's counter is server-wide), else a map.
+   */
+  routes: z.union([z.string(), z.record(z.string(), z.number().int().nonnegative())]),
 });
 type ActorState = z.infer<typeof ActorState>;
 
@@ -89,13 +94,27 @@ function decodeState(bytes: Uint8Array | undefined): ActorState | undefined {
   }
 }
 
-/** Lives as long as this instance: the ports, the verified nodes already read, the model list. */
-let instance: { storeId: string; ports: Context['ports']; cache: NodeCache; llm: Llm; models: ModelDirectory; search: SearchIndex } | undefined;
+function routeIndex(routes: ActorState['routes'], handler: bigint): number | undefined {
+  if (typeof routes !== 'string') return routes[handler.toString()];
+  const index = Number(handler - BigInt(routes));
+  return index >= 0 && index < ROUTES.length ? index : undefined;
+}
+
+function compactRoutes(ids: Map<bigint, number>): ActorState['routes'] {
+  const entries = [...ids];
+  const first = entries[0]![0];
+  if (entries.every(([handler, index]) => handler === first + BigInt(index))) return first.toString();
+  return Object.fromEntries(entries.map(([handler, index]) => [handler.toString(), index]));
+}
+
+/** Lives as long as this instance: the ports, the verified nodes already read, the model list, this start's settings. */
+let instance:
+  | { storeId: string; ports: Context['ports']; cache: NodeCache; llm: Llm; models: ModelDirectory; search: SearchIndex; settings?: { ref: string; value: Settings } }
+  | undefined;
 let baseUrlFromInit: string | undefined;
 
 function contextOf(state: ActorState): Context {
   const storeId = state.core.store_id;
-  baseUrlFromInit = state.core.anthropic_base_url;
   if (instance?.storeId !== storeId) {
     const ports = theaterPorts(storeId);
     instance = {
@@ -107,16 +126,20 @@ function contextOf(state: ActorState): Context {
       models: new ModelDirectory(),
     };
   }
+  if (instance.settings?.ref !== state.core.settings) instance.settings = { ref: state.core.settings, value: loadSettings(instance.ports, state.core.settings) };
+  const settings = instance.settings.value;
+  baseUrlFromInit = settings.anthropic_base_url;
   const server = BigInt(state.server);
   return {
     ports: instance.ports,
     state: state.core,
+    settings,
     assets,
     cache: instance.cache,
     llm: instance.llm,
     models: instance.models,
     search: instance.search,
-    generators: state.core.generator_manifest ? theaterGenerators(state.core.generator_manifest) : undefined,
+    generators: settings.generator_manifest ? theaterGenerators(settings.generator_manifest) : undefined,
     // A peer found gone here is forgotten when the call's last frames go out (finishCall).
     emit: (outbound) => void send(server, outbound),
   };
@@ -158,11 +181,10 @@ export const actor = {
       const { config, problem } = parseInitConfig(stateBytes);
       if (problem) log(`error: ${problem}`);
       const ports = theaterPorts(config.store_id);
-      const core = startup(ports, config);
+      const { state: core } = startup(ports, config);
       const { ids, port } = startServer(config, ROUTES, WEBSOCKET_PATH);
       log(`info: serving http://${config.host}:${port}/ (store ${config.store_id})`);
-      const routes = Object.fromEntries([...ids.routes].map(([handler, index]) => [handler.toString(), index]));
-      const state: ActorState = { v: 1, core, server: ids.server.toString(), routes, websocket: ids.websocket.toString() };
+      const state: ActorState = { v: 2, core, server: ids.server.toString(), routes: compactRoutes(ids.routes) };
       // The first generator starts now: on Theater it compiles for seconds, before anyone asks.
       const { state: started } = await advance(contextOf(state), { state: core, outbound: [] });
       return [encodeState(withCore(state, started))];
@@ -214,7 +236,7 @@ export const httpHandlers = {
     try {
       const state = decodeState(stateBytes);
       if (!state) return [stateBytes, [toHttpResponse(errorResponse(STATE_LOST))]] as [Uint8Array | undefined, [HttpHandlers.HttpResponse]];
-      const index = state.routes[handler.toString()];
+      const index = routeIndex(state.routes, handler);
       const route = index === undefined ? undefined : ROUTES[index];
       if (!route) return [stateBytes, [toHttpResponse(errorResponse(new AppError('not_found', 'no such route')))]] as [Uint8Array | undefined, [HttpHandlers.HttpResponse]];
       const result = await handleHttp(contextOf(state), route, toCoreRequest(request));

@@ -30,9 +30,8 @@ const Connection = z.object({
   chat: z.string().nullable(),
 });
 
-/** What survives between calls. Small by design: no messages, no caches, no secrets of the user. */
-export const CoreState = z.object({
-  store_id: z.string(),
+/** Fixed for the life of one start: written to the store once, named in the state by its ref. */
+export const Settings = z.object({
   /** Made at every start from host entropy and written into the page: another origin cannot read it. */
   session_token: z.string(),
   bind_host: z.string(),
@@ -41,6 +40,17 @@ export const CoreState = z.object({
   anthropic_base_url: z.string().optional(),
   generation_timeout_ms: z.number().int().positive(),
   generator_manifest: z.string(),
+});
+export type Settings = z.infer<typeof Settings>;
+
+/**
+ * What survives between calls. Small by design: on Theater every call's state stays in the actor's
+ * chain twice (theater-c50.md §14), so no messages, no caches, no settings, no secrets of the user.
+ */
+export const CoreState = z.object({
+  store_id: z.string(),
+  /** The store ref of this start's Settings. */
+  settings: z.string(),
   connections: z.record(z.string(), Connection),
   /** Generations running in generator actors or waiting for one, by job id: a few bytes each, never the request. */
   generations: z.record(z.string(), Pending),
@@ -52,6 +62,7 @@ export type CoreState = z.infer<typeof CoreState>;
 export interface Context {
   ports: Ports;
   state: CoreState;
+  settings: Settings;
   assets: AssetTable;
   /** Verified nodes kept by the caller between calls (the actor instance); optional. */
   cache?: NodeCache;
@@ -82,10 +93,9 @@ export interface HttpResult extends CallResult {
 
 export const WEBSOCKET_PATH = '/ws';
 
-export function startup(ports: Ports, config: InitConfig): CoreState {
+export function startup(ports: Ports, config: InitConfig): { state: CoreState; settings: Settings } {
   openStore(ports, config.store_id);
-  return {
-    store_id: config.store_id,
+  const settings: Settings = {
     session_token: `${ports.entropy.uuid()}${ports.entropy.uuid()}`.replace(/-/g, ''),
     bind_host: config.host,
     allowed_origins: config.allowed_origins,
@@ -93,10 +103,14 @@ export function startup(ports: Ports, config: InitConfig): CoreState {
     ...(config.anthropic_base_url ? { anthropic_base_url: config.anthropic_base_url } : {}),
     generation_timeout_ms: config.generation_timeout_ms,
     generator_manifest: config.generator_manifest,
-    connections: {},
-    generations: {},
-    generators: {},
   };
+  const ref = ports.content.put(new TextEncoder().encode(JSON.stringify(settings)));
+  return { state: { store_id: config.store_id, settings: ref, connections: {}, generations: {}, generators: {} }, settings };
+}
+
+/** This start's settings, read back from the store (a fresh instance, or after a restart of the host). */
+export function loadSettings(ports: Ports, ref: string): Settings {
+  return Settings.parse(JSON.parse(new TextDecoder().decode(ports.content.get(ref))));
 }
 
 /** The chats as this call sees them, over the instance's node cache and search index. */
@@ -154,7 +168,7 @@ async function socketText(ctx: Context, connection: string, text: string): Promi
   const conn = state.connections[connection]!;
 
   if (command.type === 'hello') {
-    if (command.token !== state.session_token) {
+    if (command.token !== ctx.settings.session_token) {
       return fail(new AppError('unauthorized', 'the session token is not this server\'s: reload the page'));
     }
     state = { ...state, connections: { ...state.connections, [connection]: { ...conn, authed: true } } };
@@ -166,13 +180,13 @@ async function socketText(ctx: Context, connection: string, text: string): Promi
     const commandCtx = {
       chats: chatsOf(ctx),
       current: conn.chat,
-      limits: state.limits as Limits,
+      limits: ctx.settings.limits as Limits,
       llm: ctx.llm,
       models: ctx.models ?? new ModelDirectory(),
       pooled: ctx.generators !== undefined,
       generations: state.generations,
-      baseUrl: state.anthropic_base_url,
-      generation_timeout_ms: state.generation_timeout_ms,
+      baseUrl: ctx.settings.anthropic_base_url,
+      generation_timeout_ms: ctx.settings.generation_timeout_ms,
       log: ctx.ports.log,
     };
     const effects = await runCommand(commandCtx, command);
@@ -225,7 +239,7 @@ function nextJobId(pool: Pool): string {
 
 function poolContext(ctx: Context, chats: ChatService): Parameters<typeof pump>[0] | undefined {
   if (!ctx.generators) return undefined;
-  return { chats, link: ctx.generators, max_tokens: ctx.state.limits.max_tokens, baseUrl: ctx.state.anthropic_base_url, log: ctx.ports.log };
+  return { chats, link: ctx.generators, max_tokens: ctx.settings.limits.max_tokens, baseUrl: ctx.settings.anthropic_base_url, log: ctx.ports.log };
 }
 
 /**

@@ -19,7 +19,7 @@ export const InitConfig = z.object({
   /** A generation running longer is stopped by the client and recorded as a timeout. */
   generation_timeout_ms: z.number().int().min(1000).max(3_600_000).default(180_000),
   /**
-   * The manifest of the generator child (this same component, role "generator"). A path is read by
+   * The manifest of the generator actors (generator.toml, docs/child-actors.md). A path is read by
    * Theater relative to its server's working directory (the Node host: relative to actor.toml).
    * Empty: generate inside this actor instead, blocking it meanwhile.
    */

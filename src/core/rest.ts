@@ -12,7 +12,7 @@ import { chatView, type ChatService } from './chats/service.js';
 import { MAX_IMPORT_BYTES, checkContent, messageAdded, type Broadcast, type CommandContext, type Limits } from './commands.js';
 import { ChatId, ChatName, ClientTime, Content, MessageIdField, ModelId } from './protocol/fields.js';
 import { PROTOCOL_VERSION, describeIssues } from './protocol/commands.js';
-import type { CoreState } from './app.js';
+import type { CoreState, Settings } from './app.js';
 import type { Ports } from './ports.js';
 import { APP_VERSION } from './version.js';
 import { ModelDirectory } from './claude/directory.js';
@@ -20,6 +20,7 @@ import { ModelDirectory } from './claude/directory.js';
 export interface RestContext {
   ports: Ports;
   state: CoreState;
+  settings: Settings;
   assets: AssetTable;
   chats: ChatService;
 }
@@ -61,7 +62,7 @@ function hostname(host: string): string {
  * DNS rebinding: a hostile name that resolves to 127.0.0.1 makes the browser treat it as the app's
  * own origin. While bound to loopback, only loopback names are answered.
  */
-function checkHost(state: CoreState, req: CoreRequest): void {
+function checkHost(state: Settings, req: CoreRequest): void {
   if (!LOOPBACK.has(state.bind_host)) return;
   const host = req.headers.get('host');
   if (host === undefined) return;
@@ -71,7 +72,7 @@ function checkHost(state: CoreState, req: CoreRequest): void {
 }
 
 /** A page on another site must not change chats through the user's browser. */
-function checkOrigin(state: CoreState, req: CoreRequest): void {
+function checkOrigin(state: Settings, req: CoreRequest): void {
   const origin = req.headers.get('origin');
   if (origin === undefined) return; // not sent by a browser on a cross-site request we must fear
   const host = req.headers.get('host');
@@ -89,8 +90,8 @@ function guarded(method: Route['method'], pattern: string, handle: Route['handle
     method,
     pattern,
     handle: (ctx, req) => {
-      checkHost(ctx.state, req);
-      if (method !== 'GET') checkOrigin(ctx.state, req);
+      checkHost(ctx.settings, req);
+      if (method !== 'GET') checkOrigin(ctx.settings, req);
       return handle(ctx, req);
     },
   };
@@ -100,10 +101,10 @@ function commandContext(ctx: RestContext): CommandContext {
   return {
     chats: ctx.chats,
     current: null,
-    limits: ctx.state.limits as Limits,
+    limits: ctx.settings.limits as Limits,
     models: new ModelDirectory(),
     generations: ctx.state.generations,
-    generation_timeout_ms: ctx.state.generation_timeout_ms,
+    generation_timeout_ms: ctx.settings.generation_timeout_ms,
   };
 }
 
@@ -121,7 +122,7 @@ const NewMessageBody = z.strictObject({ content: Content, parent_id: MessageIdFi
 
 function servePage(ctx: RestContext): RestResult {
   const page = serveAsset(ctx.assets, 'index.html');
-  const html = new TextDecoder().decode(page.body).replace(SESSION_PLACEHOLDER, ctx.state.session_token);
+  const html = new TextDecoder().decode(page.body).replace(SESSION_PLACEHOLDER, ctx.settings.session_token);
   // The page carries this start's session token: never cache it.
   const headers = page.headers.map(([k, v]): [string, string] => (k === 'cache-control' ? [k, 'no-store'] : [k, v]));
   return { response: { ...page, headers, body: new TextEncoder().encode(html) } };
@@ -136,7 +137,7 @@ export const REST_ROUTES: readonly Route[] = [
   guarded('GET', '/api/chats', (ctx) => ({ response: json(200, { chats: ctx.chats.list() }) })),
   guarded('POST', '/api/chats', async (ctx, req) => {
     const spec = body(NewChatBody, req);
-    if (spec.system) checkContent(spec.system, ctx.state.limits, 'system');
+    if (spec.system) checkContent(spec.system, ctx.settings.limits, 'system');
     const chat = chatView(await ctx.chats.create({ ...spec, name: spec.name ?? 'New chat' }));
     return { response: json(201, { chat }), broadcasts: [listUpdate(ctx)] };
   }),
@@ -144,7 +145,7 @@ export const REST_ROUTES: readonly Route[] = [
   guarded('PUT', '/api/chats/{id}', (ctx, req) => {
     const id = param(req, 'id', ChatId);
     const changes = body(ChatChangesBody, req);
-    if (changes.system) checkContent(changes.system, ctx.state.limits, 'system');
+    if (changes.system) checkContent(changes.system, ctx.settings.limits, 'system');
     const chat = chatView(ctx.chats.update(id, changes));
     const broadcasts: Broadcast[] = [{ to: { chat: id }, frame: { type: 'chat_updated', chat } }];
     if (changes.name !== undefined) broadcasts.push(listUpdate(ctx));
@@ -159,7 +160,7 @@ export const REST_ROUTES: readonly Route[] = [
   guarded('POST', '/api/chats/{id}/messages', async (ctx, req) => {
     const id = param(req, 'id', ChatId);
     const msg = body(NewMessageBody, req);
-    checkContent(msg.content, ctx.state.limits);
+    checkContent(msg.content, ctx.settings.limits);
     const added = await ctx.chats.append(id, { role: 'user', content: msg.content, meta: msg.created_at ? { created_at: msg.created_at } : {} }, msg.parent_id);
     const effects = messageAdded(commandContext(ctx), id, added);
     return {

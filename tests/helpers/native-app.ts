@@ -3,7 +3,7 @@
  * connections), for unit tests, property tests and benchmarks without a component.
  */
 import { parseInitConfig } from '../../src/core/config.js';
-import { ROUTES, handleHttp, onConnect, onDisconnect, onSocketText, startup, type CoreState, type Outbound } from '../../src/core/app.js';
+import { ROUTES, handleHttp, onConnect, onDisconnect, onSocketText, startup, type CoreState, type Outbound, type Settings } from '../../src/core/app.js';
 import type { Ports } from '../../src/core/ports.js';
 import type { AssetTable } from '../../src/core/assets.js';
 import { compilePattern, matchPattern } from '../../src/host/router.js';
@@ -17,13 +17,14 @@ const ASSETS: AssetTable = {
 
 export class NativeApp {
   state: CoreState;
+  readonly settings: Settings;
   readonly inbox = new Map<string, Record<string, unknown>[]>();
 
   constructor(
     readonly ports: Ports = memoryPorts(),
     config: Record<string, unknown> = {},
   ) {
-    this.state = startup(ports, parseInitConfig(new TextEncoder().encode(JSON.stringify(config))).config);
+    ({ state: this.state, settings: this.settings } = startup(ports, parseInitConfig(new TextEncoder().encode(JSON.stringify(config))).config));
     this.search = new SearchIndex(ports);
   }
 
@@ -36,7 +37,7 @@ export class NativeApp {
   private readonly search: SearchIndex;
 
   private ctx() {
-    return { ports: this.ports, state: this.state, assets: ASSETS, cache: this.cache, search: this.search };
+    return { ports: this.ports, state: this.state, settings: this.settings, assets: ASSETS, cache: this.cache, search: this.search };
   }
 
   private deliver(outbound: Outbound[]): void {
@@ -51,7 +52,7 @@ export class NativeApp {
   async connect(connection: string, authenticate = true): Promise<void> {
     this.state = onConnect(this.state, connection);
     if (authenticate) {
-      const welcome = await this.command(connection, { type: 'hello', token: this.state.session_token });
+      const welcome = await this.command(connection, { type: 'hello', token: this.settings.session_token });
       if (welcome.type !== 'welcome') throw new Error(`hello failed: ${JSON.stringify(welcome)}`);
     }
   }

@@ -55,15 +55,15 @@ describe('session guard', () => {
     await app.connect('1', false);
     expect(await app.command('1', { type: 'list_chats' })).toMatchObject({ type: 'error', code: 'unauthorized' });
     expect(await app.command('1', { type: 'hello', token: 'guess' })).toMatchObject({ type: 'error', code: 'unauthorized' });
-    expect(await app.command('1', { type: 'hello', token: app.state.session_token, request_id: 'h' })).toMatchObject({ type: 'welcome', request_id: 'h' });
+    expect(await app.command('1', { type: 'hello', token: app.settings.session_token, request_id: 'h' })).toMatchObject({ type: 'welcome', request_id: 'h' });
     expect(await app.command('1', { type: 'ping' })).toMatchObject({ type: 'pong' });
   });
 
   it('puts the token into the served page and a new one at every start', async () => {
     const app = new NativeApp();
     const page = await app.http('GET', '/');
-    expect(page.text).toContain(app.state.session_token);
-    expect(app.restart().state.session_token).not.toBe(app.state.session_token);
+    expect(page.text).toContain(app.settings.session_token);
+    expect(app.restart().settings.session_token).not.toBe(app.settings.session_token);
   });
 
   it('refuses state-changing HTTP from another origin, and hosts that are not this server', async () => {
@@ -76,12 +76,13 @@ describe('session guard', () => {
 });
 
 describe('store', () => {
-  it('reopens an existing store without writing again', () => {
+  it('reopens an existing store writing nothing but the new start\'s settings', () => {
     const ports = memoryPorts();
     new NativeApp(ports);
     const writes = ports.writes();
     new NativeApp(ports);
-    expect(ports.writes()).toBe(writes);
+    // One object: the settings with this start's session token; no store metadata again.
+    expect(ports.writes()).toBe(writes + 1);
   });
 });
 
