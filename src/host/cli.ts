@@ -104,4 +104,4 @@ export async function main(argv: string[]): Promise<number> {
   }
   return stopped;
 }
-export { checkTheater, THEATER_COMMIT } from './conformance.js';
+export { checkTheater, c50Signatures, manifestComponent, THEATER_COMMIT } from './conformance.js';
