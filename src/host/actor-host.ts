@@ -5,11 +5,13 @@
 import { EventEmitter } from 'node:events';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { randomUUID } from 'node:crypto';
-import { HttpFramework } from './http-framework.js';
+import type { HttpFramework } from './http-framework.js';
 import { sendHttp } from './http-client.js';
 import { transpiledFor } from './transpile.js';
 import { checkLinkable } from './linkable.js';
 import { Supervisor } from './supervisor.js';
+import { TheaterServer } from './theater-server.js';
+import type { MailboxMessage } from './message-router.js';
 import type { ActorCalls, HttpRequest, HttpResponse, MiddlewareResult, WebsocketMessage } from './wit-types.js';
 import type { FromWorker, OutgoingFrame, WorkerCall, WorkerMemory } from './worker-protocol.js';
 
@@ -32,6 +34,8 @@ const RECYCLE_CEILING_BYTES = 160 * 1024 * 1024;
  * (up to 3 × 16 MB semispaces) kept ~25 MB of mostly empty heap there for nothing measurable.
  */
 const WORKER_YOUNG_GENERATION_MB = 4;
+/** stop_actor waits this long for the actor's current call (crates/theater/src/theater_runtime.rs:907-921). */
+const STOP_WAIT_MS = 10_000;
 
 export interface ActorOptions {
   component: string;
@@ -47,20 +51,42 @@ export interface ActorOptions {
   /** Log the process's memory, split by where it lives, this often (THEATER_CHAT_MEMORY_LOG). */
   memoryLogEveryMs?: number;
   log: (line: string) => void;
+  /** The theater-server this actor runs in; without one, the actor gets a server of its own. */
+  server?: TheaterServer;
+  /** Wait this long before loading the component (a spawned child on c50 compiles it first). */
+  loadDelayMs?: number;
 }
 
 export interface ActorHost {
   on(event: 'fatal', listener: (reason: string) => void): this;
   on(event: 'shutdown', listener: (data: Uint8Array | undefined) => void): this;
+  /** A call returned or failed. */
+  on(event: 'settled', listener: () => void): this;
 }
 
 export class ActorHost extends EventEmitter implements ActorCalls {
   readonly id = randomUUID();
-  readonly framework: HttpFramework;
+  readonly server: TheaterServer;
   private worker?: Worker;
   private pending = new Map<number, { resolve: (r: unknown[]) => void; reject: (e: Error) => void }>();
   private nextCall = 1;
   stopped: string | undefined;
+  /** Set once a call returned Err or trapped. */
+  failed = false;
+  /** The component's imports, known once it is loaded. */
+  imports = new Set<string>();
+  /** Handlers start after the component is loaded and init is queued (crates/theater/src/actor/runtime.rs:409-465). */
+  handlersStarted = false;
+  /**
+   * The chain account: bytes Theater c50's event chain would hold for this actor (chain-account.ts),
+   * in total and per export.
+   */
+  chainBytes = 0;
+  readonly chainByExport = new Map<string, { calls: number; bytes: number }>();
+  private mailbox: MailboxMessage[] = [];
+  private draining = false;
+  private loading?: Promise<unknown>;
+  private stopping?: Promise<void>;
   /** Size of the state after the last call: the figure the state-size benchmark reads. */
   lastStateBytes = 0;
   /** Fresh instances made so far (see maybeRecycle). */
@@ -81,22 +107,102 @@ export class ActorHost extends EventEmitter implements ActorCalls {
   constructor(private options: ActorOptions) {
     super();
     this.recycleEvery = options.recycleEvery ?? 2000;
-    this.supervisor = new Supervisor(this, options, (o) => new ActorHost(o));
-    this.framework = new HttpFramework(this, {
-      allowedOrigins: options.allowedOrigins,
-      log: options.log,
-      // The worker keeps its view of open sockets across fresh instances, so changes go straight to it.
-      onSocket: (server, connection, open) => this.worker?.postMessage({ kind: open ? 'ws-open' : 'ws-closed', server, connection }),
-    });
+    if (options.server) this.server = options.server;
+    else {
+      this.server = new TheaterServer({ storeRoot: options.storeRoot, log: options.log });
+      this.server.adopt(this, undefined);
+    }
+    this.supervisor = new Supervisor(this, this.server);
+  }
+
+  /** The http-framework registry of this actor's server, shared with every actor in it. */
+  get framework(): HttpFramework {
+    return this.server.framework;
+  }
+
+  get manifestDir(): string {
+    return this.options.manifestDir ?? process.cwd();
+  }
+
+  get allowedOrigins(): readonly string[] | undefined {
+    return this.options.allowedOrigins;
+  }
+
+  /** The worker keeps its view of open sockets across fresh instances, so changes go straight to it. */
+  socketChanged(server: bigint, connection: bigint, open: boolean): void {
+    this.worker?.postMessage({ kind: open ? 'ws-open' : 'ws-closed', server, connection });
   }
 
   async start(): Promise<void> {
+    const loaded = this.load();
+    this.loading = loaded.catch(() => undefined);
+    await loaded;
+    if (this.stopped) throw new Error(`actor stopped while starting: ${this.stopped}`);
+    const init = this.call('actor.init');
+    this.startHandlers();
+    await init;
+  }
+
+  /** What c50 does before init: compile, register the mailbox (setup_host_functions), instantiate. */
+  private async load(): Promise<void> {
+    if (this.options.loadDelayMs) await new Promise((resolve) => setTimeout(resolve, this.options.loadDelayMs));
     const transpiled = await transpiledFor(this.options.component);
     checkLinkable(transpiled.imports, transpiled.exports);
+    this.imports = new Set(transpiled.imports);
     this.componentDir = transpiled.dir;
+    // crates/theater-handler-message-server/src/lib.rs:472-492: registered at setup, before instantiation.
+    if (this.imports.has('theater:simple/message-server-host')) await this.server.router.register(this.id, (m) => this.deliver(m));
+    if (this.stopped) return;
     this.worker = await this.spawnWorker(this.options.initState);
     if (this.options.memoryLogEveryMs) setInterval(() => this.worker?.postMessage({ kind: 'memory' }), this.options.memoryLogEveryMs).unref();
-    await this.call('actor.init');
+  }
+
+  private startHandlers(): void {
+    this.handlersStarted = true;
+    if (this.imports.has('theater:simple/supervisor')) this.server.supervisorStarted(this);
+    void this.drainMailbox();
+  }
+
+  /** Buffered until the handler starts; then one message at a time, each waiting for its call (lib.rs:1017-1034, 390-451). */
+  private deliver(message: MailboxMessage): void {
+    if (this.stopped) return dropReply(message);
+    this.mailbox.push(message);
+    void this.drainMailbox();
+  }
+
+  private async drainMailbox(): Promise<void> {
+    if (this.draining || !this.handlersStarted) return;
+    this.draining = true;
+    try {
+      for (let message = this.mailbox.shift(); message && !this.stopped; message = this.mailbox.shift()) await this.handleMessage(message);
+    } finally {
+      this.draining = false;
+      if (this.stopped) for (const message of this.mailbox.splice(0)) dropReply(message);
+    }
+  }
+
+  private async handleMessage(message: MailboxMessage): Promise<void> {
+    const target = 'messageServerClient';
+    try {
+      switch (message.kind) {
+        case 'send':
+          return void (await this.call(`${target}.handleSend`, [message.data]));
+        case 'request': {
+          const [[answer]] = (await this.call(`${target}.handleRequest`, [randomUUID(), message.data])) as [[Uint8Array | undefined]];
+          return message.reply(answer);
+        }
+        case 'channel-open': {
+          const [[accept]] = (await this.call(`${target}.handleChannelOpen`, [message.channelId, message.initial])) as [[{ accepted: boolean }]];
+          return message.reply(accept.accepted);
+        }
+        case 'channel-message':
+          return void (await this.call(`${target}.handleChannelMessage`, [message.channelId, message.data]));
+        case 'channel-close':
+          return void (await this.call(`${target}.handleChannelClose`, [message.channelId]));
+      }
+    } catch {
+      dropReply(message);
+    }
   }
 
   /** A worker running the component with this state (init is not called: the caller decides). */
@@ -134,13 +240,17 @@ export class ActorHost extends EventEmitter implements ActorCalls {
           case 'result':
             this.sendFrames(message.sent);
             this.lastStateBytes = message.stateBytes;
+            this.account(message.target, message.chainBytes);
             this.pending.get(message.id)?.resolve(message.results);
             this.pending.delete(message.id);
+            this.emit('settled');
             this.settle(message.memoryBytes);
             return this.maybeRecycle();
           case 'fatal':
+            this.account(message.target, message.chainBytes);
             this.pending.get(message.id)?.reject(new Error(message.error));
             this.pending.delete(message.id);
+            this.emit('settled');
             return this.fail(message.error);
         }
       });
@@ -212,13 +322,30 @@ export class ActorHost extends EventEmitter implements ActorCalls {
     });
   }
 
+  private account(target: string, bytes: number): void {
+    this.chainBytes += bytes;
+    const entry = this.chainByExport.get(target) ?? { calls: 0, bytes: 0 };
+    entry.calls++;
+    entry.bytes += bytes;
+    this.chainByExport.set(target, entry);
+  }
+
   private logMemory(worker: WorkerMemory): void {
     const mb = (bytes: number) => Math.round(bytes / 1048576);
     const { rss, heapTotal } = process.memoryUsage();
     const rest = rss - heapTotal - worker.heapBytes - worker.linearBytes;
     this.options.log(
-      `memory: rss ${mb(rss)} MB = main JS heap ${mb(heapTotal)} + worker JS heap ${mb(worker.heapBytes)} + actor linear memory ${mb(worker.linearBytes)} + ${mb(rest)} code, buffers and the rest (fresh instances so far: ${this.recycles})`,
+      `memory: rss ${mb(rss)} MB = main JS heap ${mb(heapTotal)} + worker JS heap ${mb(worker.heapBytes)} + actor linear memory ${mb(worker.linearBytes)} + ${mb(rest)} code, buffers and the rest (fresh instances so far: ${this.recycles}); chain account ${(this.chainBytes / 1024).toFixed(1)} KB (what Theater c50's event chain would hold for this actor; ${this.chainSummary()})`,
     );
+  }
+
+  /** The largest exports of the chain account, for the memory log line. */
+  chainSummary(): string {
+    return [...this.chainByExport]
+      .sort((a, b) => b[1].bytes - a[1].bytes)
+      .slice(0, 4)
+      .map(([name, { calls, bytes }]) => `${name} ${calls}× ${(bytes / 1024).toFixed(1)} KB`)
+      .join(', ');
   }
 
   private sendFrames(frames: OutgoingFrame[]): void {
@@ -235,16 +362,49 @@ export class ActorHost extends EventEmitter implements ActorCalls {
   private fail(reason: string): void {
     if (this.stopped) return;
     this.stopped = reason;
+    this.failed = true;
     for (const { reject } of this.pending.values()) reject(new Error(reason));
     this.pending.clear();
+    this.emit('settled');
     this.emit('fatal', reason);
   }
 
-  async stop(): Promise<void> {
-    this.stopped ??= 'stopped';
-    await this.supervisor.stopAll();
-    await this.framework.closeAll();
-    await this.worker?.terminate();
+  /**
+   * Stops this actor alone (the server stops its children first; use server.stopActor for
+   * `theater stop`). As c50's stop_actor: no new calls; the current call, or a load in progress,
+   * gets up to 10 s; queued calls are dropped.
+   */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.stopped ??= 'stopped';
+      const deadline = Date.now() + STOP_WAIT_MS;
+      if (this.loading) await Promise.race([this.loading, sleep(STOP_WAIT_MS)]);
+      await this.currentCallDone(Math.max(0, deadline - Date.now()));
+      for (const { reject } of this.pending.values()) reject(new Error('actor stopped'));
+      this.pending.clear();
+      await this.worker?.terminate();
+      for (const message of this.mailbox.splice(0)) dropReply(message);
+    })();
+    return this.stopping;
+  }
+
+  private currentCallDone(ms: number): Promise<void> {
+    if (this.pending.size === 0) return Promise.resolve();
+    const current = Math.min(...this.pending.keys());
+    return new Promise((resolve) => {
+      const done = () => {
+        if (this.pending.has(current)) return;
+        clearTimeout(timer);
+        this.off('settled', done);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.off('settled', done);
+        this.options.log(`[actor ${this.id.slice(0, 8)}] its current call did not return within ${ms} ms of the stop: dropped, as c50's stop_actor gives up waiting`);
+        resolve();
+      }, ms);
+      this.on('settled', done);
+    });
   }
 
   /** A child's exit, error or stop, delivered to this actor's supervisor-handlers as c50 does. */
@@ -271,10 +431,38 @@ export class ActorHost extends EventEmitter implements ActorCalls {
       if (typeof fn !== 'function') throw `unknown host function ${op}`;
       return (fn as (...a: unknown[]) => unknown).apply(this.supervisor, args);
     }
+    if (op.startsWith('messageServer.')) return this.messageServer(op.slice('messageServer.'.length), args);
+    // The server answers requests through the actor that started it (crates/theater-handler-http-framework/src/lib.rs:233-240).
+    if (op === 'framework.startServer') return this.framework.startServer(args[0] as bigint, this);
     const name = op.slice('framework.'.length) as keyof HttpFramework;
     const fn = this.framework[name];
     if (!op.startsWith('framework.') || typeof fn !== 'function') throw `unknown host function ${op}`;
     return (fn as (...a: unknown[]) => unknown).apply(this.framework, args);
+  }
+
+  /** message-server-host, as this actor calls it (crates/theater-handler-message-server/src/lib.rs:511-925). */
+  private messageServer(name: string, args: unknown[]): unknown {
+    const router = this.server.router;
+    switch (name) {
+      case 'send':
+        return router.send(args[0] as string, args[1] as Uint8Array);
+      case 'request':
+        return router.request(args[0] as string, args[1] as Uint8Array);
+      case 'openChannel':
+        return router.openChannel(this.id, args[0] as string, args[1] as Uint8Array);
+      case 'sendOnChannel':
+        return router.sendOnChannel(this.id, args[0] as string, args[1] as Uint8Array);
+      case 'closeChannel':
+        return router.closeChannel(this.id, args[0] as string);
+      // c50 never records an outstanding request (lib.rs:390-415): the list is always empty.
+      case 'listOutstandingRequests':
+        return [];
+      case 'respondToRequest':
+      case 'cancelRequest':
+        throw `Request ID not found: ${String(args[0])}`;
+      default:
+        throw `unknown host function messageServer.${name}`;
+    }
   }
 
   async handleRequest(handler: bigint, request: HttpRequest): Promise<HttpResponse> {
@@ -299,4 +487,11 @@ export class ActorHost extends EventEmitter implements ActorCalls {
   async handleWebsocketDisconnect(handler: bigint, connection: bigint): Promise<void> {
     await this.call('httpHandlers.handleWebsocketDisconnect', [handler, connection]);
   }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
+
+/** A message whose sender waits for an answer gets none: c50 drops the oneshot sender. */
+function dropReply(message: MailboxMessage): void {
+  if (message.kind === 'request' || message.kind === 'channel-open') message.reply(undefined);
 }

@@ -4,12 +4,13 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ActorHost } from './actor-host.js';
 import { initStateBytes, loadManifest } from './manifest.js';
+import { TheaterServer } from './theater-server.js';
 import { fsck } from './fsck.js';
 
 export { transpiledFor } from './transpile.js';
 export { ActorHost } from './actor-host.js';
+export { TheaterServer } from './theater-server.js';
 export { fsck } from './fsck.js';
 export { initStateBytes } from './manifest.js';
 export { HOST_PROCESS_ENV } from './process-env.js';
@@ -64,37 +65,41 @@ export async function main(argv: string[]): Promise<number> {
   const home = values.data ?? process.env.THEATER_HOME ?? join(loaded.baseDir, 'data');
   mkdirSync(join(home, 'store'), { recursive: true });
 
-  const actor = new ActorHost({
+  // One theater-server: every actor started here, and every child they spawn, shares its handlers' state.
+  const server = new TheaterServer({
+    storeRoot: join(home, 'store'),
+    log,
+    spawnDelayMs: Math.max(0, Number(process.env.THEATER_CHAT_SPAWN_DELAY_MS) || 0),
+    recycleEvery: process.env.THEATER_CHAT_RECYCLE_CALLS ? Math.max(10, Number(process.env.THEATER_CHAT_RECYCLE_CALLS) || 2000) : undefined,
+    memoryLogEveryMs: process.env.THEATER_CHAT_MEMORY_LOG ? Math.max(1, Number(process.env.THEATER_CHAT_MEMORY_LOG) || 10) * 1000 : undefined,
+  });
+  const actor = server.launch({
     component: loaded.componentPath,
     initState: initStateBytes(loaded.initState, overrides),
-    storeRoot: join(home, 'store'),
     filesystemBase: loaded.filesystemBase,
     allowedEnv: loaded.allowedEnv,
     allowedOrigins: origins.length > 0 ? origins : undefined,
     manifestDir: loaded.baseDir,
-    recycleEvery: process.env.THEATER_CHAT_RECYCLE_CALLS ? Math.max(10, Number(process.env.THEATER_CHAT_RECYCLE_CALLS) || 2000) : undefined,
-    memoryLogEveryMs: process.env.THEATER_CHAT_MEMORY_LOG ? Math.max(1, Number(process.env.THEATER_CHAT_MEMORY_LOG) || 10) * 1000 : undefined,
-    log,
   });
   const stopped = new Promise<number>((resolve) => {
     actor.on('fatal', (reason) => {
       log(`FATAL: actor ${actor.id} stopped: ${reason} (on Theater this stops the actor for good)`);
-      void actor.stop().then(() => resolve(1));
+      void server.shutdown().then(() => resolve(1));
     });
     actor.on('shutdown', () => {
       log(`actor ${actor.id} asked to shut down`);
-      void actor.stop().then(() => resolve(0));
+      void server.shutdown().then(() => resolve(0));
     });
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-      process.once(signal, () => void actor.stop().then(() => resolve(0)));
+      process.once(signal, () => void server.shutdown().then(() => resolve(0)));
     }
   });
   log(`starting ${loaded.manifest.name} ${loaded.manifest.version} as actor ${actor.id} (THEATER_HOME=${home})`);
   await actor.start();
-  const servers = actor.framework.listening();
+  const servers = server.framework.listening(actor);
   if (servers.length === 0) {
     log('the actor started no HTTP server; see its log above (is the port in use?)');
-    await actor.stop();
+    await server.shutdown();
     return 1;
   }
   for (const { host: h, port: p } of servers) {

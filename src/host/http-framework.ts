@@ -2,6 +2,11 @@
  * Theater c50's http-framework on Node: servers, routes, middleware and WebSockets, with the
  * ids, header conventions and error strings the actor would meet on Theater (theater-c50.md §4).
  * Lives on the main thread so connections are accepted while the actor is busy.
+ *
+ * One registry per TheaterServer, shared by all its actors as c50's HttpFrameworkHandler shares its
+ * maps and id counters between clones (crates/theater-handler-http-framework/src/lib.rs:97-135):
+ * any actor may add routes to any server id, and a server sends its requests to the actor that
+ * started it (lib.rs:233-240).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
@@ -10,8 +15,12 @@ import { WebSocketServer, type WebSocket, type RawData } from 'ws';
 import { METHODS, bySpecificity, checkRoutePath, compilePattern, matchPattern, type CompiledPattern } from './router.js';
 import type { ActorCalls, HttpRequest, HttpResponse, MiddlewareResult, WebsocketMessage } from './wit-types.js';
 
-/** axum's default body limit: c50 hands a bigger body to the actor as `none`. */
-const BODY_LIMIT = 2 * 1024 * 1024;
+/**
+ * c50 reads the body with axum::body::to_bytes(body, 100 MiB) and hands a bigger one to the actor
+ * as `none` (crates/theater-handler-http-framework/src/server_instance.rs:845-851); no
+ * DefaultBodyLimit layer applies to the raw Request extractor.
+ */
+export const BODY_LIMIT = 100 * 1024 * 1024;
 
 interface RouteEntry {
   id: bigint;
@@ -41,14 +50,12 @@ interface ServerEntry {
   frozen?: FrozenRoute[];
   http?: Server;
   connections: Map<bigint, WebSocket>;
+  /** The actor that started the server: every request and socket event goes to it. */
+  owner?: ActorCalls;
 }
 
 export interface FrameworkOptions {
-  /** Origins allowed to open a WebSocket besides the page's own (whose host equals the Host header). */
-  allowedOrigins?: string[];
   log: (line: string) => void;
-  /** Told before the actor's connect call and before its disconnect call, in that order. */
-  onSocket?: (server: bigint, connection: bigint, open: boolean) => void;
 }
 
 export class HttpFramework {
@@ -60,14 +67,13 @@ export class HttpFramework {
   private nextMiddleware = 1n;
   private wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 * 1024 });
 
-  constructor(
-    private actor: ActorCalls,
-    private options: FrameworkOptions,
-  ) {}
+  constructor(private options: FrameworkOptions) {}
 
-  /** Addresses of running servers, for the CLI's start-up line. */
-  listening(): { host: string; port: number }[] {
-    return [...this.servers.values()].filter((s) => s.http?.listening).map((s) => ({ host: s.host, port: s.port }));
+  /** Addresses of running servers (of one actor, if given), for the CLI's start-up line. */
+  listening(owner?: ActorCalls): { host: string; port: number }[] {
+    return [...this.servers.values()]
+      .filter((s) => s.http?.listening && (owner === undefined || s.owner === owner))
+      .map((s) => ({ host: s.host, port: s.port }));
   }
 
   createServer(config: { port?: number; host?: string; tlsConfig?: unknown }): bigint {
@@ -145,7 +151,7 @@ export class HttpFramework {
   }
 
   /** The router is built from the routes present now; later add-route needs stop + start (as in c50). */
-  async startServer(serverId: bigint): Promise<number> {
+  async startServer(serverId: bigint, owner: ActorCalls): Promise<number> {
     const server = this.server(serverId);
     if (server.http?.listening) throw 'Server is already running';
     const byPath = new Map<string, FrozenRoute>();
@@ -178,6 +184,7 @@ export class HttpFramework {
     const address = http.address();
     server.port = typeof address === 'object' && address ? address.port : server.port;
     server.http = http;
+    server.owner = owner;
     return server.port;
   }
 
@@ -185,7 +192,7 @@ export class HttpFramework {
     const server = this.server(serverId);
     for (const [id, ws] of server.connections) {
       ws.terminate();
-      this.options.onSocket?.(server.id, id, false);
+      server.owner?.socketChanged(server.id, id, false);
     }
     server.connections.clear();
     const http = server.http;
@@ -201,7 +208,11 @@ export class HttpFramework {
     this.servers.delete(serverId);
   }
 
-  async closeAll(): Promise<void> {
+  /**
+   * The shutdown monitor of any actor importing http-framework: stops every server in the shared
+   * map, whoever started it, and leaves them in the map (lib.rs:1034-1100; ServerInstance::stop).
+   */
+  async stopAll(): Promise<void> {
     await Promise.all([...this.servers.keys()].map((id) => this.stopServer(id)));
   }
 
@@ -246,6 +257,7 @@ export class HttpFramework {
   }
 
   private async onRequest(server: ServerEntry, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const actor = server.owner!;
     const url = req.url ?? '/';
     const path = url.split('?')[0] ?? '/';
     const found = this.find(server, path);
@@ -258,21 +270,21 @@ export class HttpFramework {
     try {
       for (const mw of server.middleware.values()) {
         if (!(path.startsWith(mw.path) || mw.path === '/*')) continue;
-        const result: MiddlewareResult = await this.actor.handleMiddleware(mw.handler, request);
+        const result: MiddlewareResult = await actor.handleMiddleware(mw.handler, request);
         if (!result.proceed) return void res.writeHead(403).end();
         request = result.request;
       }
-      writeResponse(res, await this.actor.handleRequest(handler, request));
+      writeResponse(res, await actor.handleRequest(handler, request));
     } catch {
       // The actor failed: on Theater the calling task panics and the client gets no response.
       res.destroy();
     }
   }
 
-  private originAllowed(req: IncomingMessage): boolean {
+  private originAllowed(server: ServerEntry, req: IncomingMessage): boolean {
     const origin = req.headers.origin;
     if (origin === undefined) return true; // not a browser: the actor's own guard decides
-    if (this.options.allowedOrigins?.includes(origin)) return true;
+    if (server.owner?.allowedOrigins?.includes(origin)) return true;
     try {
       return new URL(origin).host === req.headers.host;
     } catch {
@@ -284,7 +296,7 @@ export class HttpFramework {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const entry = server.websockets.get(path);
     if (!entry) return void socket.destroy();
-    if (!this.originAllowed(req)) {
+    if (!this.originAllowed(server, req)) {
       socket.end('HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
       return;
     }
@@ -293,23 +305,24 @@ export class HttpFramework {
 
   private onSocket(server: ServerEntry, entry: WebsocketEntry, path: string, ws: WebSocket): void {
     const id = randomBytes(8).readBigUInt64BE();
+    const actor = server.owner!;
     server.connections.set(id, ws);
-    this.options.onSocket?.(server.id, id, true);
+    actor.socketChanged(server.id, id, true);
     const fail = () => ws.terminate();
     // Calls queue in arrival order; connect is queued before any message of this socket.
-    if (entry.connect !== undefined) this.actor.handleWebsocketConnect(entry.connect, id, path, undefined).catch(fail);
+    if (entry.connect !== undefined) actor.handleWebsocketConnect(entry.connect, id, path, undefined).catch(fail);
     ws.on('message', (data: RawData, isBinary: boolean) => {
       const bytes = rawToBytes(data);
       const message: WebsocketMessage = isBinary
         ? { ty: { tag: 'binary' }, data: bytes, text: undefined }
         : { ty: { tag: 'text' }, data: undefined, text: Buffer.from(bytes).toString('utf8') };
-      this.actor.handleWebsocketMessage(entry.message, id, message).catch(fail);
+      actor.handleWebsocketMessage(entry.message, id, message).catch(fail);
     });
     ws.once('close', () => {
       if (server.connections.get(id) !== ws) return;
       server.connections.delete(id);
-      this.options.onSocket?.(server.id, id, false);
-      if (entry.disconnect !== undefined) this.actor.handleWebsocketDisconnect(entry.disconnect, id).catch(() => undefined);
+      actor.socketChanged(server.id, id, false);
+      if (entry.disconnect !== undefined) actor.handleWebsocketDisconnect(entry.disconnect, id).catch(() => undefined);
     });
     ws.on('error', () => ws.terminate());
   }

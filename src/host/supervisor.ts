@@ -1,70 +1,42 @@
 /**
- * Theater c50's supervisor for the Node host: children from a manifest (a path, else TOML text),
- * started without waiting for their init; their exit data, errors and stops reported to the parent's
- * supervisor-handlers exports as c50 reports them.
+ * Theater c50's supervisor host functions for one actor. Children live in the actor's
+ * TheaterServer, and their exits, errors and stops go to the server's one supervisor receiver,
+ * not necessarily to this actor (theater-server.ts).
  */
-import { existsSync } from 'node:fs';
-import type { ActorHost, ActorOptions } from './actor-host.js';
-import { initStateBytes, loadManifest, parseManifest, manifestFromText, resolveFrom } from './manifest.js';
+import type { ActorHost } from './actor-host.js';
+import type { TheaterServer } from './theater-server.js';
+
+/** Children are addressed by TheaterId, a UUID (crates/theater/src/id.rs:95). */
+const UUID = /^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$/;
+
+function childId(id: string): string {
+  // crates/theater-handler-supervisor/src/lib.rs:418-424: "Invalid child ID: <uuid error>".
+  if (!UUID.test(id)) throw `Invalid child ID: invalid UUID "${id}"`;
+  return id.toLowerCase();
+}
 
 export class Supervisor {
-  private children = new Map<string, ActorHost>();
-
   constructor(
     private readonly parent: ActorHost,
-    private readonly options: ActorOptions,
-    private readonly create: (options: ActorOptions) => ActorHost,
+    private readonly server: TheaterServer,
   ) {}
 
-  spawn(manifest: string, init: Uint8Array | undefined): string {
-    const path = resolveFrom(this.options.manifestDir ?? process.cwd(), manifest);
-    // c50: a manifest that is not an existing path is taken as the manifest's text.
-    const loaded = existsSync(path) ? loadManifest(path) : manifestFromText(parseManifest(manifest, 'spawned manifest'), this.options.manifestDir ?? process.cwd());
-    let spawned: Record<string, unknown> = {};
-    if (init) {
-      try {
-        spawned = JSON.parse(new TextDecoder().decode(init)) as Record<string, unknown>;
-      } catch {
-        throw 'init bytes are not JSON';
-      }
-    }
-    const child = this.create({
-      ...this.options,
-      component: loaded.componentPath,
-      initState: initStateBytes(loaded.initState, spawned),
-      filesystemBase: loaded.filesystemBase,
-      allowedEnv: loaded.allowedEnv,
-      manifestDir: loaded.baseDir,
-      allowedOrigins: undefined,
-    });
-    const id = child.id;
-    this.children.set(id, child);
-    const forget = () => {
-      this.children.delete(id);
-      void child.stop();
-    };
-    child.on('shutdown', (data) => {
-      forget();
-      void this.parent.childEvent('supervisorHandlers.handleChildExit', [id, data]);
-    });
-    child.on('fatal', (reason) => {
-      forget();
-      void this.parent.childEvent('supervisorHandlers.handleChildError', [id, { errorType: 'internal', data: new TextEncoder().encode(reason) }]);
-    });
-    void child.start().catch((e: unknown) => child.emit('fatal', e instanceof Error ? e.message : String(e)));
-    return id;
+  spawn(manifest: string, init: Uint8Array | undefined): Promise<string> {
+    return this.server.spawn(this.parent, manifest, init);
   }
 
+  /** c50 never removes a child from its parent's set (theater_runtime.rs:657): stopped children stay listed. */
   listChildren(): string[] {
-    return [...this.children.keys()];
+    return this.server.childrenOf(this.parent.id);
   }
 
-  stopChild(id: string): void {
-    const child = this.children.get(id);
-    if (!child) throw `Child not found: ${id}`;
-    this.children.delete(id);
-    void child.stop();
-    void this.parent.childEvent('supervisorHandlers.handleChildExternalStop', [id]);
+  /**
+   * TheaterCommand::StopActor → stop_actor_external (theater_runtime.rs:988-1009): Ok for an id the
+   * runtime does not know, any actor's id (not only this actor's children), and the caller waits
+   * while the child's current call gets up to 10 s.
+   */
+  stopChild(id: string): Promise<void> {
+    return this.server.stopActor(childId(id));
   }
 
   restartChild(): void {
@@ -72,16 +44,11 @@ export class Supervisor {
   }
 
   getChildState(id: string): Uint8Array | undefined {
-    if (!this.children.has(id)) throw `Child not found: ${id}`;
+    if (!this.server.actor(childId(id))) throw `Child not found: ${id}`;
     return undefined;
   }
 
-  resume(manifest: string, state: Uint8Array | undefined): string {
+  resume(manifest: string, state: Uint8Array | undefined): Promise<string> {
     return this.spawn(manifest, state);
-  }
-
-  async stopAll(): Promise<void> {
-    await Promise.all([...this.children.values()].map((c) => c.stop()));
-    this.children.clear();
   }
 }

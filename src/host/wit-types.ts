@@ -17,4 +17,8 @@ export interface ActorCalls {
   handleWebsocketConnect(handler: bigint, connection: bigint, path: string, query: string | undefined): Promise<void>;
   handleWebsocketMessage(handler: bigint, connection: bigint, message: WebsocketMessage): Promise<void>;
   handleWebsocketDisconnect(handler: bigint, connection: bigint): Promise<void>;
+  /** Origins allowed to open a WebSocket besides the page's own (whose host equals the Host header). */
+  readonly allowedOrigins?: readonly string[];
+  /** Told before the actor's connect call and before its disconnect call, in that order. */
+  socketChanged(server: bigint, connection: bigint, open: boolean): void;
 }

@@ -46,8 +46,9 @@ export type FromWorker =
   | { kind: 'load-failed'; error: string }
   | { kind: 'log'; line: string }
   | { kind: 'shutdown'; data: Uint8Array | undefined }
-  | { kind: 'result'; id: number; results: unknown[]; stateBytes: number; sent: OutgoingFrame[]; memoryBytes: number }
+  /** chainBytes: what c50's event chain would hold for this call (chain-account.ts). */
+  | { kind: 'result'; id: number; target: string; results: unknown[]; stateBytes: number; sent: OutgoingFrame[]; memoryBytes: number; chainBytes: number }
   | { kind: 'frames'; sent: OutgoingFrame[] }
   | { kind: 'reinstantiated'; error?: string }
   | WorkerMemory
-  | { kind: 'fatal'; id: number; error: string };
+  | { kind: 'fatal'; id: number; target: string; error: string; chainBytes: number };

@@ -12,6 +12,7 @@ import { FileStore } from './store.js';
 import { environmentImports, filesystemImports } from './sandbox.js';
 import type { ClientImports, FrameworkImports, RuntimeImports, StoreImports, WebsocketMessage } from './wit-types.js';
 import type { FromWorker, ToWorker, WorkerStart } from './worker-protocol.js';
+import { callEventBytes, errorEventBytes, resultEventBytes } from './chain-account.js';
 
 const port = parentPort!;
 const post = (message: FromWorker) => port.postMessage(message);
@@ -108,6 +109,13 @@ function imports(start: WorkerStart) {
     'theater:simple/supervisor': Object.fromEntries(
       ['spawn', 'resume', 'listChildren', 'stopChild', 'restartChild', 'getChildState'].map((name) => [name, (...args: unknown[]) => rpc(`supervisor.${name}`, ...args)]),
     ),
+    // Blocking, as c50's async host functions are for the guest: open-channel waits for the target's answer.
+    'theater:simple/message-server-host': Object.fromEntries(
+      ['send', 'request', 'openChannel', 'sendOnChannel', 'closeChannel', 'listOutstandingRequests', 'respondToRequest', 'cancelRequest'].map((name) => [
+        name,
+        (...args: unknown[]) => rpc(`messageServer.${name}`, ...args),
+      ]),
+    ),
     'theater:simple/environment': environmentImports(start.allowedEnv, process.env),
     'theater:simple/filesystem': filesystemImports(start.filesystemBase),
     'theater:simple/types': {},
@@ -201,16 +209,20 @@ port.on('message', (message: ToWorker) => {
     return;
   }
   const fn = exportsByName.get(message.target);
-  if (!fn) return post({ kind: 'fatal', id: message.id, error: `export ${message.target} not found (FunctionNotFound)` });
+  // c50 records nothing for a missing export (crates/theater/src/actor/runtime.rs:909-913).
+  if (!fn) return post({ kind: 'fatal', id: message.id, target: message.target, error: `export ${message.target} not found (FunctionNotFound)`, chainBytes: 0 });
+  const called = callEventBytes(message.target, message.params);
   try {
     // Every export takes the state first and returns [new-state, ...results], as c50 calls them.
     const [next, ...results] = message.params === undefined ? fn(state) : fn(state, message.params);
     state = next as Uint8Array | undefined;
     const sent = outgoing;
     outgoing = [];
-    post({ kind: 'result', id: message.id, results, stateBytes: state?.length ?? 0, sent, memoryBytes: memoryBytes() });
+    const chainBytes = called + resultEventBytes(message.target, state, results);
+    post({ kind: 'result', id: message.id, target: message.target, results, stateBytes: state?.length ?? 0, sent, memoryBytes: memoryBytes(), chainBytes });
   } catch (e) {
     outgoing = [];
-    post({ kind: 'fatal', id: message.id, error: `${message.target} ${describe(e)}` });
+    const error = `${message.target} ${describe(e)}`;
+    post({ kind: 'fatal', id: message.id, target: message.target, error, chainBytes: called + errorEventBytes(message.target, error) });
   }
 });
