@@ -238,6 +238,8 @@ describe('without an API key', () => {
     writeFileSync(join(dir, 'assets/api-key.txt'), `${TEST_API_KEY}\n`);
     mkdirSync(join(dir, 'dist'));
     cpSync(join(ROOT, 'dist/chat.wasm'), join(dir, 'dist/chat.wasm'));
+    // The generator reads the key file through its own filesystem handler (generator.toml: assets/).
+    cpSync(join(ROOT, 'dist/generator.wasm'), join(dir, 'dist/generator.wasm'));
     const fileKey = await startHost({ manifest: join(dir, 'actor.toml'), env: { ANTHROPIC_API_KEY: '', ANTHROPIC_BASE_URL: mock.url } });
     const c = await ChatClient.open(fileKey.url);
     c.ws.on('message', (d) => seen.push(String(d)));
