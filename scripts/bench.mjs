@@ -290,9 +290,91 @@ async function generationBenchmark() {
   report('other commands while a 5 s generation runs (child actor)', fmt(busy), 'p99 ≤ 100 ms', percentile(busy, 0.99) <= 100);
 }
 
+/**
+ * What c50's event chain keeps per operation (issue 13: it is never trimmed), from the host's chain
+ * account of the chat actor (and of its generator for a reply): export params and results as
+ * c50 records them (src/host/chain-account.ts).
+ */
+async function chainBenchmark() {
+  const { startMockClaude } = await bundle('scripts/mock-claude/server.ts', 'bench-mock');
+  const { buildUiFixture } = await bundle('scripts/bench/chat.ts', 'bench-chat');
+  const mock = await startMockClaude();
+  process.env.ANTHROPIC_API_KEY = 'bench-key-for-the-mock';
+  process.env.ANTHROPIC_BASE_URL = mock.url;
+  const fixture = await buildUiFixture();
+  const { TheaterServer } = await import(join(root, 'dist/host/cli.js'));
+  const server = new TheaterServer({ storeRoot: fixture.storeRoot, log: () => undefined });
+  const chat = await server.startActor(join(root, 'actor.toml'), { port: 0 });
+  const { host, port } = server.framework.listening(chat)[0];
+  const url = `http://${host}:${port}`;
+  const spent = async (fn) => {
+    const before = chat.chainBytes;
+    await fn();
+    return chat.chainBytes - before;
+  };
+  const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
+  // Page loads in Chromium, with its real request headers; the HTTP part is what handle-request
+  // added, the rest (hello, the chat list, the branch) travels over the WebSocket.
+  const http = () => chat.chainByExport.get('httpHandlers.handleRequest')?.bytes ?? 0;
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  const context = await browser.newContext();
+  const load = async () => {
+    const page = await context.newPage();
+    const [before, all] = [http(), chat.chainBytes];
+    await page.goto(`${url}/#chat=${fixture.chatId}`);
+    await page.waitForFunction(() => document.querySelectorAll('.message').length === 1000, null, { timeout: 30_000 });
+    const result = { http: http() - before, all: chat.chainBytes - all };
+    await page.close();
+    return result;
+  };
+  const cold = await load();
+  const warm = await load();
+  await browser.close();
+  report('chain per page load in Chromium, cold cache: HTTP (page + every asset)', kb(cold.http), '', true);
+  report('chain per page load in Chromium, warm cache: HTTP', kb(warm.http), '≤ 8 KB', warm.http <= 8192);
+  report('chain per page load in Chromium, warm cache: HTTP and WebSocket (hello, list, 1,000-message branch)', kb(warm.all), '', true);
+
+  const client = await chatClient(url);
+  const N = 20;
+  const ping = (await spent(async () => {
+    for (let i = 0; i < N; i++) await client.command({ type: 'ping' });
+  })) / N;
+  report('chain per ping', kb(ping), '', true);
+  const created = await client.command({ type: 'create_chat', name: 'chain' });
+  if (created.type !== 'chat_created') throw new Error(JSON.stringify(created));
+  const content = 'How much does one message cost the chain? '.repeat(5);
+  const send = await spent(() => client.command({ type: 'send_message', content }));
+  const own = new TextEncoder().encode(content).length;
+  report(`chain per send_message (message of ${own} B)`, `${kb(send)} = ${kb(send - own)} + the message`, '≤ 4 KB + the message', send - own <= 4096);
+  const generators = () => server.childrenOf(chat.id).map((id) => server.actor(id)).filter(Boolean);
+  const generatorBefore = generators().reduce((n, g) => n + g.chainBytes, 0);
+  const reply = await spent(async () => {
+    const started = await client.command({ type: 'generate_llm_response' });
+    if (started.type !== 'generation_started') throw new Error(JSON.stringify(started));
+    for (let i = 0; i < 200; i++) {
+      const branch = await client.command({ type: 'get_branch' });
+      if (branch.messages?.at(-1)?.role === 'assistant') return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error('no reply');
+  });
+  const generatorSpent = generators().reduce((n, g) => n + g.chainBytes, 0) - generatorBefore;
+  report('chain per reply: chat actor (with the polls that waited for it)', kb(reply), '', true);
+  report('chain per reply: its generator (the job carries the branch)', kb(generatorSpent), '', true);
+  const branch = await spent(() => client.command({ type: 'get_branch', chat_id: fixture.chatId }));
+  report('chain per read of a 1,000-message branch (WebSocket)', kb(branch), '', true);
+  report('actor state after these (bytes per call, kept twice per call)', `${chat.lastStateBytes} B`, '≤ 256 B', chat.lastStateBytes <= 256);
+  client.close();
+  await server.shutdown();
+  await mock.close();
+}
+
 function componentSize() {
-  const bytes = statSync(join(root, 'dist/chat.wasm')).size;
-  report('component size (dist/chat.wasm)', `${(bytes / 1e6).toFixed(2)} MB`, '', true);
+  for (const name of ['chat.wasm', 'generator.wasm']) {
+    const bytes = statSync(join(root, 'dist', name)).size;
+    report(`component size (dist/${name})`, `${(bytes / 1e6).toFixed(2)} MB`, '', true);
+  }
 }
 
 const only = process.argv[2];
@@ -304,6 +386,7 @@ if (!only || only === 'foundation') {
 if (!only || only === 'chat') await chatBenchmarks();
 if (!only || only === 'generation') await generationBenchmark();
 if (!only || only === 'ui') await uiBenchmark();
+if (!only || only === 'chain') await chainBenchmark();
 
 const width = Math.max(...rows.map((r) => r.name.length));
 console.log(`\ntheater-chat benchmarks (${new Date().toISOString()}, node ${process.version})\n`);

@@ -24,11 +24,14 @@ import { REST_ROUTES, type Route } from './rest.js';
 
 export { REST_ROUTES as ROUTES, type Route };
 
-const Connection = z.object({
-  /** Has presented the page's session token: until then no command is answered. */
-  authed: z.boolean(),
-  chat: z.string().nullable(),
-});
+/**
+ * A connection, as small as it can be (the state is in every call's chain record on c50): `false`
+ * until it has presented the page's session token; then the chat it views, or null.
+ */
+const Connection = z.union([z.literal(false), z.string(), z.null()]);
+type Connection = z.infer<typeof Connection>;
+const isAuthed = (c: Connection | undefined): boolean => c !== false && c !== undefined;
+const chatOf = (c: Connection | undefined): string | null => (typeof c === 'string' ? c : null);
 
 /** Fixed for the life of one start: written to the store once, named in the state by its ref. */
 export const Settings = z.object({
@@ -122,8 +125,8 @@ function deliver(state: CoreState, sender: string | undefined, broadcasts: Broad
   const out: Outbound[] = [];
   for (const b of broadcasts) {
     for (const [id, conn] of Object.entries(state.connections)) {
-      if (!conn.authed || (b.skipSender && id === sender)) continue;
-      if (b.to === 'all' || conn.chat === b.to.chat) out.push({ connection: id, frame: b.frame });
+      if (!isAuthed(conn) || (b.skipSender && id === sender)) continue;
+      if (b.to === 'all' || chatOf(conn) === b.to.chat) out.push({ connection: id, frame: b.frame });
     }
   }
   return out;
@@ -141,12 +144,12 @@ export async function handleHttp(ctx: Context, route: Route, req: CoreRequest): 
 }
 
 export function onConnect(state: CoreState, connection: string): CoreState {
-  if (state.connections[connection]) return state;
-  return { ...state, connections: { ...state.connections, [connection]: { authed: false, chat: null } } };
+  if (connection in state.connections) return state;
+  return { ...state, connections: { ...state.connections, [connection]: false } };
 }
 
 export function onDisconnect(state: CoreState, connection: string): CoreState {
-  if (!state.connections[connection]) return state;
+  if (!(connection in state.connections)) return state;
   const { [connection]: _gone, ...rest } = state.connections;
   return { ...state, connections: rest };
 }
@@ -165,21 +168,21 @@ async function socketText(ctx: Context, connection: string, text: string): Promi
   if (parsed.error || !parsed.command) return fail(parsed.error ?? new AppError('bad_request', 'empty command'));
   const command = parsed.command;
   let state = onConnect(ctx.state, connection);
-  const conn = state.connections[connection]!;
+  const conn = state.connections[connection];
 
   if (command.type === 'hello') {
     if (command.token !== ctx.settings.session_token) {
       return fail(new AppError('unauthorized', 'the session token is not this server\'s: reload the page'));
     }
-    state = { ...state, connections: { ...state.connections, [connection]: { ...conn, authed: true } } };
-  } else if (!conn.authed) {
+    state = { ...state, connections: { ...state.connections, [connection]: chatOf(conn) } };
+  } else if (!isAuthed(conn)) {
     return fail(new AppError('unauthorized', 'send {"type":"hello","token":…} with the token from the page first'));
   }
 
   try {
     const commandCtx = {
       chats: chatsOf(ctx),
-      current: conn.chat,
+      current: chatOf(conn),
       limits: ctx.settings.limits as Limits,
       llm: ctx.llm,
       models: ctx.models ?? new ModelDirectory(),
@@ -192,7 +195,7 @@ async function socketText(ctx: Context, connection: string, text: string): Promi
     const effects = await runCommand(commandCtx, command);
     state = withPending(ctx, state, effects);
     if (effects.current !== undefined) {
-      state = { ...state, connections: { ...state.connections, [connection]: { authed: true, chat: effects.current } } };
+      state = { ...state, connections: { ...state.connections, [connection]: effects.current } };
     }
     let outbound = [...reply(effects.reply, state).outbound, ...deliver(state, connection, effects.broadcasts ?? [])];
     if (effects.after) {
@@ -210,7 +213,7 @@ async function socketText(ctx: Context, connection: string, text: string): Promi
     }
     if (effects.deleted) {
       const connections = Object.fromEntries(
-        Object.entries(state.connections).map(([id, c]) => [id, c.chat === effects.deleted ? { ...c, chat: null } : c]),
+        Object.entries(state.connections).map(([id, c]) => [id, c === effects.deleted ? null : c]),
       );
       state = { ...state, connections };
     }

@@ -42,7 +42,7 @@ export class NativeApp {
 
   private deliver(outbound: Outbound[]): void {
     for (const { connection, frame } of outbound) {
-      if (!this.state.connections[connection] && frame.type !== 'error') continue;
+      if (!(connection in this.state.connections) && frame.type !== 'error') continue;
       const box = this.inbox.get(connection) ?? [];
       box.push(JSON.parse(JSON.stringify(frame)) as Record<string, unknown>);
       this.inbox.set(connection, box);
