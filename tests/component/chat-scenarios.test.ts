@@ -36,14 +36,14 @@ async function componentDriver(): Promise<ChatDriver> {
     },
     async restart() {
       await closeClients();
-      expectNoFatal(host);
       await host.stop();
+      expectNoFatal(host);
       host = await startHost({ data: host.data });
     },
     async close() {
       await closeClients();
-      expectNoFatal(host);
       await host.stop();
+      expectNoFatal(host);
     },
   };
 }

@@ -44,9 +44,10 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  expectNoFatal(host);
+  // Stopped before the checks: a failing check must not leave the host or the mock running.
   await host.stop();
   await mock.close();
+  expectNoFatal(host);
   // The key never reaches a client, a log line or the store's chat data.
   expect(seen.join('\n')).not.toContain(TEST_API_KEY);
   expect(host.log()).not.toContain(TEST_API_KEY);
@@ -144,8 +145,8 @@ describe('Claude faults', () => {
     const end = (await c.until(isEnd)).find((f) => f.type === 'generation_failed')!;
     expect(end.error).toMatchObject({ code: 'authentication_error', message: 'invalid x-api-key', retryable: false });
     await c.close();
-    expectNoFatal(bad);
     await bad.stop();
+    expectNoFatal(bad);
   });
 
   it('429 with retry-after 0 is retried at once and succeeds', async () => {
@@ -225,8 +226,8 @@ describe('without an API key', () => {
     expect(models.models.length).toBeGreaterThan(2);
     await c.close();
     await raw.close();
-    expectNoFatal(bare);
     await bare.stop();
+    expectNoFatal(bare);
   });
 
   it('reads the key from assets/api-key.txt through the filesystem handler', async () => {

@@ -97,10 +97,21 @@ export async function startHost(options: HostOptions = {}): Promise<RunningHost>
   };
 }
 
-/** Fails the test if the actor hit a fatal error: on Theater that would have stopped it. */
+/**
+ * Fails the test if the actor hit a fatal error (on Theater that would have stopped it) or the
+ * API key reached the log. Call it after `host.stop()`, so a fatal error during shutdown counts
+ * too. A caller that checks a host still running gets it killed before the throw: a failing check
+ * must not leave a host process behind once the test run is over.
+ */
 export function expectNoFatal(host: RunningHost): void {
-  if (host.log().includes('FATAL')) throw new Error(`the actor hit a fatal error:\n${host.log()}`);
-  if (host.log().includes(TEST_API_KEY)) throw new Error('the API key appeared in the host log');
+  const problem = host.log().includes('FATAL')
+    ? `the actor hit a fatal error:\n${host.log()}`
+    : host.log().includes(TEST_API_KEY)
+      ? 'the API key appeared in the host log'
+      : undefined;
+  if (problem === undefined) return;
+  if (host.proc.exitCode === null && host.proc.signalCode === null) host.proc.kill('SIGKILL');
+  throw new Error(problem);
 }
 
 export interface SocketClient {

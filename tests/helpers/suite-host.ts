@@ -10,8 +10,9 @@ export function hostForTests(options?: () => HostOptions): { host: RunningHost }
   });
   afterAll(async () => {
     if (!suite.host) return;
-    expectNoFatal(suite.host);
+    // Stopped before the check: a failing check must not leave the host running.
     await suite.host.stop();
+    expectNoFatal(suite.host);
   });
   return suite;
 }

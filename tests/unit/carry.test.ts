@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { NativeApp } from '../helpers/native-app.js';
 import { memoryPorts } from '../helpers/memory-ports.js';
+import { STORE_KINDS } from '../helpers/store-ports.js';
 import { encodeNode, idOf, type MessageId } from '../../src/core/dag/node.js';
 
 type Msg = { id: string; role: string; content: string; parent_id: string | null };
@@ -16,9 +17,9 @@ async function chatWithBranches(app: NativeApp) {
   return { chat, q, a1 };
 }
 
-describe('search', () => {
+describe.each(STORE_KINDS)('search ($name store)', ({ make }) => {
   it('finds a word on a branch that is not selected, with a highlighted snippet', async () => {
-    const app = new NativeApp();
+    const app = new NativeApp(make());
     const { chat, a1 } = await chatWithBranches(app);
     const r = (await app.command('c', { type: 'search', query: 'lisbon' })) as F;
     expect(r.type).toBe('search_results');
@@ -33,7 +34,7 @@ describe('search', () => {
   });
 
   it('keeps the index across restarts, and rebuilds it from the DAG when it is gone', async () => {
-    const app = new NativeApp();
+    const app = new NativeApp(make());
     await chatWithBranches(app);
     const again = app.restart();
     await again.connect('c');
@@ -45,7 +46,7 @@ describe('search', () => {
   });
 
   it('finds messages sent across restarts with no search in between, and nothing twice', async () => {
-    let app = new NativeApp();
+    let app = new NativeApp(make());
     await app.connect('c');
     await app.command('c', { type: 'create_chat', name: 'Log' });
     const words = ['amber', 'cobalt', 'violet'];
@@ -60,7 +61,7 @@ describe('search', () => {
   });
 
   it('writes a small, fixed amount of search data per message however many are indexed', async () => {
-    const app = new NativeApp();
+    const app = new NativeApp(make());
     await app.connect('c');
     await app.command('c', { type: 'create_chat', name: 'Long' });
     await app.command('c', { type: 'search', query: 'warm' }); // the index is in memory from here on
@@ -86,7 +87,7 @@ describe('search', () => {
   });
 
   it('folds the journal into a snapshot while nobody searches, so a first search replays little', async () => {
-    const app = new NativeApp();
+    const app = new NativeApp(make());
     await app.connect('c');
     await app.command('c', { type: 'create_chat', name: 'Diary' });
     for (let i = 0; i < 1000; i++) await app.command('c', { type: 'send_message', content: `day ${i} weather${i % 7}` });
@@ -102,7 +103,7 @@ describe('search', () => {
   });
 
   it('finds a message whose append died before the chat moved to it, as a message off the branch', async () => {
-    const ports = memoryPorts();
+    const ports = make();
     const app = new NativeApp(ports);
     await app.connect('c');
     const chat = ((await app.command('c', { type: 'create_chat', name: 'Notes' })) as F).chat;
@@ -126,7 +127,7 @@ describe('search', () => {
   });
 
   it('rebuilds from the DAG when the journal is unreadable, and replays a journal the snapshot already holds', async () => {
-    const ports = memoryPorts();
+    const ports = make();
     const app = new NativeApp(ports);
     await app.connect('c');
     await app.command('c', { type: 'create_chat', name: 'Recipes' });
@@ -146,7 +147,7 @@ describe('search', () => {
   });
 
   it('finds nothing in deleted chats and refuses an empty query', async () => {
-    const app = new NativeApp();
+    const app = new NativeApp(make());
     const { chat } = await chatWithBranches(app);
     await app.command('c', { type: 'delete_chat', chat_id: chat.id });
     expect(((await app.command('c', { type: 'search', query: 'kyoto' })) as F).results).toEqual([]);

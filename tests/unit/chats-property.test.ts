@@ -56,7 +56,7 @@ async function checkInvariants(app: NativeApp) {
 
 describe('chat operations, property-based', () => {
   it('keep every selected leaf reachable, no parent dangling, and everything identical after a restart', async () => {
-    const exercised = { messages: 0, branchPoints: 0 };
+    const exercised = { messages: 0, branchPoints: 0, deletes: 0, forks: 0 };
     await fc.assert(
       fc.asyncProperty(fc.array(Op, { minLength: 1, maxLength: 40 }), async (ops) => {
         let app = new NativeApp();
@@ -66,8 +66,9 @@ describe('chat operations, property-based', () => {
           const chats = ((await app.command('c', { type: 'list_chats' })) as { chats: Chat[] }).chats;
           return chats.length ? chats[n % chats.length]! : undefined;
         };
+        const branchOf = async (chatId: string) => ((await app.command('c', { type: 'get_branch', chat_id: chatId })) as { messages: Msg[] }).messages;
         const messageAt = async (chat: Chat, n: number) => {
-          const { messages } = (await app.command('c', { type: 'get_branch', chat_id: chat.id })) as { messages: Msg[] };
+          const messages = await branchOf(chat.id);
           return messages.length ? messages[n % messages.length]! : undefined;
         };
         for (const op of ops) {
@@ -82,7 +83,17 @@ describe('chat operations, property-based', () => {
           const chat = await pick(op.chat);
           if (!chat) continue;
           if (op.op === 'send') expect((await app.command('c', { type: 'send_message', chat_id: chat.id, content: op.text })).type).toBe('message_added');
-          if (op.op === 'delete') await app.command('c', { type: 'delete_chat', chat_id: chat.id });
+          if (op.op === 'delete') {
+            // The model: the chat is gone, from the list and for reads; every other chat is as it was.
+            const before = await snapshot(app);
+            expect(await app.command('c', { type: 'delete_chat', chat_id: chat.id })).toEqual({ type: 'chat_deleted', chat_id: chat.id });
+            const after = await snapshot(app);
+            expect(after.chats).toEqual(before.chats.filter((c) => c.id !== chat.id));
+            const { [chat.id]: _deleted, ...others } = before.branches;
+            expect(after.branches).toEqual(others);
+            expect(await app.command('c', { type: 'get_branch', chat_id: chat.id })).toMatchObject({ type: 'error', code: 'not_found' });
+            exercised.deletes++;
+          }
           if (op.op === 'edit' || op.op === 'branch_at' || op.op === 'select' || op.op === 'fork') {
             const m = await messageAt(chat, op.at);
             if (!m) continue;
@@ -91,7 +102,21 @@ describe('chat operations, property-based', () => {
               expect(r.type === 'message_added' || /only user messages/.test(String(r.message))).toBe(true);
             }
             if (op.op === 'branch_at') expect((await app.command('c', { type: 'send_message', chat_id: chat.id, parent_id: m.id, content: op.text })).type).toBe('message_added');
-            if (op.op === 'fork') await app.command('c', { type: 'fork_chat', message_id: m.id });
+            if (op.op === 'fork') {
+              // The model: a new chat whose branch is the source's branch up to m, same nodes; nothing else changes.
+              const before = await snapshot(app);
+              const source = before.branches[chat.id]!;
+              const r = (await app.command('c', { type: 'fork_chat', message_id: m.id })) as { type: string; chat: Chat & { name: string } };
+              expect(r).toMatchObject({ type: 'chat_created', chat: { name: 'New chat', leaf: m.id } });
+              expect(Object.keys(before.branches)).not.toContain(r.chat.id);
+              const after = await snapshot(app);
+              expect(after.chats.map((c) => c.id).sort()).toEqual([...before.chats.map((c) => c.id), r.chat.id].sort());
+              const path = source.slice(0, source.findIndex((x) => x.id === m.id) + 1);
+              const forked = await branchOf(r.chat.id);
+              expect(forked.map(({ id, parent_id }) => ({ id, parent_id }))).toEqual(path.map(({ id, parent_id }) => ({ id, parent_id })));
+              expect(Object.fromEntries(Object.entries(after.branches).filter(([id]) => id !== r.chat.id))).toEqual(before.branches);
+              exercised.forks++;
+            }
             if (op.op === 'select') {
               const s = (await app.command('c', { type: 'get_siblings', chat_id: chat.id, message_id: m.id })) as { siblings: string[] };
               const target = s.siblings[op.sibling % s.siblings.length]!;
@@ -112,5 +137,7 @@ describe('chat operations, property-based', () => {
     // Guard against a generator that never reaches the interesting cases.
     expect(exercised.messages).toBeGreaterThan(100);
     expect(exercised.branchPoints).toBeGreaterThan(5);
+    expect(exercised.deletes).toBeGreaterThan(20);
+    expect(exercised.forks).toBeGreaterThan(20);
   }, 120_000);
 });

@@ -11,11 +11,18 @@ import { HOST_PROCESS_ENV } from '../../src/host/process-env.js';
 
 const flake = readFileSync(join(ROOT, 'flake.nix'), 'utf8');
 const hasNix = spawnSync('nix-instantiate', ['--version']).status === 0;
+const NO_NIX = 'flake.nix was NOT parsed: nix-instantiate is missing (Debian: apt-get install nix-bin; .ci/run installs it)';
 
 describe('flake.nix', () => {
-  it.runIf(hasNix || process.env.CI)('parses', () => {
+  // Nix is not an npm dependency: on a machine without it the check is skipped, visibly (a skip
+  // with its reason, and a warning in the output), never passed. In CI it must run.
+  it('parses', (ctx) => {
+    if (!hasNix && !process.env.CI) {
+      console.warn(`SKIPPED: ${NO_NIX}`);
+      ctx.skip(NO_NIX);
+    }
     const r = spawnSync('nix-instantiate', ['--parse', join(ROOT, 'flake.nix')], { encoding: 'utf8' });
-    expect(r.error, 'nix-instantiate is missing: .ci/run installs Debian\'s nix-bin').toBeUndefined();
+    expect(r.error, NO_NIX).toBeUndefined();
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
   });
