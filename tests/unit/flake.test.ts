@@ -34,7 +34,8 @@ describe('flake.nix', () => {
   });
 
   it('installs what the build makes', () => {
-    for (const p of ['dist/chat.wasm', 'dist/.jco-cache', 'assets/init.json', 'bin/theater-chat.js']) {
+    // Every component and every manifest the actor starts from: the generator is spawned from generator.toml.
+    for (const p of ['dist/chat.wasm', 'dist/generator.wasm', 'generator.toml', 'dist/.jco-cache', 'assets/init.json', 'bin/theater-chat.js']) {
       expect(flake, p).toContain(p);
       expect(existsSync(join(ROOT, p)), p).toBe(true);
     }
@@ -45,6 +46,15 @@ describe('flake.nix', () => {
 
   it('starts the host with the environment every other launcher gives it', () => {
     for (const [name, value] of Object.entries(HOST_PROCESS_ENV)) expect(flake).toContain(`export ${name}=${value}`);
+  });
+
+  it('pins nixpkgs by revision, not by a branch whose content moves', () => {
+    expect(flake).toMatch(/nixpkgs\.url = "github:NixOS\/nixpkgs\/[0-9a-f]{40}";/);
+  });
+
+  it('points each installed manifest at its installed component', () => {
+    expect(flake).toContain(`sed 's#^component = .*#component = "lib/chat.wasm"#' actor.toml > $out/actor.toml`);
+    expect(flake).toContain(`sed 's#^component = .*#component = "lib/generator.wasm"#' generator.toml > $out/generator.toml`);
   });
 
   it('pins Theater at c50b1871 and builds it from its Cargo.lock', () => {
