@@ -309,7 +309,7 @@ export async function startMockClaude(options: { port?: number; host?: string; l
       const done = new Set(log.filter((e) => e.event !== 'received').map((e) => e.request));
       return log.filter((e) => e.event === 'received' && !done.has(e.request)).map((e) => e.text);
     },
-    until: (condition, what, timeoutMs = 30_000) =>
+    until: (condition, what, timeoutMs = 60_000) =>
       new Promise<void>((resolve, reject) => {
         if (condition(log)) return resolve();
         const timer = setTimeout(() => {

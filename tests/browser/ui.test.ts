@@ -20,9 +20,9 @@ const pages: Page[] = [];
 // Two cores shared with other work: a reply can take seconds. Bounds are generous on purpose; they
 // only decide how long a failing test takes to say so, never whether a passing one passes.
 /** Waits that include a whole generation (a child actor started, Claude asked, the reply stored). */
-const REPLY = { timeout: 30_000 };
+const REPLY = { timeout: 60_000 };
 /** Waits for the page to show what one command changed. */
-const SETTLE = { timeout: 15_000 };
+const SETTLE = { timeout: 20_000 };
 
 const env = () => ({ ANTHROPIC_API_KEY: TEST_API_KEY, ANTHROPIC_BASE_URL: mock.url });
 
@@ -205,7 +205,8 @@ describe('the chat UI', () => {
     mock.queueFaults([{ status: 529, retry_after: 1 }]);
     await page.locator('#composer-input').fill('overloaded at first');
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.locator('.message.assistant').count(), REPLY).toBe(1);
+    // Two generations: the refused one and the retry.
+    await expect.poll(() => page.locator('.message.assistant').count(), { timeout: 2 * REPLY.timeout }).toBe(1);
     const shown = await page.evaluate(() => (window as unknown as { __retrying: string[] }).__retrying);
     expect(shown.join(' | ')).toMatch(/Retrying in \d s \(attempt 2 of 3\)/);
     expect(await page.locator('.message.error').count()).toBe(0);

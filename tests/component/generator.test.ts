@@ -60,7 +60,7 @@ describe('generation in a child actor', () => {
     expect(mock.inFlight()).toContain('[[hold]] take your time');
     expect((await a.events()).filter(isEnd)).toEqual([]);
     expect(mock.release('take your time')).toBe(1);
-    const events = await a.until(isEnd, 30_000);
+    const events = await a.until(isEnd, 60_000);
     expect(events.some((f) => f.type === 'generation_finished')).toBe(true);
     await a.close();
     await b.close();
@@ -80,7 +80,7 @@ describe('generation in a child actor', () => {
     await mock.until(() => ['first', 'second'].every((w) => mock.inFlight().includes(`[[hold]] ${w}`)), 'two generations waiting at Claude at once');
     expect(mock.release('first')).toBe(1);
     expect(mock.release('second')).toBe(1);
-    const [endA, endB] = await Promise.all([a.until(isEnd, 30_000), b.until(isEnd, 30_000)]);
+    const [endA, endB] = await Promise.all([a.until(isEnd, 60_000), b.until(isEnd, 60_000)]);
     expect(endA.some((f) => f.type === 'generation_finished')).toBe(true);
     expect(endB.some((f) => f.type === 'generation_finished')).toBe(true);
     await a.close();
@@ -96,7 +96,7 @@ describe('generation in a child actor', () => {
     expect(second).toMatchObject({ type: 'error', code: 'conflict', message: expect.stringMatching(/being generated already/) });
     await atClaude('once');
     expect(mock.release('once')).toBe(1);
-    await a.until(isEnd, 30_000);
+    await a.until(isEnd, 60_000);
     await a.close();
   });
 
@@ -117,7 +117,7 @@ describe('generation in a child actor', () => {
     await mock.until((log) => log.some((e) => e.event === 'answered' && e.text.includes('hang')), 'late answer to the stopped generation');
     await a.command({ type: 'edit_message', message_id: branch.messages[0]!.id, content: 'now answer quickly' });
     await a.command({ type: 'generate_llm_response' });
-    const done = await a.until(isEnd, 30_000);
+    const done = await a.until(isEnd, 60_000);
     expect(done.some((f) => f.type === 'generation_finished')).toBe(true);
     expect(done.filter((f) => f.parent_id === branch.messages[0]!.id && f.type === 'generation_finished')).toEqual([]);
     const answers = (await a.command({ type: 'get_siblings', message_id: branch.messages[1]!.id })) as Frame & { siblings: string[] };
@@ -131,10 +131,10 @@ describe('generation in a child actor', () => {
     const sent = (await a.command({ type: 'send_message', content: 'please answer' })) as Frame & { message: { id: string } };
     mock.queueFaults([{ drop: true }]);
     await a.command({ type: 'generate_llm_response' });
-    const failed = (await a.until(isEnd)).find((f) => f.type === 'generation_failed')!;
+    const failed = (await a.until(isEnd, 60_000)).find((f) => f.type === 'generation_failed')!;
     expect(failed.error).toMatchObject({ code: 'connection_error', retryable: true });
     await a.command({ type: 'retry', message_id: sent.message.id, attempt: 2 });
-    const after = await a.until(isEnd);
+    const after = await a.until(isEnd, 60_000);
     expect(after.some((f) => f.type === 'generation_finished'), JSON.stringify(after.filter(isEnd))).toBe(true);
     await a.close();
   });
@@ -151,7 +151,7 @@ describe('generation in a child actor', () => {
     expect((welcome as Frame & { generating: { chat_id: string }[] }).generating.map((g) => g.chat_id)).toContain(chat.chat.id);
     await atClaude('long');
     expect(mock.release('long')).toBe(1);
-    await a.until(isEnd, 30_000);
+    await a.until(isEnd, 60_000);
     await a.close();
     await b.close();
   });
