@@ -3,7 +3,9 @@
  * SDK sends (Bearer or x-api-key, anthropic-version), the request checks the API makes (400 with
  * the real error shape), JSON and SSE replies with usage (cache writes and reads included), and
  * injectable faults: statuses with retry-after, delays, truncated or malformed bodies, dropped
- * connections. Deterministic: the same request gets the same answer.
+ * connections. Deterministic: the same request gets the same answer. Tests can also hold a request
+ * unanswered until they release it, and read what happened to every request in order: overlap and
+ * "answered meanwhile" are then proved by events, not by a stopwatch on a shared machine.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createHash } from 'node:crypto';
@@ -21,6 +23,16 @@ export interface Fault {
   malformed?: boolean;
   /** close the connection without an answer */
   drop?: boolean;
+  /** keep the request unanswered until `release()` (or `close()`); then answer it normally */
+  hold?: boolean;
+}
+
+/** What happened to one /v1/messages request; `text` is its last user message. */
+export interface MockEvent {
+  event: 'received' | 'answered' | 'closed';
+  /** 1, 2, … in the order the requests arrived */
+  request: number;
+  text: string;
 }
 
 export interface RecordedRequest {
@@ -35,6 +47,14 @@ export interface MockClaude {
   requests: RecordedRequest[];
   /** Faults for the next /v1/messages requests, one each, in order. */
   queueFaults(faults: Fault[]): void;
+  /** /v1/messages requests as things happened to them: received, then answered or closed unanswered. */
+  log: MockEvent[];
+  /** Last user messages of the requests received and not yet answered nor closed, oldest first. */
+  inFlight(): string[];
+  /** Resolves once `condition` holds over the log (checked at every new entry); rejects after timeoutMs, saying `what`. */
+  until(condition: (log: MockEvent[]) => boolean, what: string, timeoutMs?: number): Promise<void>;
+  /** Lets held requests whose last user message contains `match` (all without it) be answered; returns how many. */
+  release(match?: string): number;
   close(): Promise<void>;
 }
 
@@ -115,6 +135,7 @@ function markersIn(text: string): Fault | undefined {
   if (text.includes('[[truncate]]')) return { truncate: true };
   if (text.includes('[[malformed]]')) return { malformed: true };
   if (text.includes('[[drop]]')) return { drop: true };
+  if (text.includes('[[hold]]')) return { hold: true };
   return undefined;
 }
 
@@ -147,6 +168,14 @@ export async function startMockClaude(options: { port?: number; host?: string; l
   const failedOnce = new Set<string>();
   const cachedPrefixes = new Set<string>();
   let counter = 0;
+  const log: MockEvent[] = [];
+  const watchers = new Set<() => void>();
+  const held: { text: string; release: () => void }[] = [];
+  let received = 0;
+  const record = (event: MockEvent) => {
+    log.push(event);
+    for (const watch of [...watchers]) watch();
+  };
 
   const sendError = (res: ServerResponse, status: number, message: string, fault?: Fault) => {
     const requestId = `req_mock_${String(++counter).padStart(6, '0')}`;
@@ -156,6 +185,15 @@ export async function startMockClaude(options: { port?: number; host?: string; l
   };
 
   const handleMessages = async (req: IncomingMessage, res: ServerResponse, raw: string) => {
+    const request = ++received;
+    let said = '';
+    try {
+      said = textOf([...((JSON.parse(raw) as { messages?: Msg[] }).messages ?? [])].reverse().find((m) => m.role === 'user')?.content ?? '');
+    } catch {
+      // Not JSON: answered with a 400 below; the log still shows it.
+    }
+    record({ event: 'received', request, text: said });
+    res.once('close', () => record({ event: res.writableFinished ? 'answered' : 'closed', request, text: said }));
     const auth = req.headers['x-api-key'] ?? (req.headers.authorization?.startsWith('Bearer ') ? req.headers.authorization.slice(7) : undefined);
     if (!auth || auth === 'invalid') return sendError(res, 401, 'invalid x-api-key');
     if (!req.headers['anthropic-version']) return sendError(res, 400, 'anthropic-version: header is required');
@@ -183,6 +221,7 @@ export async function startMockClaude(options: { port?: number; host?: string; l
       }
     }
     if (fault?.delay_ms) await new Promise((r) => setTimeout(r, fault.delay_ms));
+    if (fault?.hold) await new Promise<void>((release) => held.push({ text: lastUser, release }));
     if (fault?.drop) return void req.socket.destroy();
     if (fault?.status) return sendError(res, fault.status, fault.message ?? `mock ${ERROR_TYPES[fault.status] ?? 'error'} (injected)`, fault);
     if (!MOCK_MODELS.some((m) => m.id === body.model)) return sendError(res, 404, `model: ${body.model}`);
@@ -265,8 +304,38 @@ export async function startMockClaude(options: { port?: number; host?: string; l
     url: `http://127.0.0.1:${port}`,
     requests,
     queueFaults: (faults) => void queue.push(...faults),
+    log,
+    inFlight: () => {
+      const done = new Set(log.filter((e) => e.event !== 'received').map((e) => e.request));
+      return log.filter((e) => e.event === 'received' && !done.has(e.request)).map((e) => e.text);
+    },
+    until: (condition, what, timeoutMs = 60_000) =>
+      new Promise<void>((resolve, reject) => {
+        if (condition(log)) return resolve();
+        const timer = setTimeout(() => {
+          watchers.delete(watch);
+          reject(new Error(`mock Claude: no ${what} within ${timeoutMs} ms; log: ${JSON.stringify(log.slice(-20))}`));
+        }, timeoutMs);
+        const watch = () => {
+          if (!condition(log)) return;
+          clearTimeout(timer);
+          watchers.delete(watch);
+          resolve();
+        };
+        watchers.add(watch);
+      }),
+    release: (match) => {
+      const chosen = held.filter((h) => match === undefined || h.text.includes(match));
+      for (const h of chosen) {
+        held.splice(held.indexOf(h), 1);
+        h.release();
+      }
+      return chosen.length;
+    },
     close: () =>
       new Promise((resolve) => {
+        // Held handlers finish against closed sockets instead of waiting forever.
+        for (const h of held.splice(0)) h.release();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

@@ -46,7 +46,7 @@ function watchTimeout(chatId: string): void {
     chatId,
     setTimeout(() => {
       timeoutTimers.delete(chatId);
-      if (generating.value[chatId] !== undefined) void connection.request({ type: 'cancel_generation', chat_id: chatId, reason: 'timeout' });
+      if (generating.value[chatId] !== undefined) void cancelGeneration(chatId, 'timeout');
     }, generationTimeoutMs),
   );
 }
@@ -66,6 +66,17 @@ effect(() => {
     nudge = undefined;
   }
 });
+
+/**
+ * This tab's own cancel (Stop, or the timeout above). The actor answers it with the failure but sends
+ * the error record it stored to the other tabs only, so ask for the branch again to show the record
+ * (and its Retry) here too; replies are applied like events.
+ */
+async function cancelGeneration(chatId: string, reason: 'timeout' | 'cancelled'): Promise<Frame> {
+  const reply = await connection.request({ type: 'cancel_generation', chat_id: chatId, reason });
+  if (reply.type === 'generation_failed' && chatId === currentId.value) await connection.request({ type: 'get_branch', chat_id: chatId });
+  return reply;
+}
 
 export const connection = new Connection(onEvent, (welcome) => {
   generationTimeoutMs = welcome.generation_timeout_ms;
@@ -278,7 +289,8 @@ export async function fork(message: MessageView): Promise<void> {
 }
 
 export async function stopGeneration(chatId: string): Promise<void> {
-  await run({ type: 'cancel_generation', chat_id: chatId, reason: 'cancelled' });
+  const reply = await cancelGeneration(chatId, 'cancelled');
+  if (reply.type === 'error') notice.value = reply.message;
 }
 
 let searchTimer: ReturnType<typeof setTimeout> | undefined;

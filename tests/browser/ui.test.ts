@@ -4,25 +4,39 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startMockClaude, type MockClaude } from '../../scripts/mock-claude/server.js';
-import { expectNoFatal, startHost, type RunningHost } from '../helpers/host.js';
+import { expectNoFatal, ROOT, startHost, tempDir, type RunningHost } from '../helpers/host.js';
 import { launch, shot } from '../helpers/browser.js';
 import { TEST_API_KEY } from '../helpers/secrets.js';
+import { startTcpProxy } from '../helpers/tcp-proxy.js';
 
 let mock: MockClaude;
 let host: RunningHost;
 let browser: Browser;
 const pages: Page[] = [];
 
-async function open(width = 1200): Promise<Page> {
+// Two cores shared with other work: a reply can take seconds. Bounds are generous on purpose; they
+// only decide how long a failing test takes to say so, never whether a passing one passes.
+/** Waits that include a whole generation (a child actor started, Claude asked, the reply stored). */
+const REPLY = { timeout: 60_000 };
+/** Waits for the page to show what one command changed. */
+const SETTLE = { timeout: 20_000 };
+
+const env = () => ({ ANTHROPIC_API_KEY: TEST_API_KEY, ANTHROPIC_BASE_URL: mock.url });
+
+async function open(width = 1200, options: { url?: string; clock?: boolean } = {}): Promise<Page> {
   const page = await browser.newPage({ viewport: { width, height: 800 } });
-  page.setDefaultTimeout(8000);
+  page.setDefaultTimeout(SETTLE.timeout);
   page.on('dialog', (d) => void d.dismiss());
+  // The page's own timers (the generation timeout) run on a clock the test can move forward.
+  if (options.clock) await page.clock.install();
   await page.addInitScript(() => {
     (window as unknown as { __alerts: number }).__alerts = 0;
     window.alert = () => void ((window as unknown as { __alerts: number }).__alerts += 1);
   });
-  await page.goto(host.url);
+  await page.goto(options.url ?? host.url);
   await page.locator('.sidebar button.primary').waitFor({ state: 'attached' });
   pages.push(page);
   return page;
@@ -33,25 +47,38 @@ async function newChat(page: Page): Promise<void> {
   await page.waitForFunction(() => document.querySelector('.chat-item.current') || document.querySelector('.empty'));
   const before = await page.locator('.chat-item').count();
   await page.getByRole('button', { name: '+ New chat' }).click();
-  await expect.poll(() => page.locator('.chat-item').count()).toBe(before + 1);
-  await expect.poll(() => page.locator('.chat-item.current .chat-name').textContent()).toBe('New chat');
-  await expect.poll(() => page.locator('.message').count()).toBe(0);
+  await expect.poll(() => page.locator('.chat-item').count(), SETTLE).toBe(before + 1);
+  await expect.poll(() => page.locator('.chat-item.current .chat-name').textContent(), SETTLE).toBe('New chat');
+  await expect.poll(() => page.locator('.message').count(), SETTLE).toBe(0);
 }
 
 async function sendAndWait(page: Page, text: string): Promise<void> {
   const replies = await page.locator('.message.assistant, .message.error').count();
   await page.locator('#composer-input').fill(text);
   await page.keyboard.press('Enter');
-  await page.locator('.message.assistant, .message.error').nth(replies).waitFor();
+  await page.locator('.message.assistant, .message.error').nth(replies).waitFor(REPLY);
+}
+
+/** The app as actor.toml starts it, with changes to its init state (in a copy: the real files stay). */
+function appWithInit(changes: Record<string, unknown>): string {
+  const dir = tempDir();
+  for (const file of ['actor.toml', 'generator.toml']) writeFileSync(join(dir, file), readFileSync(join(ROOT, file)));
+  mkdirSync(join(dir, 'assets'));
+  const init = JSON.parse(readFileSync(join(ROOT, 'assets/init.json'), 'utf8')) as Record<string, unknown>;
+  writeFileSync(join(dir, 'assets/init.json'), JSON.stringify({ ...init, ...changes }));
+  mkdirSync(join(dir, 'dist'));
+  symlinkSync(join(ROOT, 'dist/chat.wasm'), join(dir, 'dist/chat.wasm'));
+  return join(dir, 'actor.toml');
 }
 
 beforeAll(async () => {
   mock = await startMockClaude();
-  host = await startHost({ env: { ANTHROPIC_API_KEY: TEST_API_KEY, ANTHROPIC_BASE_URL: mock.url } });
+  host = await startHost({ env: env() });
   browser = await launch();
 });
 
 afterAll(async () => {
+  mock?.release();
   await browser?.close();
   expectNoFatal(host);
   await host?.stop();
@@ -68,13 +95,13 @@ describe('the chat UI', () => {
     await newChat(page);
     await sendAndWait(page, 'Please show me some markdown');
     const reply = page.locator('.message.assistant').last();
-    await expect.poll(() => reply.locator('.markdown strong').textContent()).toBe('bold');
+    await expect.poll(() => reply.locator('.markdown strong').textContent(), SETTLE).toBe('bold');
     expect(await reply.locator('.code .hljs-keyword').first().textContent()).toBe('const');
     expect(await reply.locator('.copy-code').count()).toBe(1);
     expect(await reply.locator('.meta').textContent()).toMatch(/in · \d+ out · \$/);
     expect(await page.locator('.totals').textContent()).toMatch(/\$0\.\d+/);
     // The chat took its name from the first message.
-    await expect.poll(() => page.locator('.chat-item.current .chat-name').textContent()).toBe('Please show me some markdown');
+    await expect.poll(() => page.locator('.chat-item.current .chat-name').textContent(), SETTLE).toBe('Please show me some markdown');
     await shot(page, 'reply-markdown');
   });
 
@@ -87,25 +114,25 @@ describe('the chat UI', () => {
     const editor = page.locator('.editor textarea');
     await editor.fill('edited question');
     await page.getByRole('button', { name: 'Save and send' }).click();
-    await expect.poll(() => page.locator('.message.assistant').last().textContent()).toContain('edited question');
+    await expect.poll(() => page.locator('.message.assistant').last().textContent(), REPLY).toContain('edited question');
     const versions = page.locator('.message.user .siblings').first();
-    await expect.poll(() => versions.getAttribute('aria-label')).toBe('Version 2 of 2');
+    await expect.poll(() => versions.getAttribute('aria-label'), SETTLE).toBe('Version 2 of 2');
     await versions.getByRole('button', { name: 'Previous version' }).click();
-    await expect.poll(() => page.locator('.message.user .user-text').first().textContent()).toBe('original question');
-    await expect.poll(() => page.locator('.message.assistant').last().textContent()).toContain('original question');
+    await expect.poll(() => page.locator('.message.user .user-text').first().textContent(), SETTLE).toBe('original question');
+    await expect.poll(() => page.locator('.message.assistant').last().textContent(), REPLY).toContain('original question');
     await shot(page, 'branch-back-to-first');
     await page.reload();
-    await expect.poll(() => page.locator('.message.user .user-text').first().textContent()).toBe('original question');
+    await expect.poll(() => page.locator('.message.user .user-text').first().textContent(), SETTLE).toBe('original question');
     expect(await page.locator('.message.user .siblings').first().getAttribute('aria-label')).toBe('Version 1 of 2');
     // Keyboard: Alt+→ goes to the other version.
     await page.locator('body').press('Alt+ArrowRight');
-    await expect.poll(() => page.locator('.message.user .user-text').first().textContent()).toBe('edited question');
+    await expect.poll(() => page.locator('.message.user .user-text').first().textContent(), SETTLE).toBe('edited question');
     // The branch map shows both branches and jumps to one.
     await page.getByRole('button', { name: 'Branches' }).click();
     const nodes = page.locator('.tree-node');
-    await expect.poll(() => nodes.count()).toBe(4);
+    await expect.poll(() => nodes.count(), SETTLE).toBe(4);
     await page.locator('.tree-node.user', { hasText: 'original question' }).click();
-    await expect.poll(() => page.locator('.message.user .user-text').first().textContent()).toBe('original question');
+    await expect.poll(() => page.locator('.message.user .user-text').first().textContent(), SETTLE).toBe('original question');
     await shot(page, 'branch-map');
   });
 
@@ -114,11 +141,11 @@ describe('the chat UI', () => {
     await newChat(page);
     await sendAndWait(page, 'tell me something');
     await page.locator('.message.assistant').last().getByRole('button', { name: 'Regenerate' }).click();
-    await expect.poll(() => page.locator('.message.assistant .siblings').first().getAttribute('aria-label')).toBe('Version 2 of 2');
+    await expect.poll(() => page.locator('.message.assistant .siblings').first().getAttribute('aria-label'), REPLY).toBe('Version 2 of 2');
     await page.locator('.message.user').first().getByRole('button', { name: 'Fork' }).click();
-    await expect.poll(() => page.locator('.chat-item.current .chat-name').textContent()).toMatch(/\(fork\)$/);
+    await expect.poll(() => page.locator('.chat-item.current .chat-name').textContent(), SETTLE).toMatch(/\(fork\)$/);
     // The sidebar can show the new chat a moment before its branch arrives.
-    await expect.poll(() => page.locator('.message').count()).toBe(1);
+    await expect.poll(() => page.locator('.message').count(), SETTLE).toBe(1);
   });
 
   it('renames in place and deletes with confirmation', async () => {
@@ -128,13 +155,13 @@ describe('the chat UI', () => {
     await item.getByRole('button', { name: /^Rename / }).click();
     await page.locator('.chat-item input.rename').fill('Renamed chat');
     await page.keyboard.press('Enter');
-    await expect.poll(() => item.locator('.chat-name').textContent()).toBe('Renamed chat');
+    await expect.poll(() => item.locator('.chat-name').textContent(), SETTLE).toBe('Renamed chat');
     await page.locator('.chat-item', { hasText: 'Renamed chat' }).getByRole('button', { name: 'Delete Renamed chat' }).click();
     const dialog = page.getByRole('dialog');
-    await expect.poll(() => dialog.textContent()).toContain('Renamed chat');
+    await expect.poll(() => dialog.textContent(), SETTLE).toContain('Renamed chat');
     await shot(page, 'delete-confirmation');
     await dialog.getByRole('button', { name: 'Delete' }).click();
-    await expect.poll(() => page.locator('.chat-item', { hasText: 'Renamed chat' }).count()).toBe(0);
+    await expect.poll(() => page.locator('.chat-item', { hasText: 'Renamed chat' }).count(), SETTLE).toBe(0);
   });
 
   it('keeps two tabs on the same chat in sync', async () => {
@@ -143,10 +170,10 @@ describe('the chat UI', () => {
     await sendAndWait(a, 'first from tab A');
     const b = await open();
     await b.locator('.chat-item', { hasText: 'first from tab A' }).locator('.chat-open').click();
-    await expect.poll(() => b.locator('.message').count()).toBe(2);
+    await expect.poll(() => b.locator('.message').count(), SETTLE).toBe(2);
     await sendAndWait(a, 'second from tab A');
-    await expect.poll(() => b.locator('.message.user').last().textContent()).toContain('second from tab A');
-    await expect.poll(() => b.locator('.message.assistant').count()).toBe(2);
+    await expect.poll(() => b.locator('.message.user').last().textContent(), REPLY).toContain('second from tab A');
+    await expect.poll(() => b.locator('.message.assistant').count(), REPLY).toBe(2);
     await shot(b, 'second-tab-in-sync');
   });
 
@@ -156,22 +183,33 @@ describe('the chat UI', () => {
     mock.queueFaults([{ status: 400, message: 'mock says: this request was refused' }]);
     await sendAndWait(page, 'this will fail once');
     const error = page.locator('.message.error');
-    await expect.poll(() => error.textContent()).toContain('mock says: this request was refused');
+    await expect.poll(() => error.textContent(), SETTLE).toContain('mock says: this request was refused');
     expect(await page.locator('.message.user .user-text').last().textContent()).toBe('this will fail once');
     await shot(page, 'error-inline');
     await error.getByRole('button', { name: 'Retry' }).click();
-    await expect.poll(() => page.locator('.message.assistant').count()).toBe(1);
+    await expect.poll(() => page.locator('.message.assistant').count(), REPLY).toBe(1);
     expect(await page.locator('.message.assistant').textContent()).toContain('this will fail once');
   });
 
   it('retries by itself after the wait the API asked for', async () => {
     const page = await open();
     await newChat(page);
+    // The countdown shows for about a second: record every text it shows, so a slow poll cannot miss it.
+    await page.evaluate(() => {
+      const seen: string[] = ((window as unknown as { __retrying: string[] }).__retrying = []);
+      new MutationObserver(() => {
+        const text = document.querySelector('.retrying')?.textContent;
+        if (text && seen.at(-1) !== text) seen.push(text);
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
     mock.queueFaults([{ status: 529, retry_after: 1 }]);
     await page.locator('#composer-input').fill('overloaded at first');
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.locator('.retrying').textContent(), { timeout: 5000 }).toMatch(/Retrying in \d s \(attempt 2 of 3\)/);
-    await expect.poll(() => page.locator('.message.assistant').count(), { timeout: 8000 }).toBe(1);
+    // Two generations: the refused one and the retry.
+    await expect.poll(() => page.locator('.message.assistant').count(), { timeout: 2 * REPLY.timeout }).toBe(1);
+    const shown = await page.evaluate(() => (window as unknown as { __retrying: string[] }).__retrying);
+    expect(shown.join(' | ')).toMatch(/Retrying in \d s \(attempt 2 of 3\)/);
+    expect(await page.locator('.message.error').count()).toBe(0);
   });
 
   it('renders hostile content and chat names inert', async () => {
@@ -189,10 +227,12 @@ describe('the chat UI', () => {
     await item.getByRole('button', { name: /^Rename / }).click();
     await page.locator('.chat-item input.rename').fill('<img src=x onerror="window.__xss=7">');
     await page.keyboard.press('Enter');
-    await page.waitForTimeout(500);
+    // The sidebar shows a name only once the actor has stored it (no optimistic update).
+    await expect.poll(() => item.locator('.chat-name').textContent(), SETTLE).toBe('<img src=x onerror="window.__xss=7">');
     await page.reload();
     await page.locator('.message.assistant').nth(payloads.length - 1).waitFor();
-    await page.waitForTimeout(300);
+    // An onerror handler would have run once its image failed: wait until every image has settled.
+    await page.waitForFunction(() => document.readyState === 'complete' && [...document.images].every((i) => i.complete));
     expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
     expect(await page.evaluate(() => (window as unknown as { __alerts: number }).__alerts)).toBe(0);
     expect(await page.locator('.markdown script, .markdown iframe, .markdown [onerror], .markdown [onload]').count()).toBe(0);
@@ -211,13 +251,13 @@ describe('the chat UI', () => {
     await page.keyboard.type('second line');
     expect(await box.inputValue()).toBe('a\\b\nsecond line');
     await page.keyboard.press('Enter');
-    await page.locator('.message.assistant').first().waitFor();
+    await page.locator('.message.assistant').first().waitFor(REPLY);
     expect(await page.locator('.message.user .user-text').textContent()).toBe('a\\b\nsecond line');
     await box.click();
     await page.keyboard.press('ArrowUp');
     await page.locator('.editor textarea').waitFor();
     await page.keyboard.press('Escape');
-    await expect.poll(() => page.locator('.editor').count()).toBe(0);
+    await expect.poll(() => page.locator('.editor').count(), SETTLE).toBe(0);
     await page.keyboard.press('Control+k');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('chat-filter');
   });
@@ -226,11 +266,14 @@ describe('the chat UI', () => {
     const page = await open();
     await newChat(page);
     const live = page.locator('[aria-live="polite"]');
-    await page.locator('#composer-input').fill('[[delay:1500]] slow one');
+    // Claude holds the request until released: "generating" lasts as long as the test needs.
+    await page.locator('#composer-input').fill('[[hold]] slow one');
     await page.keyboard.press('Enter');
-    await expect.poll(() => live.textContent()).toBe('Generating a reply');
+    await expect.poll(() => live.textContent(), SETTLE).toBe('Generating a reply');
     expect(await page.locator('.generating').textContent()).toMatch(/Claude is writing… \d+ s/);
-    await expect.poll(() => live.textContent(), { timeout: 8000 }).toBe('Reply complete');
+    await mock.until(() => mock.inFlight().includes('[[hold]] slow one'), 'the held request');
+    expect(mock.release('slow one')).toBe(1);
+    await expect.poll(() => live.textContent(), REPLY).toBe('Reply complete');
     const unlabeled = await page.evaluate(() =>
       [...document.querySelectorAll('button, input, select, textarea')].filter((el) => {
         const e = el as HTMLElement;
@@ -248,16 +291,16 @@ describe('the chat UI', () => {
     await page.locator('.message.user').first().getByRole('button', { name: 'Edit' }).click();
     await page.locator('.editor textarea').fill('tell me about iceland instead');
     await page.getByRole('button', { name: 'Save and send' }).click();
-    await expect.poll(() => page.locator('.message.assistant').last().textContent()).toContain('iceland');
+    await expect.poll(() => page.locator('.message.assistant').last().textContent(), REPLY).toContain('iceland');
     await page.locator('body').press('Control+k');
     await page.keyboard.type('zanzibar');
     const result = page.locator('.result').first();
-    await expect.poll(() => result.textContent()).toContain('other branch');
+    await expect.poll(() => result.textContent(), SETTLE).toContain('other branch');
     expect(await result.locator('mark').first().textContent()).toMatch(/zanzibar/i);
     await shot(page, 'search-results');
     await result.click();
-    await expect.poll(() => page.locator('.message.user .user-text').first().textContent()).toBe('tell me about zanzibar spices');
-    await expect.poll(() => page.locator('.message.revealed').count()).toBe(1);
+    await expect.poll(() => page.locator('.message.user .user-text').first().textContent(), SETTLE).toBe('tell me about zanzibar spices');
+    await expect.poll(() => page.locator('.message.revealed').count(), SETTLE).toBe(1);
   });
 
   it('offers the chat as JSON and Markdown downloads, and imports a file', async () => {
@@ -268,7 +311,7 @@ describe('the chat UI', () => {
     const file = await (await fetch(`${host.url}${href}`)).text();
     expect(JSON.parse(file).format).toBe('theater-chat.chat');
     await page.locator('input[type=file]').setInputFiles({ name: 'chat.json', mimeType: 'application/json', buffer: Buffer.from(file) });
-    await expect.poll(() => page.locator('.chat-item.current .chat-name').textContent()).toMatch(/\(imported\)$/);
+    await expect.poll(() => page.locator('.chat-item.current .chat-name').textContent(), SETTLE).toMatch(/\(imported\)$/);
     expect(await page.locator('.message').count()).toBe(2);
   });
 
@@ -285,20 +328,59 @@ describe('the chat UI', () => {
 
 describe('reconnection', () => {
   it('reconnects after the server restarts and shows what changed meanwhile', async () => {
-    const page = await open();
-    await newChat(page);
-    await sendAndWait(page, 'before the restart');
-    const port = host.port;
-    const data = host.data;
-    await host.stop();
-    await expect.poll(() => page.locator('.status').textContent()).toMatch(/Reconnecting/);
-    await shot(page, 'reconnecting');
-    host = await startHost({ data, args: ['--port', String(port)], env: { ANTHROPIC_API_KEY: TEST_API_KEY, ANTHROPIC_BASE_URL: mock.url } }).catch(async () =>
-      startHost({ data, env: { ANTHROPIC_API_KEY: TEST_API_KEY, ANTHROPIC_BASE_URL: mock.url } }),
-    );
-    expect(host.port).toBe(port);
-    await expect.poll(() => page.locator('.status').count(), { timeout: 15_000 }).toBe(0);
-    await sendAndWait(page, 'after the restart');
-    expect(await page.locator('.message.user').count()).toBe(2);
+    // The page keeps its origin (a port this test holds) while the host behind it stops and starts
+    // again on a port of its own: waiting to take the old port back could lose it to anyone.
+    const proxy = await startTcpProxy(host.port);
+    try {
+      const page = await open(1200, { url: proxy.url });
+      await newChat(page);
+      await sendAndWait(page, 'before the restart');
+      const data = host.data;
+      proxy.target(undefined);
+      await host.stop();
+      await expect.poll(() => page.locator('.status').textContent(), SETTLE).toMatch(/Reconnecting/);
+      await shot(page, 'reconnecting');
+      host = await startHost({ data, env: env() });
+      proxy.target(host.port);
+      // The page retries with a back-off of up to 8 s.
+      await expect.poll(() => page.locator('.status').count(), REPLY).toBe(0);
+      await sendAndWait(page, 'after the restart');
+      expect(await page.locator('.message.user').count()).toBe(2);
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
+describe('the generation timeout', () => {
+  it('stops a generation that runs past generation_timeout_ms, says so, keeps the message, and Retry gets the reply', async () => {
+    // The page's timer, armed from the welcome's generation_timeout_ms, is the only thing that can
+    // end this generation: the actor has no clock and Claude holds the request until released.
+    const short = await startHost({ manifest: appWithInit({ generation_timeout_ms: 20_000 }), env: env() });
+    try {
+      const page = await open(1200, { url: short.url, clock: true });
+      await newChat(page);
+      mock.queueFaults([{ hold: true }]);
+      await page.locator('#composer-input').fill('wait for me');
+      await page.keyboard.press('Enter');
+      await mock.until(() => mock.inFlight().includes('wait for me'), 'the held request');
+      await expect.poll(() => page.locator('.generating').count(), SETTLE).toBe(1);
+      expect(await page.locator('.message.error').count()).toBe(0);
+      // Twenty seconds pass on the page's clock (as with a laptop lid closed): not the 180 s default.
+      await page.clock.fastForward('00:20');
+      const error = page.locator('.message.error');
+      await expect.poll(async () => (await error.allTextContents()).join(' | '), REPLY).toContain('no reply within 20 s: stopped');
+      expect(mock.inFlight()).toContain('wait for me');
+      expect(await page.locator('.message.user .user-text').last().textContent()).toBe('wait for me');
+      expect(await page.locator('.generating').count()).toBe(0);
+      await shot(page, 'generation-timeout');
+      expect(mock.release('wait for me')).toBe(1);
+      await error.getByRole('button', { name: 'Retry' }).click();
+      await expect.poll(() => page.locator('.message.assistant').count(), REPLY).toBe(1);
+      expect(await page.locator('.message.assistant').textContent()).toContain('wait for me');
+      expectNoFatal(short);
+    } finally {
+      await short.stop();
+    }
   });
 });

@@ -24,11 +24,19 @@ describe('host semantics (probe component)', () => {
   let host: RunningHost;
   let upstream: Server;
   let upstreamUrl: string;
+  // /slow is held until the test releases it: "meanwhile" is then an order of events, not a time.
+  let slowArrived: () => void = () => undefined;
+  let releaseSlow: () => void = () => undefined;
 
   beforeAll(async () => {
     upstream = createServer((req, res) => {
-      const delay = req.url?.startsWith('/slow') ? 1500 : 0;
-      setTimeout(() => res.writeHead(418, { 'x-upstream': 'yes' }).end(`upstream ${req.url}`), delay);
+      const answer = () => res.writeHead(418, { 'x-upstream': 'yes' }).end(`upstream ${req.url}`);
+      if (!req.url?.startsWith('/slow')) return answer();
+      releaseSlow = () => {
+        releaseSlow = () => undefined;
+        answer();
+      };
+      slowArrived();
     });
     await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', () => r()));
     const address = upstream.address();
@@ -37,6 +45,7 @@ describe('host semantics (probe component)', () => {
   });
 
   afterAll(async () => {
+    releaseSlow();
     await host?.stop();
     upstream?.close();
   });
@@ -109,26 +118,31 @@ describe('host semantics (probe component)', () => {
 
   it('keeps accepting connections while the actor waits on a slow upstream, and queues calls in order', async () => {
     const order: string[] = [];
-    const started = Date.now();
+    const arrived = new Promise<void>((r) => (slowArrived = r));
     const slow = fetch(`${host.url}/fetch?url=${encodeURIComponent(`${upstreamUrl}/slow`)}`).then(async (r) => {
       order.push('slow');
       return r.text();
     });
-    await new Promise((r) => setTimeout(r, 200));
-    // The host answers this itself, the actor being busy: it must not wait for the upstream.
+    // From here until releaseSlow() the actor is inside that call, waiting on the upstream.
+    await arrived;
+    // The host answers this itself: it must not wait for the actor's call to end.
     const notFound = await fetch(`${host.url}/nope`);
-    const hostAnsweredIn = Date.now() - started;
     expect(notFound.status).toBe(404);
     const ws = new WebSocket(`${host.url.replace('http', 'ws')}/ws`);
-    const wsOpened = new Promise<number>((r) => ws.once('open', () => r(Date.now() - started)));
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
     const queued = fetch(`${host.url}/headers`).then((r) => {
       order.push('queued');
       return r.status;
     });
+    // Give the queued request a host round trip to arrive before the slow call may end.
+    expect((await fetch(`${host.url}/nope`)).status).toBe(404);
+    expect(order).toEqual([]);
+    releaseSlow();
     expect(await slow).toBe('418 upstream /slow');
     expect(await queued).toBe(200);
-    expect(hostAnsweredIn).toBeLessThan(1200);
-    expect(await wsOpened).toBeLessThan(1400);
     expect(order).toEqual(['slow', 'queued']);
     ws.close();
   });
@@ -139,10 +153,19 @@ describe('host semantics (probe component)', () => {
     const frames: string[] = [];
     client.ws.removeAllListeners('message');
     client.ws.on('message', (d) => frames.push(String(d)));
+    const echoed = (text: string) =>
+      new Promise<void>((resolve) => {
+        const check = () => frames.includes(`echo:${text}`) && (client.ws.off('message', check), resolve());
+        client.ws.on('message', check);
+        check();
+      });
     client.ws.send('hi');
     client.ws.send('again');
-    await new Promise((r) => setTimeout(r, 500));
-    expect(frames).toEqual(['echo:hi', 'echo:again']);
+    await echoed('again');
+    // Calls run one at a time: a frame returned by the calls above would be sent before this echo.
+    client.ws.send('last');
+    await echoed('last');
+    expect(frames).toEqual(['echo:hi', 'echo:again', 'echo:last']);
     await client.close();
   });
 

@@ -71,8 +71,11 @@ export class ChatClient {
     return frames;
   }
 
-  /** Collects events until one matches (a generation now ends in a later call, from a child actor). */
-  async until(match: (f: Frame) => boolean, timeoutMs = 15_000): Promise<Frame[]> {
+  /**
+   * Collects events until one matches (a generation now ends in a later call, from a child actor).
+   * The default allows a whole generation on a machine whose cores are busy with other work.
+   */
+  async until(match: (f: Frame) => boolean, timeoutMs = 60_000): Promise<Frame[]> {
     const collected: Frame[] = [];
     const deadline = Date.now() + timeoutMs;
     for (;;) {
