@@ -43,10 +43,10 @@ afterAll(async () => {
   await mock.close();
 });
 
-function newServer(): TheaterServer {
+function newServer(spawnDelayMs = 0): TheaterServer {
   const data = tempDir();
   mkdirSync(join(data, 'store'), { recursive: true });
-  server = new Server({ storeRoot: join(data, 'store'), log: (l) => log.push(l) });
+  server = new Server({ storeRoot: join(data, 'store'), log: (l) => log.push(l), spawnDelayMs });
   return server;
 }
 
@@ -103,5 +103,53 @@ describe('replies on a host that shares handler state as c50 does', () => {
     await s.startActor(other);
     const { url } = await startChat(s);
     expect((await reply(url, 'second supervisor')).type).toBe('generation_finished');
+  });
+
+  it('(d) as a new user: send, get the reply, send again at once, get the second reply', async () => {
+    const s = newServer();
+    const { url } = await startChat(s);
+    const client = await ChatClient.open(url);
+    await client.command({ type: 'create_chat', name: 'new user' });
+    for (const content of ['first question', 'second question, right away']) {
+      await client.command({ type: 'send_message', content });
+      expect((await client.command({ type: 'generate_llm_response' })).type).toBe('generation_started');
+      const end = (await client.until(isEnd, 30_000)).find(isEnd)!;
+      expect(end.type, JSON.stringify(end)).toBe('generation_finished');
+    }
+    const branch = (await client.command({ type: 'get_branch' })) as Frame & { messages: { role: string }[] };
+    expect(branch.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
+    await client.close();
+  });
+
+  it('(e) a reply asked for while the generator still compiles waits for it, then arrives', async () => {
+    // c50 compiles a spawned component for seconds before it can take a channel (theater-c50.md §14).
+    const s = newServer(3000);
+    const { url } = await startChat(s);
+    expect((await reply(url, 'right after the start')).type).toBe('generation_finished');
+  });
+
+  it('(f) a stuck generator is retired on a timeout without blocking the chat, and the next reply goes to another', async () => {
+    const s = newServer();
+    const { chat, url } = await startChat(s);
+    const client = await ChatClient.open(url);
+    await client.command({ type: 'create_chat', name: 'stuck' });
+    const sent = (await client.command({ type: 'send_message', content: '[[hold]] never answered' })) as Frame & { message: { id: string } };
+    await client.command({ type: 'generate_llm_response' });
+    await mock.until(() => mock.inFlight().some((t) => t.includes('never answered')), 'the stuck request at Claude');
+    // The generator started with the chat took the job.
+    const [stuck] = s.childrenOf(chat.id);
+    // Answered while the generator is still inside its call: the chat does not wait for it.
+    const cancelled = await client.command({ type: 'cancel_generation', reason: 'timeout' });
+    expect(cancelled).toMatchObject({ type: 'generation_failed', error: { code: 'timeout' } });
+    expect(mock.inFlight().some((t) => t.includes('never answered'))).toBe(true);
+    await client.command({ type: 'edit_message', message_id: sent.message.id, content: 'answer this one' });
+    await client.command({ type: 'generate_llm_response' });
+    const end = (await client.until(isEnd, 30_000)).find(isEnd)!;
+    expect(end.type, JSON.stringify(end)).toBe('generation_finished');
+    // The stuck one was still stuck all along; once Claude lets it go, it leaves.
+    expect(mock.inFlight().some((t) => t.includes('never answered'))).toBe(true);
+    mock.release('never answered');
+    await expect.poll(() => !s.actor(stuck!) || s.actor(stuck!)!.stopped !== undefined, { timeout: 30_000 }).toBe(true);
+    await client.close();
   });
 });

@@ -1,6 +1,7 @@
 /**
- * Claude calls in child actors: a long reply in one chat never freezes the others, chats generate
- * at once, and every failure path (child failure, timeout, stop) keeps the message and can be retried.
+ * Claude calls in generator actors: a long reply in one chat never freezes the others, chats
+ * generate at once, and every failure path (generator failure, timeout, stop) keeps the message and
+ * can be retried.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockClaude, type MockClaude } from '../../scripts/mock-claude/server.js';
@@ -23,16 +24,15 @@ beforeAll(async () => {
 afterAll(async () => {
   // A failed test may have left a request held: let it go so nothing waits on it.
   mock.release();
-  expectNoFatal(host);
-  // Every generation ran in a child: none fell back to blocking the chat actor.
-  expect(host.log()).not.toMatch(/generating in place/);
+  // Stopped first, so a failing check below leaves no process behind.
   await host.stop();
   await mock.close();
+  expectNoFatal(host);
 });
 
 // Claude is held ([[hold]]) until the test lets it answer, so "meanwhile" is an order of events,
 // not a stopwatch: a shared two-core machine makes any time bound flaky.
-describe('generation in a child actor', () => {
+describe('generation in generator actors', () => {
   it('leaves the chat actor free: while Claude has not answered, another tab lists, switches, sends, loads history and assets', async () => {
     const a = await ChatClient.open(host.url);
     const b = await ChatClient.open(host.url);
@@ -101,7 +101,7 @@ describe('generation in a child actor', () => {
   });
 
   // The timer that sends this cancel lives in the UI: tests/browser/ui.test.ts lets it run for real.
-  it('a timeout cancel records a timeout, keeps the message, ignores the stopped child\'s late answer, and Retry works', async () => {
+  it('a timeout cancel records a timeout, keeps the message, ignores the retired generator\'s late answer, and Retry works', async () => {
     const a = await ChatClient.open(host.url);
     await a.command({ type: 'create_chat', name: 'never ends' });
     await a.command({ type: 'send_message', content: '[[hold]] hang' });
@@ -112,7 +112,7 @@ describe('generation in a child actor', () => {
     const branch = (await a.command({ type: 'get_branch' })) as Frame & { messages: { id: string; role: string; content: string }[] };
     expect(branch.messages.map((m) => m.role)).toEqual(['user', 'error']);
     expect(branch.messages[0]!.content).toBe('[[hold]] hang');
-    // Claude answers the stopped child after all: that answer must not land anywhere.
+    // Claude answers the retired generator after all: that answer must not land anywhere.
     expect(mock.release('hang')).toBe(1);
     await mock.until((log) => log.some((e) => e.event === 'answered' && e.text.includes('hang')), 'late answer to the stopped generation');
     await a.command({ type: 'edit_message', message_id: branch.messages[0]!.id, content: 'now answer quickly' });

@@ -14,11 +14,18 @@ export class ChatClient {
   private closed = false;
   private others: Frame[] = [];
   private next = 0;
+  /**
+   * The actor has no clock and moves only when called: a reply waiting for a generator that is
+   * still starting is handed over at its next call. The page pings while a reply is under way;
+   * this client, standing in for it, pings all the time.
+   */
+  private readonly nudge = setInterval(() => void this.command({ type: 'ping' }).catch(() => undefined), 1000).unref();
 
   private constructor(readonly ws: WebSocket) {
     // A dead socket answers every open question with an error, so no caller waits forever.
     ws.on('close', () => {
       this.closed = true;
+      clearInterval(this.nudge);
       for (const resolve of this.pending.values()) resolve({ type: 'error', code: 'internal', message: 'connection closed' } as Frame);
       this.pending.clear();
     });
