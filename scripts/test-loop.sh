@@ -54,7 +54,7 @@ for run in $(seq "$runs"); do
   code=$?
   echo "run $run/$runs: $([ $code -eq 0 ] && echo passed || echo "FAILED ($code)") in $(($(date +%s) - start)) s"
   if [ $code -ne 0 ]; then
-    grep -E '(FAIL|✗|×) ' "$logs/run-$run.log" | head -20
+    sed 's/\x1b\[[0-9;]*m//g' "$logs/run-$run.log" | grep -E '^ *(FAIL|×) ' | head -20
     echo "full log: $logs/run-$run.log"
     exit $code
   fi
