@@ -62,7 +62,7 @@ export interface Effects {
 type Handler<T extends ClientCommand['type']> = (ctx: CommandContext, cmd: CommandOf<T>) => Promise<Effects> | Effects;
 
 const DEFAULT_CHAT_NAME = 'New chat';
-/** Theater c50 hands the actor at most 2 MiB of a request or frame. */
+/** The largest file the app imports (also the largest WebSocket frame it parses). */
 export const MAX_IMPORT_BYTES = 2 * 1024 * 1024;
 const encoder = new TextEncoder();
 
@@ -210,8 +210,9 @@ const HANDLERS: { [T in ClientCommand['type']]: Handler<T> } = {
     const timeout = cmd.reason === 'timeout';
     const message = timeout ? `no reply within ${Math.round(ctx.generation_timeout_ms / 1000)} s: stopped` : 'stopped';
     const effects = await settle(ctx.chats, pending, { ok: false, failure: { kind: timeout ? 'timeout' : 'cancelled', message } });
-    // The sender has the outcome as its reply.
-    return { ...effects, broadcasts: effects.broadcasts?.map((b) => ({ ...b, skipSender: true })), pending: { remove: jobId, timedOut: timeout } };
+    // The sender has the outcome as its reply; the error record it stored reaches the sender too.
+    const broadcasts = effects.broadcasts?.map((b) => (b.frame.type === 'generation_failed' ? { ...b, skipSender: true } : b));
+    return { ...effects, broadcasts, pending: { remove: jobId, timedOut: timeout } };
   },
 
   async search(ctx, cmd) {

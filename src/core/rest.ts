@@ -85,6 +85,15 @@ function checkOrigin(state: Settings, req: CoreRequest): void {
   if (!same && !state.allowed_origins.includes(origin)) throw new AppError('forbidden', `origin ${origin.slice(0, 100)} may not change chats`);
 }
 
+/**
+ * c50 hands the actor request bodies of up to 100 MiB (server_instance.rs:845): the app refuses what
+ * is larger than anything it takes (an import, or a message at the content limit) before reading it.
+ */
+function checkBodySize(settings: Settings, req: CoreRequest): void {
+  const limit = Math.max(MAX_IMPORT_BYTES, 2 * settings.limits.max_content_bytes) + 64 * 1024;
+  if (req.body && req.body.length > limit) throw new AppError('payload_too_large', `the request body is ${req.body.length} bytes; the limit is ${limit}`);
+}
+
 function guarded(method: Route['method'], pattern: string, handle: Route['handle']): Route {
   return {
     method,
@@ -92,6 +101,7 @@ function guarded(method: Route['method'], pattern: string, handle: Route['handle
     handle: (ctx, req) => {
       checkHost(ctx.settings, req);
       if (method !== 'GET') checkOrigin(ctx.settings, req);
+      checkBodySize(ctx.settings, req);
       return handle(ctx, req);
     },
   };
@@ -131,9 +141,12 @@ function servePage(ctx: RestContext): RestResult {
 export const REST_ROUTES: readonly Route[] = [
   guarded('GET', '/', servePage),
   guarded('GET', '/assets/{*path}', (ctx, req) => ({ response: serveAsset(ctx.assets, req.params.path ?? '') })),
-  guarded('GET', '/api/health', (ctx) => ({
-    response: json(200, { status: 'ok', version: APP_VERSION, protocol: PROTOCOL_VERSION, store_id: ctx.state.store_id }),
-  })),
+  guarded('GET', '/api/health', (ctx) => {
+    // Generators as they were when this call began: ready ones can answer a reply at once.
+    const slots = Object.values(ctx.state.generators);
+    const generators = { ready: slots.filter((s) => s.channel).length, starting: slots.filter((s) => !s.channel).length };
+    return { response: json(200, { status: 'ok', version: APP_VERSION, protocol: PROTOCOL_VERSION, store_id: ctx.state.store_id, generators }) };
+  }),
   guarded('GET', '/api/chats', (ctx) => ({ response: json(200, { chats: ctx.chats.list() }) })),
   guarded('POST', '/api/chats', async (ctx, req) => {
     const spec = body(NewChatBody, req);
@@ -188,7 +201,7 @@ export const REST_ROUTES: readonly Route[] = [
     };
   }),
   guarded('POST', '/api/import', async (ctx, req) => {
-    if (!req.body) throw new AppError('payload_too_large', 'the file is missing or larger than 2 MiB');
+    if (!req.body) throw new AppError('bad_request', 'the file is missing: send it as the request body');
     const text = new TextDecoder().decode(req.body);
     const chats = (await writeImport(await prepareImport(text, ctx.chats, MAX_IMPORT_BYTES), ctx.chats)).map(chatView);
     return { response: json(201, { chats }), broadcasts: [listUpdate(ctx)] };

@@ -67,15 +67,9 @@ effect(() => {
   }
 });
 
-/**
- * This tab's own cancel (Stop, or the timeout above). The actor answers it with the failure but sends
- * the error record it stored to the other tabs only, so ask for the branch again to show the record
- * (and its Retry) here too; replies are applied like events.
- */
-async function cancelGeneration(chatId: string, reason: 'timeout' | 'cancelled'): Promise<Frame> {
-  const reply = await connection.request({ type: 'cancel_generation', chat_id: chatId, reason });
-  if (reply.type === 'generation_failed' && chatId === currentId.value) await connection.request({ type: 'get_branch', chat_id: chatId });
-  return reply;
+/** This tab's own cancel (Stop, or the timeout above): the error record and its Retry arrive as an event. */
+function cancelGeneration(chatId: string, reason: 'timeout' | 'cancelled'): Promise<Frame> {
+  return connection.request({ type: 'cancel_generation', chat_id: chatId, reason });
 }
 
 export const connection = new Connection(onEvent, (welcome) => {

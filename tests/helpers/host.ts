@@ -54,6 +54,24 @@ export function removeTempDirs(): void {
   for (const dir of madeHere.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
+/**
+ * Waits until the chat's first generator has started, as a user would before the first reply is
+ * quick (each health check is also a call that lets the actor find it started). Hosts of other
+ * components, and chats without generators, are returned at once.
+ */
+async function generatorReady(url: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const health = (await fetch(`${url}/api/health`).then((r) => (r.ok ? r.json() : undefined), () => undefined)) as
+      | { generators?: { ready: number; starting: number } }
+      | undefined;
+    const g = health?.generators;
+    if (!g || g.ready > 0 || g.starting === 0) return;
+    if (Date.now() > deadline) throw new Error(`no generator started within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /** A manifest for a fixture component, written into its own folder. */
 export function writeManifest(component: string, initState: object, handlers = '', dir = tempDir()): string {
   mkdirSync(dir, { recursive: true });
@@ -83,6 +101,7 @@ export async function startHost(options: HostOptions = {}): Promise<RunningHost>
     void exited.then((code) => reject(new Error(`host exited (${code}) before listening:\n${stderr}`)));
     setTimeout(() => reject(new Error(`host did not start in 45 s:\n${stderr}`)), 45_000).unref();
   });
+  await generatorReady(`http://127.0.0.1:${port}`);
   return {
     url: `http://127.0.0.1:${port}`,
     port,
