@@ -59,6 +59,8 @@ export const CoreState = z.object({
   generations: z.record(z.string(), Pending),
   /** The generator actors, by actor id. */
   generators: z.record(z.string(), GeneratorSlot),
+  /** Generators in a row that ended before they started (absent: none). */
+  failed_starts: z.number().int().positive().optional(),
 });
 export type CoreState = z.infer<typeof CoreState>;
 
@@ -228,10 +230,20 @@ async function socketText(ctx: Context, connection: string, text: string): Promi
 function withPending(ctx: Context, state: CoreState, effects: Effects): CoreState {
   const change = effects.pending;
   if (!change) return state;
-  let pool: Pool = { generators: state.generators, generations: state.generations };
+  let pool = poolOf(state);
   if (change.remove) pool = release(ctx.generators, pool, change.remove, change.timedOut === true);
-  if (change.add) pool = { ...pool, generations: { ...pool.generations, [nextJobId(pool)]: change.add } };
-  return { ...state, ...pool };
+  // A user asking for a reply gives generators that failed to start another chance.
+  if (change.add) pool = { generators: pool.generators, generations: { ...pool.generations, [nextJobId(pool)]: change.add } };
+  return withPool(state, pool);
+}
+
+function poolOf(state: CoreState): Pool {
+  return { generators: state.generators, generations: state.generations, ...(state.failed_starts ? { failed_starts: state.failed_starts } : {}) };
+}
+
+function withPool(state: CoreState, pool: Pool): CoreState {
+  const { failed_starts: _old, ...rest } = state;
+  return { ...rest, generators: pool.generators, generations: pool.generations, ...(pool.failed_starts ? { failed_starts: pool.failed_starts } : {}) };
 }
 
 /** Larger than any job still running or still owed an answer, so a late answer never matches a new job. */
@@ -256,14 +268,15 @@ export async function advance<R extends CallResult>(ctx: Context, result: R, ste
   let state = result.state;
   let outbound = result.outbound;
   const apply = (s: PoolStep) => {
-    state = { ...state, ...s.pool };
+    state = withPool(state, s.pool);
     outbound = [...outbound, ...deliver(state, undefined, s.broadcasts)];
   };
   try {
-    if (step) apply(await step(pc, { generators: state.generators, generations: state.generations }));
-    const pool = { generators: state.generators, generations: state.generations };
+    if (step) apply(await step(pc, poolOf(state)));
+    const pool = poolOf(state);
     const moved = await pump(pc, pool);
-    if (moved.pool.generators !== pool.generators || moved.pool.generations !== pool.generations || moved.broadcasts.length > 0) apply(moved);
+    const changed = moved.pool.generators !== pool.generators || moved.pool.generations !== pool.generations || moved.pool.failed_starts !== pool.failed_starts;
+    if (changed || moved.broadcasts.length > 0) apply(moved);
   } catch (e) {
     ctx.ports.log.error(`generators: ${toAppError(e).message}`);
   }

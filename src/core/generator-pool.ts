@@ -35,7 +35,16 @@ export interface GeneratorLink {
 export interface Pool {
   generators: Record<string, GeneratorSlot>;
   generations: Record<string, Pending>;
+  /** Generators in a row that ended before they ever started (absent: none). */
+  failed_starts?: number;
 }
+
+/**
+ * Generators that end before they start (a missing component, a broken manifest) are not started
+ * again and again: after this many in a row, waiting replies fail with the reason, until a user asks
+ * for a reply again.
+ */
+export const MAX_FAILED_STARTS = 3;
 
 /**
  * Enough for a few chats generating at once; each generator holds a whole engine in memory. A
@@ -87,11 +96,24 @@ function tryOpen(link: GeneratorLink, generator: string): string | undefined {
 export async function pump(ctx: PoolContext, pool: Pool): Promise<PoolStep> {
   let generators = pool.generators;
   let generations = pool.generations;
+  let failedStarts = pool.failed_starts;
   const broadcasts: Broadcast[] = [];
   for (const [id, slot] of Object.entries(generators)) {
     if (slot.channel) continue;
     const channel = tryOpen(ctx.link, id);
-    if (channel) generators = { ...generators, [id]: { channel } };
+    if (channel) {
+      generators = { ...generators, [id]: { channel } };
+      failedStarts = undefined;
+    }
+  }
+  if ((failedStarts ?? 0) >= MAX_FAILED_STARTS && Object.keys(generators).length === 0) {
+    for (const [jobId, pending] of Object.entries(generations)) {
+      if (pending.generator) continue;
+      generations = without(generations, jobId);
+      const message = `no generator could be started (${failedStarts} ended before starting): check generator_manifest and the component it names; the log has more`;
+      broadcasts.push(...(await finish(ctx, pending, { ok: false, failure: { kind: 'generator', message } })));
+    }
+    return { pool: { generators, generations, failed_starts: failedStarts }, broadcasts };
   }
   const waiting = Object.entries(generations)
     .filter(([, p]) => !p.generator)
@@ -131,7 +153,7 @@ export async function pump(ctx: PoolContext, pool: Pool): Promise<PoolStep> {
       ctx.log.error(`could not start a generator: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
-  return { pool: { generators, generations }, broadcasts };
+  return { pool: { generators, generations, ...(failedStarts ? { failed_starts: failedStarts } : {}) }, broadcasts };
 }
 
 /** A generator answered on its channel: record the outcome if it is still wanted; the generator is idle again. */
@@ -157,10 +179,14 @@ export async function onGeneratorGone(ctx: PoolContext, pool: Pool, match: { id?
   if (!entry) return { pool, broadcasts: [] };
   const [id, slot] = entry;
   const generators = without(pool.generators, id);
+  if (!slot.channel) {
+    ctx.log.error(`generator ${id} ${why} before it started`);
+    return { pool: { ...pool, generators, failed_starts: (pool.failed_starts ?? 0) + 1 }, broadcasts: [] };
+  }
   const pending = slot.job === undefined ? undefined : pool.generations[slot.job];
   if (!pending || pending.generator !== id) return { pool: { ...pool, generators }, broadcasts: [] };
   const broadcasts = await finish(ctx, pending, { ok: false, failure: { kind: 'generator', message: `the generator ${why} before it answered` } });
-  return { pool: { generators, generations: without(pool.generations, slot.job!) }, broadcasts };
+  return { pool: { ...pool, generators, generations: without(pool.generations, slot.job!) }, broadcasts };
 }
 
 /**
@@ -184,5 +210,5 @@ export function release(link: GeneratorLink | undefined, pool: Pool, jobId: stri
     const starting = Object.entries(generators).find(([, s]) => !s.channel);
     if (starting) generators = without(generators, starting[0]);
   }
-  return { generators, generations: without(pool.generations, jobId) };
+  return { ...pool, generators, generations: without(pool.generations, jobId) };
 }

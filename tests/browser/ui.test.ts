@@ -67,7 +67,7 @@ function appWithInit(changes: Record<string, unknown>): string {
   const init = JSON.parse(readFileSync(join(ROOT, 'assets/init.json'), 'utf8')) as Record<string, unknown>;
   writeFileSync(join(dir, 'assets/init.json'), JSON.stringify({ ...init, ...changes }));
   mkdirSync(join(dir, 'dist'));
-  symlinkSync(join(ROOT, 'dist/chat.wasm'), join(dir, 'dist/chat.wasm'));
+  for (const component of ['chat.wasm', 'generator.wasm']) symlinkSync(join(ROOT, 'dist', component), join(dir, 'dist', component));
   return join(dir, 'actor.toml');
 }
 

@@ -10,11 +10,12 @@ import { sessionToken } from '../helpers/chat-client.js';
 describe('chat actor: the skeleton end to end', () => {
   const suite = hostForTests();
 
-  it('answers /api/health with version and store id', async () => {
+  it('answers /api/health with version, store id and its generators', async () => {
     const res = await fetch(`${suite.host.url}/api/health`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/application\/json/);
-    expect(await res.json()).toEqual({ status: 'ok', version: '0.1.0', protocol: 1, store_id: 'theater-chat' });
+    // The host was started once its first generator was ready (tests/helpers/host.ts); none is spare yet.
+    expect(await res.json()).toEqual({ status: 'ok', version: '0.1.0', protocol: 1, store_id: 'theater-chat', generators: { ready: 1, starting: 0 } });
   });
 
   it('serves the page with a strict CSP and no inline script', async () => {

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { ChatService } from '../../src/core/chats/service.js';
 import { memoryPorts } from '../helpers/memory-ports.js';
-import { MAX_GENERATORS, onGeneratorGone, onResult, pump, release, type GeneratorLink, type Pool, type PoolContext } from '../../src/core/generator-pool.js';
+import { MAX_FAILED_STARTS, MAX_GENERATORS, onGeneratorGone, onResult, pump, release, type GeneratorLink, type Pool, type PoolContext } from '../../src/core/generator-pool.js';
 import { JobMessage, encodeMessage, parseMessage } from '../../src/core/generations.js';
 
 class TestLink implements GeneratorLink {
@@ -131,5 +131,22 @@ describe('generator pool', () => {
       step.pool = { ...step.pool, generators: Object.fromEntries(Object.entries(step.pool.generators).map(([id, s]) => [id, s.channel ? { ...s, job: `x${id}` } : s])) };
     }
     expect(link.spawned.length).toBe(MAX_GENERATORS);
+  });
+
+  it(`stops starting generators after ${MAX_FAILED_STARTS} end before they start, and fails the waiting reply with the reason`, async () => {
+    const { link, ctx, pool } = await setup();
+    let step = await pump(ctx, pool);
+    for (let i = 0; i < MAX_FAILED_STARTS; i++) {
+      const starting = Object.keys(step.pool.generators)[0]!;
+      step = await onGeneratorGone(ctx, step.pool, { id: starting }, 'failed (instantiation)');
+      step = await pump(ctx, step.pool);
+    }
+    expect(link.spawned).toHaveLength(MAX_FAILED_STARTS);
+    expect(step.pool.generations).toEqual({});
+    const failed = step.broadcasts.find((b) => b.frame.type === 'generation_failed')!.frame as { error: { message: string } };
+    expect(failed.error.message).toMatch(/no generator could be started/);
+    // Nothing more is started by itself, however often the actor is called.
+    step = await pump(ctx, await pump(ctx, step.pool).then((s) => s.pool));
+    expect(link.spawned).toHaveLength(MAX_FAILED_STARTS);
   });
 });
