@@ -109,7 +109,7 @@ function compactRoutes(ids: Map<bigint, number>): ActorState['routes'] {
 
 /** Lives as long as this instance: the ports, the verified nodes already read, the model list, this start's settings. */
 let instance:
-  | { storeId: string; ports: Context['ports']; cache: NodeCache; llm: Llm; models: ModelDirectory; search: SearchIndex; settings?: { ref: string; value: Settings } }
+  | { storeId: string; ports: Context['ports']; cache: NodeCache; llm: Llm; models: ModelDirectory; search: SearchIndex; settings?: Settings }
   | undefined;
 let baseUrlFromInit: string | undefined;
 
@@ -126,8 +126,8 @@ function contextOf(state: ActorState): Context {
       models: new ModelDirectory(),
     };
   }
-  if (instance.settings?.ref !== state.core.settings) instance.settings = { ref: state.core.settings, value: loadSettings(instance.ports, state.core.settings) };
-  const settings = instance.settings.value;
+  instance.settings ??= loadSettings(instance.ports);
+  const settings = instance.settings;
   baseUrlFromInit = settings.anthropic_base_url;
   const server = BigInt(state.server);
   return {
@@ -185,6 +185,8 @@ export const actor = {
       const { ids, port } = startServer(config, ROUTES, WEBSOCKET_PATH);
       log(`info: serving http://${config.host}:${port}/ (store ${config.store_id})`);
       const state: ActorState = { v: 2, core, server: ids.server.toString(), routes: compactRoutes(ids.routes) };
+      // This start's settings (just written), not any an earlier start of this instance read.
+      if (instance) instance.settings = undefined;
       // The first generator starts now: on Theater it compiles for seconds, before anyone asks.
       const { state: started } = await advance(contextOf(state), { state: core, outbound: [] });
       return [encodeState(withCore(state, started))];

@@ -33,7 +33,7 @@ type Connection = z.infer<typeof Connection>;
 const isAuthed = (c: Connection | undefined): boolean => c !== false && c !== undefined;
 const chatOf = (c: Connection | undefined): string | null => (typeof c === 'string' ? c : null);
 
-/** Fixed for the life of one start: written to the store once, named in the state by its ref. */
+/** Fixed for the life of one start: written to the store at the start, under SETTINGS_LABEL. */
 export const Settings = z.object({
   /** Made at every start from host entropy and written into the page: another origin cannot read it. */
   session_token: z.string(),
@@ -52,8 +52,6 @@ export type Settings = z.infer<typeof Settings>;
  */
 export const CoreState = z.object({
   store_id: z.string(),
-  /** The store ref of this start's Settings. */
-  settings: z.string(),
   connections: z.record(z.string(), Connection),
   /** Generations running in generator actors or waiting for one, by job id: a few bytes each, never the request. */
   generations: z.record(z.string(), Pending),
@@ -101,7 +99,8 @@ export const WEBSOCKET_PATH = '/ws';
 export function startup(ports: Ports, config: InitConfig): { state: CoreState; settings: Settings } {
   openStore(ports, config.store_id);
   const settings: Settings = {
-    session_token: `${ports.entropy.uuid()}${ports.entropy.uuid()}`.replace(/-/g, ''),
+    // A host-made UUID v4: 122 random bits (the page carries it, so every byte counts on c50's chain).
+    session_token: ports.entropy.uuid().replace(/-/g, '').toLowerCase(),
     bind_host: config.host,
     allowed_origins: config.allowed_origins,
     limits: { max_content_bytes: config.max_content_bytes, max_tokens: config.max_tokens },
@@ -109,12 +108,17 @@ export function startup(ports: Ports, config: InitConfig): { state: CoreState; s
     generation_timeout_ms: config.generation_timeout_ms,
     generator_manifest: config.generator_manifest,
   };
-  const ref = ports.content.put(new TextEncoder().encode(JSON.stringify(settings)));
-  return { state: { store_id: config.store_id, settings: ref, connections: {}, generations: {}, generators: {} }, settings };
+  ports.labels.set(SETTINGS_LABEL, ports.content.put(new TextEncoder().encode(JSON.stringify(settings))));
+  return { state: { store_id: config.store_id, connections: {}, generations: {}, generators: {} }, settings };
 }
 
-/** This start's settings, read back from the store (a fresh instance, or after a restart of the host). */
-export function loadSettings(ports: Ports, ref: string): Settings {
+/** Where this start's settings live: one actor serves one store, and each start replaces them. */
+const SETTINGS_LABEL = 'actor/settings';
+
+/** This start's settings, read back from the store by a fresh component instance. */
+export function loadSettings(ports: Ports): Settings {
+  const ref = ports.labels.get(SETTINGS_LABEL);
+  if (!ref) throw new AppError('internal', 'this start\'s settings are missing from the store');
   return Settings.parse(JSON.parse(new TextDecoder().decode(ports.content.get(ref))));
 }
 

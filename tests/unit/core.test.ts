@@ -81,8 +81,8 @@ describe('store', () => {
     new NativeApp(ports);
     const writes = ports.writes();
     new NativeApp(ports);
-    // One object: the settings with this start's session token; no store metadata again.
-    expect(ports.writes()).toBe(writes + 1);
+    // The settings with this start's session token and the label that names them; no store metadata again.
+    expect(ports.writes()).toBe(writes + 2);
   });
 });
 
