@@ -1,9 +1,9 @@
 /** Garbage at every route and at /ws: the actor answers or refuses, and keeps serving. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { connect } from 'node:net';
 import { expectNoFatal, openSocket, startHost, type RunningHost } from '../helpers/host.js';
 import { sessionToken } from '../helpers/chat-client.js';
+import { rawHttp } from '../hardening/drills.js';
 
 const PATHS = [
   '/', '/assets/x', '/assets/..%2F..%2Fetc%2Fpasswd', '/assets/%00', '/api/health', '/ws', '/api/health?x=%ff',
@@ -11,32 +11,6 @@ const PATHS = [
   '/api/messages', '/api/messages?chat_id=%00', '/api/messages/x', '/api/messages/bafy%2F..',
 ];
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'];
-
-interface RawOutcome {
-  /** The TCP connection was accepted: false means nothing listens on the port any more. */
-  connected: boolean;
-  /** The host closed the connection (or reset it); false means it left it hanging. */
-  closed: boolean;
-  reply: string;
-}
-
-/** Sends bytes on a fresh connection, half-closes, and reports what the host did with it. */
-function rawRequest(port: number, bytes: Buffer): Promise<RawOutcome> {
-  return new Promise((resolve) => {
-    let connected = false;
-    let reply = '';
-    const socket = connect(port, '127.0.0.1', () => {
-      connected = true;
-      socket.end(bytes);
-    });
-    socket.on('data', (d: Buffer) => (reply += d.toString('latin1')));
-    // A reset is the host closing too; a refused connection shows as connected: false.
-    socket.on('error', () => undefined);
-    // Not a timing claim: only a host that never closes the connection gets here.
-    const hang = setTimeout(() => (socket.destroy(), resolve({ connected, closed: false, reply })), 20_000);
-    socket.on('close', () => (clearTimeout(hang), resolve({ connected, closed: true, reply })));
-  });
-}
 
 describe('garbage in', () => {
   let host: RunningHost;
@@ -66,7 +40,7 @@ describe('garbage in', () => {
     ];
     for (const [i, bytes] of payloads.entries()) {
       const what = `payload ${i}: ${bytes.toString('latin1', 0, 24)}`;
-      const outcome = await rawRequest(host.port, bytes);
+      const outcome = await rawHttp(host.port, bytes);
       expect(outcome.connected, what).toBe(true);
       // Each connection is closed by the host, not left open, and never answered with success or a server error.
       expect(outcome.closed, what).toBe(true);

@@ -103,14 +103,16 @@ const BAD_REQUESTS: BadRequest[] = [
   { method: 'GET', path: '/nope', status: 404 },
 ];
 
-interface RawOutcome {
+export interface RawOutcome {
+  /** The TCP connection was accepted: false means nothing listens on the port any more. */
   connected: boolean;
+  /** The host closed the connection (or reset it); false means it left it hanging. */
   closed: boolean;
   reply: string;
 }
 
 /** Sends bytes that are not a complete HTTP request, half-closes, and reports what the host did. */
-async function rawHttp(port: number, bytes: Buffer): Promise<RawOutcome> {
+export async function rawHttp(port: number, bytes: Buffer): Promise<RawOutcome> {
   return new Promise((resolve) => {
     let connected = false;
     let reply = '';
