@@ -14,7 +14,7 @@ const Op = fc.oneof(
   { weight: 3, arbitrary: fc.record({ op: fc.constant('edit' as const), chat: fc.nat(), at: fc.nat(), text: Text }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('branch_at' as const), chat: fc.nat(), at: fc.nat(), text: Text }) },
   { weight: 3, arbitrary: fc.record({ op: fc.constant('select' as const), chat: fc.nat(), at: fc.nat(), sibling: fc.nat() }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('fork' as const), chat: fc.nat(), at: fc.nat() }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('fork' as const), chat: fc.nat(), at: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('delete' as const), chat: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('restart' as const) }) },
 );
@@ -134,7 +134,9 @@ describe('chat operations, property-based', () => {
       }),
       { numRuns: 200 },
     );
-    // Guard against a generator that never reaches the interesting cases.
+    // Guard against a generator that never reaches the interesting cases. fast-check keeps most
+    // sequences short, so a rare operation runs a few dozen times in 200 sequences: seen 49–73 branch
+    // points, 56–70 deletes and, with fork's weight at 1, 16–31 forks (a bar of 20 failed 1 run in 3).
     expect(exercised.messages).toBeGreaterThan(100);
     expect(exercised.branchPoints).toBeGreaterThan(5);
     expect(exercised.deletes).toBeGreaterThan(20);
