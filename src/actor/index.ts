@@ -11,7 +11,10 @@ import type * as SupervisorHandlers from 'theater:simple/supervisor-handlers';
 import type * as MessageClient from 'theater:simple/message-server-client';
 import { parseInitConfig } from '../core/config.js';
 import {
-  CoreState,
+  CoreStateWire,
+  packState,
+  unpackState,
+  type CoreState,
   ROUTES,
   WEBSOCKET_PATH,
   binaryFrameRefused,
@@ -48,9 +51,11 @@ import { describe, log, sendJson, startServer, theaterGenerators, theaterPorts, 
 import { ownBytes } from './common.js';
 import type { HttpRequest, WebsocketMessage } from './theater.js';
 
-const ActorState = z.object({
-  v: z.literal(2),
-  core: CoreState,
+/**
+ * The state Theater keeps for the actor: the core's wire form beside what only this adapter knows,
+ * in one flat object (every byte of it is in c50's chain twice per call).
+ */
+const ActorStateWire = CoreStateWire.extend({
   /** u64 ids kept as decimal strings: JSON has no bigint. */
   server: z.string(),
   /**
@@ -59,7 +64,11 @@ const ActorState = z.object({
    */
   routes: z.union([z.string(), z.record(z.string(), z.number().int().nonnegative())]),
 });
-type ActorState = z.infer<typeof ActorState>;
+interface ActorState {
+  core: CoreState;
+  server: string;
+  routes: z.infer<typeof ActorStateWire>['routes'];
+}
 
 /** jco's guest types do not say that an export may return a Promise; componentize-js settles it. */
 type Awaitable<F> = F extends (...args: infer A) => infer R ? (...args: A) => R | Promise<R> : never;
@@ -74,7 +83,7 @@ const decoder = new TextDecoder();
 let lastState: { text: string; state: ActorState } | undefined;
 
 function encodeState(state: ActorState): Uint8Array {
-  const text = JSON.stringify(state);
+  const text = JSON.stringify({ ...packState(state.core), server: state.server, routes: state.routes });
   lastState = { text, state };
   return encoder.encode(text);
 }
@@ -85,10 +94,12 @@ function decodeState(bytes: Uint8Array | undefined): ActorState | undefined {
   const text = decoder.decode(bytes);
   if (lastState?.text === text) return lastState.state;
   try {
-    const parsed = ActorState.safeParse(JSON.parse(text));
+    const parsed = ActorStateWire.safeParse(JSON.parse(text));
     if (!parsed.success) return undefined;
-    lastState = { text, state: parsed.data };
-    return parsed.data;
+    const { server, routes } = parsed.data;
+    const state: ActorState = { core: unpackState(parsed.data), server, routes };
+    lastState = { text, state };
+    return state;
   } catch {
     return undefined;
   }
@@ -184,7 +195,7 @@ export const actor = {
       const { state: core } = startup(ports, config);
       const { ids, port } = startServer(config, ROUTES, WEBSOCKET_PATH);
       log(`info: serving http://${config.host}:${port}/ (store ${config.store_id})`);
-      const state: ActorState = { v: 2, core, server: ids.server.toString(), routes: compactRoutes(ids.routes) };
+      const state: ActorState = { core, server: ids.server.toString(), routes: compactRoutes(ids.routes) };
       // This start's settings (just written), not any an earlier start of this instance read.
       if (instance) instance.settings = undefined;
       // The first generator starts now: on Theater it compiles for seconds, before anyone asks.

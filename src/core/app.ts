@@ -4,8 +4,7 @@
  */
 import { z } from 'zod';
 import type { Ports } from './ports.js';
-import { Pending } from './generations.js';
-import { GeneratorSlot, onGeneratorGone, onResult, pump, release, type GeneratorLink, type Pool, type PoolStep } from './generator-pool.js';
+import { onGeneratorGone, onResult, pump, release, type GeneratorLink, type Pool, type PoolStep } from './generator-pool.js';
 import type { Effects } from './commands.js';
 import { AppError, toAppError } from './errors.js';
 import { errorResponse, type CoreRequest, type CoreResponse } from './http.js';
@@ -17,6 +16,7 @@ import { ChatService } from './chats/service.js';
 import type { NodeCache } from './dag/cache.js';
 import type { SearchIndex } from './search/index.js';
 import type { Llm } from './claude/llm.js';
+import { initialState, type Connection, type CoreState } from './state.js';
 import { ModelDirectory } from './claude/directory.js';
 import { runCommand, type Broadcast, type Limits } from './commands.js';
 import type { InitConfig } from './config.js';
@@ -24,12 +24,6 @@ import { REST_ROUTES, type Route } from './rest.js';
 
 export { REST_ROUTES as ROUTES, type Route };
 
-/**
- * A connection, as small as it can be (the state is in every call's chain record on c50): `false`
- * until it has presented the page's session token; then the chat it views, or null.
- */
-const Connection = z.union([z.literal(false), z.string(), z.null()]);
-type Connection = z.infer<typeof Connection>;
 const isAuthed = (c: Connection | undefined): boolean => c !== false && c !== undefined;
 const chatOf = (c: Connection | undefined): string | null => (typeof c === 'string' ? c : null);
 
@@ -46,21 +40,7 @@ export const Settings = z.object({
 });
 export type Settings = z.infer<typeof Settings>;
 
-/**
- * What survives between calls. Small by design: on Theater every call's state stays in the actor's
- * chain twice (theater-c50.md §14), so no messages, no caches, no settings, no secrets of the user.
- */
-export const CoreState = z.object({
-  store_id: z.string(),
-  connections: z.record(z.string(), Connection),
-  /** Generations running in generator actors or waiting for one, by job id: a few bytes each, never the request. */
-  generations: z.record(z.string(), Pending),
-  /** The generator actors, by actor id. */
-  generators: z.record(z.string(), GeneratorSlot),
-  /** Generators in a row that ended before they started (absent: none). */
-  failed_starts: z.number().int().positive().optional(),
-});
-export type CoreState = z.infer<typeof CoreState>;
+export { packState, unpackState, CoreStateWire, type CoreState } from './state.js';
 
 export interface Context {
   ports: Ports;
@@ -109,7 +89,7 @@ export function startup(ports: Ports, config: InitConfig): { state: CoreState; s
     generator_manifest: config.generator_manifest,
   };
   ports.labels.set(SETTINGS_LABEL, ports.content.put(new TextEncoder().encode(JSON.stringify(settings))));
-  return { state: { store_id: config.store_id, connections: {}, generations: {}, generators: {} }, settings };
+  return { state: initialState(config.store_id), settings };
 }
 
 /** Where this start's settings live: one actor serves one store, and each start replaces them. */

@@ -107,7 +107,7 @@ describe('replies on a host that shares handler state as c50 does', () => {
 
   it('(d) as a new user: send, get the reply, send again at once, get the second reply', async () => {
     const s = newServer();
-    const { url } = await startChat(s);
+    const { chat, url } = await startChat(s);
     const client = await ChatClient.open(url);
     await client.command({ type: 'create_chat', name: 'new user' });
     for (const content of ['first question', 'second question, right away']) {
@@ -118,6 +118,9 @@ describe('replies on a host that shares handler state as c50 does', () => {
     }
     const branch = (await client.command({ type: 'get_branch' })) as Frame & { messages: { role: string }[] };
     expect(branch.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
+    // c50 keeps the state twice per call, for the actor's life: with this connection and the idle generators it stays small.
+    expect(s.childrenOf(chat.id).length).toBeGreaterThanOrEqual(2);
+    expect(chat.lastStateBytes).toBeLessThanOrEqual(256);
     await client.close();
   });
 
