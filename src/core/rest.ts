@@ -8,6 +8,7 @@ import { SECURITY_HEADERS, json, parseJsonBody, type CoreRequest, type CoreRespo
 import { exportChat, exportFilename, exportMarkdown } from './carry/export.js';
 import { prepareImport, writeImport } from './carry/import.js';
 import { serveAsset, type AssetTable } from './assets.js';
+import { servePage } from './page.js';
 import { chatView, type ChatService } from './chats/service.js';
 import { MAX_IMPORT_BYTES, checkContent, messageAdded, type Broadcast, type CommandContext, type Limits } from './commands.js';
 import { ChatId, ChatName, ClientTime, Content, MessageIdField, ModelId } from './protocol/fields.js';
@@ -37,7 +38,6 @@ export interface Route {
   handle: (ctx: RestContext, req: CoreRequest) => Promise<RestResult> | RestResult;
 }
 
-const SESSION_PLACEHOLDER = '%SESSION%';
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
 function body<T extends z.ZodType>(schema: T, req: CoreRequest): z.infer<T> {
@@ -130,16 +130,26 @@ const NewChatBody = z.strictObject({
 const ChatChangesBody = z.strictObject({ name: ChatName.optional(), model: ModelId.nullable().optional(), system: z.string().nullable().optional() });
 const NewMessageBody = z.strictObject({ content: Content, parent_id: MessageIdField.nullable().optional(), created_at: ClientTime.optional() });
 
-function servePage(ctx: RestContext): RestResult {
-  const page = serveAsset(ctx.assets, 'index.html');
-  const html = new TextDecoder().decode(page.body).replace(SESSION_PLACEHOLDER, ctx.settings.session_token);
-  // The page carries this start's session token: never cache it.
-  const headers = page.headers.map(([k, v]): [string, string] => (k === 'cache-control' ? [k, 'no-store'] : [k, v]));
-  return { response: { ...page, headers, body: new TextEncoder().encode(html) } };
+/**
+ * Lists and branches come in pages: on Theater c50 a response is kept in the actor's event chain
+ * for its whole life (theater-c50.md §14), so no response may carry a whole list or branch.
+ */
+const LIST_PAGE = { default: 50, max: 200 };
+const BRANCH_PAGE = { default: 100, max: 500 };
+
+function pageLimit(req: CoreRequest, page: { default: number; max: number }): number {
+  const limit = req.query.get('limit');
+  if (limit === null) return page.default;
+  return parseField(z.coerce.number().int().min(1).max(page.max), limit, 'limit');
+}
+
+function branchPage(ctx: RestContext, req: CoreRequest, chatId: string) {
+  const before = req.query.get('before');
+  return ctx.chats.branchPage(chatId, pageLimit(req, BRANCH_PAGE), before === null ? undefined : parseField(MessageIdField, before, 'before'));
 }
 
 export const REST_ROUTES: readonly Route[] = [
-  guarded('GET', '/', servePage),
+  guarded('GET', '/', async (ctx, req) => ({ response: await servePage(ctx.assets, ctx.settings.session_token, req) })),
   guarded('GET', '/assets/{*path}', (ctx, req) => ({ response: serveAsset(ctx.assets, req.params.path ?? '') })),
   guarded('GET', '/api/health', (ctx) => {
     // Generators as they were when this call began: ready ones can answer a reply at once.
@@ -147,7 +157,11 @@ export const REST_ROUTES: readonly Route[] = [
     const generators = { ready: slots.filter((s) => s.channel).length, starting: slots.filter((s) => !s.channel).length };
     return { response: json(200, { status: 'ok', version: APP_VERSION, protocol: PROTOCOL_VERSION, store_id: ctx.state.store_id, generators }) };
   }),
-  guarded('GET', '/api/chats', (ctx) => ({ response: json(200, { chats: ctx.chats.list() }) })),
+  guarded('GET', '/api/chats', (ctx, req) => {
+    const limit = pageLimit(req, LIST_PAGE);
+    const after = req.query.get('after');
+    return { response: json(200, ctx.chats.listPage(limit, after === null ? undefined : parseField(ChatId, after, 'after'))) };
+  }),
   guarded('POST', '/api/chats', async (ctx, req) => {
     const spec = body(NewChatBody, req);
     if (spec.system) checkContent(spec.system, ctx.settings.limits, 'system');
@@ -169,7 +183,7 @@ export const REST_ROUTES: readonly Route[] = [
     ctx.chats.delete(id);
     return { response: json(200, { chat_id: id, deleted: true }), broadcasts: [{ to: 'all', frame: { type: 'chat_deleted', chat_id: id } }, listUpdate(ctx)] };
   }),
-  guarded('GET', '/api/chats/{id}/messages', async (ctx, req) => ({ response: json(200, await ctx.chats.branch(param(req, 'id', ChatId))) })),
+  guarded('GET', '/api/chats/{id}/messages', async (ctx, req) => ({ response: json(200, await branchPage(ctx, req, param(req, 'id', ChatId))) })),
   guarded('POST', '/api/chats/{id}/messages', async (ctx, req) => {
     const id = param(req, 'id', ChatId);
     const msg = body(NewMessageBody, req);
@@ -216,7 +230,7 @@ export const REST_ROUTES: readonly Route[] = [
     // Without chat_id: the chat with the latest activity (there is no per-request "current chat").
     const id = requested !== null ? parseField(ChatId, requested, 'chat_id') : ctx.chats.records.ids()[0];
     if (!id) throw new AppError('not_found', 'there are no chats yet');
-    return { response: json(200, await ctx.chats.branch(id)) };
+    return { response: json(200, await branchPage(ctx, req, id)) };
   }),
   guarded('GET', '/api/messages/{id}', async (ctx, req) => ({
     response: json(200, { message: await ctx.chats.message(param(req, 'id', MessageIdField)) }),

@@ -59,6 +59,10 @@ describe('docs/openapi.yaml describes the real responses', () => {
     const first = posted.json.message.id as string;
     await call('POST', `/api/chats/${id}/messages`, { content: 'a sibling', parent_id: null });
     await call('GET', `/api/chats/${id}/messages`);
+    await call('GET', `/api/chats/${id}/messages?limit=1&before=${first}`);
+    await call('GET', '/api/chats?limit=1');
+    expect((await call('GET', '/api/chats?limit=0')).status).toBe(400);
+    expect((await call('GET', '/api/chats?after=00000000-0000-4000-8000-000000000000')).status).toBe(404);
     await call('GET', `/api/messages?chat_id=${id}`);
     await call('GET', '/api/messages');
     await call('GET', `/api/messages/${first}`);

@@ -79,7 +79,7 @@ export class NativeApp {
     return frames;
   }
 
-  async http(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: unknown; text: string }> {
+  async http(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: unknown; text: string; headers: Map<string, string> }> {
     const url = new URL(path, 'http://127.0.0.1:8084');
     for (const route of ROUTES) {
       if (route.method !== method) continue;
@@ -102,8 +102,8 @@ export class NativeApp {
       } catch {
         json = undefined;
       }
-      return { status: result.response.status, json, text };
+      return { status: result.response.status, json, text, headers: new Map(result.response.headers) };
     }
-    return { status: 404, json: undefined, text: '' };
+    return { status: 404, json: undefined, text: '', headers: new Map() };
   }
 }

@@ -200,6 +200,32 @@ export function runChatScenarios(label: string, makeDriver: () => Promise<ChatDr
       expect((await d.http('GET', `/api/chats/${id}`)).status).toBe(404);
     });
 
+    withDriver('gives REST lists and branches in pages that join up to the whole', async (d) => {
+      await d.connect('a');
+      const ids: string[] = [];
+      for (let i = 0; i < 5; i++) ids.unshift(((await d.http('POST', '/api/chats', { name: `Paged ${i}` })).json.chat.id) as string);
+      const seen: string[] = [];
+      let after: string | null = null;
+      do {
+        const page: { chats: Chat[]; next: string | null } = (await d.http('GET', `/api/chats?limit=2${after ? `&after=${after}` : ''}`)).json;
+        expect(page.chats.length).toBeLessThanOrEqual(2);
+        seen.push(...page.chats.map((c) => c.id));
+        after = page.next;
+      } while (after);
+      expect(seen).toEqual(ids);
+      const chat = ids[0]!;
+      for (let i = 0; i < 5; i++) await d.http('POST', `/api/chats/${chat}/messages`, { content: `m${i}` });
+      const last = (await d.http('GET', `/api/chats/${chat}/messages?limit=2`)).json;
+      expect(last.messages.map((m: Msg) => m.content)).toEqual(['m3', 'm4']);
+      const above = (await d.http('GET', `/api/chats/${chat}/messages?limit=2&before=${last.earlier}`)).json;
+      expect(above.messages.map((m: Msg) => m.content)).toEqual(['m1', 'm2']);
+      const top = (await d.http('GET', `/api/messages?chat_id=${chat}&limit=5&before=${above.earlier}`)).json;
+      expect(top.messages.map((m: Msg) => m.content)).toEqual(['m0']);
+      expect(top.earlier).toBeNull();
+      expect((await d.http('GET', `/api/chats/${chat}/messages?limit=501`)).status).toBe(400);
+      expect((await d.http('GET', `/api/chats/${ids[1]}/messages?before=${last.earlier}`)).status).toBe(404);
+    });
+
     withDriver('keeps every chat, name, branch and message across a restart', async (d) => {
       await d.connect('a');
       const one = await create(d, 'a', 'Kept');

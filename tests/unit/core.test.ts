@@ -66,6 +66,22 @@ describe('session guard', () => {
     expect(app.restart().settings.session_token).not.toBe(app.settings.session_token);
   });
 
+  it('answers a browser that has this start\'s page with an empty 304, and one that has an older page with the new one', async () => {
+    const app = new NativeApp();
+    const first = await app.http('GET', '/');
+    const etag = first.headers.get('etag')!;
+    expect(etag).toMatch(/^"[a-z2-7]+"$/);
+    expect(first.headers.get('cache-control')).toBe('private, no-cache');
+    const again = await app.http('GET', '/', undefined, { 'if-none-match': `W/"other", ${etag}` });
+    expect(again.status).toBe(304);
+    expect(again.text).toBe('');
+    const restarted = app.restart();
+    const fresh = await restarted.http('GET', '/', undefined, { 'if-none-match': etag });
+    expect(fresh.status).toBe(200);
+    expect(fresh.text).toContain(restarted.settings.session_token);
+    expect(fresh.headers.get('etag')).not.toBe(etag);
+  });
+
   it('refuses state-changing HTTP from another origin, and hosts that are not this server', async () => {
     const app = new NativeApp();
     expect((await app.http('POST', '/api/chats', { name: 'x' }, { origin: 'https://evil.example' })).status).toBe(403);

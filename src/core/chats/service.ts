@@ -51,6 +51,17 @@ export interface Branch {
   messages: MessageView[];
 }
 
+/** The end of a branch: `earlier` is the message to ask `before` for the page above it, or null at the root. */
+export interface BranchPage extends Branch {
+  earlier: MessageId | null;
+}
+
+/** A page of the chat list: `next` is the chat to ask `after` for the next page, or null at its end. */
+export interface ListPage {
+  chats: ChatView[];
+  next: string | null;
+}
+
 export interface NewChat {
   name: string;
   model?: string | null;
@@ -90,6 +101,22 @@ export class ChatService {
       const chat = this.records.find(id);
       return chat ? [chatView(chat)] : [];
     });
+  }
+
+  /**
+   * Chats in order of activity, after the chat `after`. A chat that becomes active between two
+   * pages moves to the front, so a reader that pages while others write may see it twice.
+   */
+  listPage(limit: number, after?: string): ListPage {
+    const ids = this.records.ids();
+    const start = after === undefined ? 0 : ids.indexOf(after) + 1;
+    if (start === 0 && after !== undefined) throw new AppError('not_found', `chat ${after} is not in the list (deleted?): ask for the first page again`);
+    const page = ids.slice(start, start + limit);
+    const chats = page.flatMap((id) => {
+      const chat = this.records.find(id);
+      return chat ? [chatView(chat)] : [];
+    });
+    return { chats, next: start + limit < ids.length ? page[page.length - 1]! : null };
   }
 
   get(id: string): ChatRecord {
@@ -195,10 +222,32 @@ export class ChatService {
     return { chat: chatView(chat), messages: await this.branchTo(chat, chat.leaf) };
   }
 
-  private async branchTo(chat: ChatRecord, leaf: MessageId | null): Promise<MessageView[]> {
+  /** The last `limit` messages of the selected branch, above `before` when it is given. */
+  async branchPage(chatId: string, limit: number, before?: MessageId): Promise<BranchPage> {
+    const chat = this.records.get(chatId);
+    let from = chat.leaf;
+    if (before !== undefined) from = await this.above(chat, before);
+    const messages = await this.branchTo(chat, from, limit);
+    const top = messages[0];
+    return { chat: chatView(chat), messages, earlier: top && top.parent_id !== null ? top.id : null };
+  }
+
+  /** The parent of `id`, found by walking up from the leaf: a message of another chat or branch is refused. */
+  private async above(chat: ChatRecord, id: MessageId): Promise<MessageId | null> {
+    const seen = new Set<string>();
+    for (let at = chat.leaf; at !== null && !seen.has(at); ) {
+      seen.add(at);
+      const node = await this.dag.get(at);
+      if (at === id) return node.parent;
+      at = node.parent;
+    }
+    throw new AppError('not_found', `message ${id} is not on the selected branch of chat ${chat.id}`);
+  }
+
+  private async branchTo(chat: ChatRecord, leaf: MessageId | null, limit = Infinity): Promise<MessageView[]> {
     const messages: MessageView[] = [];
     const seen = new Set<string>();
-    for (let id = leaf; id !== null; ) {
+    for (let id = leaf; id !== null && messages.length < limit; ) {
       if (seen.has(id)) throw new AppError('corrupt_object', `message ${id} is its own ancestor`);
       seen.add(id);
       const node = await this.dag.get(id);
