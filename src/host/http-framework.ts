@@ -173,6 +173,10 @@ export class HttpFramework {
       // A client that hangs up mid-body must cost its own request only, never the host.
       this.onRequest(server, req, res).catch(() => res.destroy());
     });
+    // c50 serves with `axum::serve(listener, router)` (server_instance.rs:589), which sets no idle
+    // timeout of its own. Node's 5 s default closes an idle keep-alive socket just as a client
+    // reuses it (a loaded machine turned that into EPIPE mid-upload); a minute still bounds idle sockets.
+    http.keepAliveTimeout = 60_000;
     http.on('upgrade', (req, socket, head) => this.onUpgrade(server, req, socket, head));
     http.on('clientError', (_e, socket) => socket.destroy());
     await new Promise<void>((resolve, reject) => {
