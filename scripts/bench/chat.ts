@@ -69,7 +69,7 @@ export async function appendCost(): Promise<{ withIndex: number; without: number
   const { SearchIndex } = await import('../../src/core/search/index.js');
   const measure = async (indexed: boolean) => {
     const ports = memoryPortsForBench();
-    const chats = new ChatService(ports, undefined, indexed ? new SearchIndex(ports) : undefined);
+    const chats = new ChatService(ports, undefined, indexed ? [new SearchIndex(ports)] : []);
     const chat = await chats.create({ name: 'cost' });
     for (let i = 0; i < 300; i++) await chats.append(chat.id, { role: 'user', content: `warm ${i} lorem ipsum`, meta: {} });
     const t = performance.now();

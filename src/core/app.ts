@@ -5,7 +5,6 @@
 import { z } from 'zod';
 import type { Ports } from './ports.js';
 import { onGeneratorGone, onResult, pump, release, type GeneratorLink, type Pool, type PoolStep } from './generator-pool.js';
-import type { Effects } from './commands.js';
 import { AppError, toAppError } from './errors.js';
 import { errorResponse, type CoreRequest, type CoreResponse } from './http.js';
 import { parseFrame } from './protocol/commands.js';
@@ -18,9 +17,11 @@ import type { SearchIndex } from './search/index.js';
 import type { Llm } from './claude/llm.js';
 import { initialState, type Connection, type CoreState } from './state.js';
 import { ModelDirectory } from './claude/directory.js';
-import { runCommand, type Broadcast, type Limits } from './commands.js';
 import type { InitConfig } from './config.js';
-import { REST_ROUTES, type Route } from './rest.js';
+import { REST_ROUTES, type Route } from './transport/rest.js';
+import { runCommand } from './transport/socket.js';
+import type { Broadcast, Change } from './ops/change.js';
+import type { OpDeps } from './ops/deps.js';
 
 export { REST_ROUTES as ROUTES, type Route };
 
@@ -104,7 +105,7 @@ export function loadSettings(ports: Ports): Settings {
 
 /** The chats as this call sees them, over the instance's node cache and search index. */
 function chatsOf(ctx: Context): ChatService {
-  return new ChatService(ctx.ports, ctx.cache, ctx.search);
+  return new ChatService(ctx.ports, ctx.cache, ctx.search ? [ctx.search] : []);
 }
 
 function deliver(state: CoreState, sender: string | undefined, broadcasts: Broadcast[]): Outbound[] {
@@ -120,13 +121,43 @@ function deliver(state: CoreState, sender: string | undefined, broadcasts: Broad
 
 export async function handleHttp(ctx: Context, route: Route, req: CoreRequest): Promise<HttpResult> {
   try {
-    const result = await route.handle({ ...ctx, chats: chatsOf(ctx) }, req);
-    return advance(ctx, { state: ctx.state, response: result.response, outbound: deliver(ctx.state, undefined, result.broadcasts ?? []) });
+    const result = await route.handle({ ...opDeps(ctx, ctx.state), state: ctx.state, settings: ctx.settings, assets: ctx.assets }, req);
+    const applied = result.change ? applyChange(ctx, ctx.state, undefined, result.change) : { state: ctx.state, outbound: [] };
+    return advance(ctx, { ...applied, response: result.response });
   } catch (e) {
     const err = toAppError(e);
     if (err.code === 'internal' || err.code === 'corrupt_object') ctx.ports.log.error(`HTTP ${req.method} ${req.path}: ${err.message}`);
     return { state: ctx.state, response: errorResponse(err), outbound: [] };
   }
+}
+
+/** What an operation may use in this call. */
+function opDeps(ctx: Context, state: CoreState): OpDeps {
+  return {
+    chats: chatsOf(ctx),
+    limits: ctx.settings.limits,
+    llm: ctx.llm,
+    models: ctx.models ?? new ModelDirectory(),
+    pooled: ctx.generators !== undefined,
+    generations: state.generations,
+    generation_timeout_ms: ctx.settings.generation_timeout_ms,
+    search: ctx.search,
+  };
+}
+
+/**
+ * Applies what an operation changed, the same for both transports: the generations, who views
+ * which chat, and the events for everyone concerned. `asker` is the WebSocket connection that asked.
+ */
+function applyChange(ctx: Context, before: CoreState, asker: string | undefined, change: Change<unknown>): CallResult {
+  let state = withPending(ctx, before, change);
+  if (asker !== undefined && change.opens !== undefined) state = { ...state, connections: { ...state.connections, [asker]: change.opens } };
+  const outbound = deliver(state, asker, change.events);
+  if (change.closes !== undefined) {
+    const connections = Object.fromEntries(Object.entries(state.connections).map(([id, c]) => [id, c === change.closes ? null : c]));
+    state = { ...state, connections };
+  }
+  return { state, outbound };
 }
 
 export function onConnect(state: CoreState, connection: string): CoreState {
@@ -166,42 +197,22 @@ async function socketText(ctx: Context, connection: string, text: string): Promi
   }
 
   try {
-    const commandCtx = {
-      chats: chatsOf(ctx),
-      current: chatOf(conn),
-      limits: ctx.settings.limits as Limits,
-      llm: ctx.llm,
-      models: ctx.models ?? new ModelDirectory(),
-      pooled: ctx.generators !== undefined,
-      generations: state.generations,
-      baseUrl: ctx.settings.anthropic_base_url,
-      generation_timeout_ms: ctx.settings.generation_timeout_ms,
-      log: ctx.ports.log,
-    };
-    const effects = await runCommand(commandCtx, command);
-    state = withPending(ctx, state, effects);
-    if (effects.current !== undefined) {
-      state = { ...state, connections: { ...state.connections, [connection]: effects.current } };
-    }
-    let outbound = [...reply(effects.reply, state).outbound, ...deliver(state, connection, effects.broadcasts ?? [])];
-    if (effects.after) {
+    const change = await runCommand({ ...opDeps(ctx, state), current: chatOf(conn) }, command);
+    const applied = applyChange(ctx, state, connection, change);
+    state = applied.state;
+    let outbound = [...reply(change.result, state).outbound, ...applied.outbound];
+    if (change.after) {
       // What was said so far goes out now: the rest of this call may take a while.
       let early = outbound;
       if (ctx.emit) {
         ctx.emit(early);
         early = [];
       }
-      const later = await effects.after();
-      const rest = deliver(state, undefined, later.broadcasts ?? []);
+      const later = await change.after();
+      const rest = deliver(state, undefined, later.events);
       // The one who asked hears the outcome even when not viewing that chat.
-      if (!rest.some((o) => o.connection === connection)) rest.push(...reply(later.reply, state).outbound);
+      if (!rest.some((o) => o.connection === connection)) rest.push(...reply(later.result, state).outbound);
       outbound = [...early, ...rest];
-    }
-    if (effects.deleted) {
-      const connections = Object.fromEntries(
-        Object.entries(state.connections).map(([id, c]) => [id, c === effects.deleted ? null : c]),
-      );
-      state = { ...state, connections };
     }
     return { state, outbound };
   } catch (e) {
@@ -211,13 +222,13 @@ async function socketText(ctx: Context, connection: string, text: string): Promi
   }
 }
 
-function withPending(ctx: Context, state: CoreState, effects: Effects): CoreState {
-  const change = effects.pending;
-  if (!change) return state;
+function withPending(ctx: Context, state: CoreState, change: Change<unknown>): CoreState {
+  const pending = change.pending;
+  if (!pending) return state;
   let pool = poolOf(state);
-  if (change.remove) pool = release(ctx.generators, pool, change.remove, change.timedOut === true);
+  if (pending.remove) pool = release(ctx.generators, pool, pending.remove, pending.timedOut === true);
   // A user asking for a reply gives generators that failed to start another chance.
-  if (change.add) pool = { generators: pool.generators, generations: { ...pool.generations, [nextJobId(pool)]: change.add } };
+  if (pending.add) pool = { generators: pool.generators, generations: { ...pool.generations, [nextJobId(pool)]: pending.add } };
   return withPool(state, pool);
 }
 

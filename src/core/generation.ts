@@ -5,7 +5,7 @@
 import { AppError } from './errors.js';
 import { chatView, type ChatService, type MessageView } from './chats/service.js';
 import type { MessageId } from './dag/node.js';
-import type { Broadcast, Effects } from './commands.js';
+import type { Broadcast, Change } from './ops/change.js';
 import { buildRequest, type ClaudeRequest } from './claude/request.js';
 import type { Llm, LlmFailure, LlmOutcome } from './claude/llm.js';
 import { planRetry, isRetryable, type RetryPlan } from './claude/retry.js';
@@ -34,7 +34,7 @@ export interface GenerationOptions {
 /** Where a reply goes when none is named: the leaf, or past trailing error records to the message they failed on. */
 async function answerPoint(chats: ChatService, leaf: MessageId | null): Promise<MessageId> {
   for (let id = leaf; id !== null; ) {
-    const node = await chats.dag.get(id);
+    const node = await chats.node(id);
     if (node.role !== 'error') return id;
     id = node.parent;
   }
@@ -44,7 +44,7 @@ async function answerPoint(chats: ChatService, leaf: MessageId | null): Promise<
 export async function prepareGeneration(chats: ChatService, opts: GenerationOptions): Promise<GenerationJob> {
   const chat = chats.get(opts.chat_id);
   const parent = opts.parent_id ?? (await answerPoint(chats, chat.leaf));
-  const node = await chats.dag.get(parent);
+  const node = await chats.node(parent);
   if (node.role === 'error') return prepareGeneration(chats, { ...opts, parent_id: (await answerPoint(chats, parent)) });
   if (node.role !== 'user') throw new AppError('bad_request', 'a reply answers a user message: regenerate by naming the user message before the reply');
   const path = await chats.pathTo(parent);
@@ -78,7 +78,7 @@ function errorCode(f: LlmFailure): string {
 }
 
 /** Stores the reply, or records the failure on the branch, and says so to everyone viewing the chat. */
-export async function finishGeneration(chats: ChatService, job: GenerationJob, outcome: LlmOutcome, attempt: number): Promise<Effects> {
+export async function finishGeneration(chats: ChatService, job: GenerationJob, outcome: LlmOutcome, attempt: number): Promise<Change<ServerFrame>> {
   const viewers = (frame: ServerFrame): Broadcast => ({ to: { chat: job.chat_id }, frame });
   if (outcome.ok) {
     const r = outcome.reply;
@@ -97,7 +97,7 @@ export async function finishGeneration(chats: ChatService, job: GenerationJob, o
       viewers({ type: 'generation_finished', chat_id: job.chat_id, parent_id: job.parent_id, message_id: message.id }),
     ];
     if (added.reordered) frames.push({ to: 'all', frame: { type: 'chats_update', chats: chats.list() } });
-    return { reply: frames[1]!.frame, broadcasts: frames };
+    return { result: frames[1]!.frame, events: frames };
   }
   const f = outcome.failure;
   const code = errorCode(f);
@@ -116,6 +116,6 @@ export async function finishGeneration(chats: ChatService, job: GenerationJob, o
     viewers({ type: 'message_added', chat: chatView(added.chat), message: added.message, branched: added.branched }),
     viewers({ type: 'generation_failed', chat_id: job.chat_id, parent_id: job.parent_id, attempt, error, ...(retry ? { retry } : {}) }),
   ];
-  return { reply: frames[1]!.frame, broadcasts: frames };
+  return { result: frames[1]!.frame, events: frames };
 }
 

@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { MessageIdField } from './protocol/fields.js';
 import { finishGeneration, type GenerationJob } from './generation.js';
 import type { ChatService } from './chats/service.js';
-import type { Effects } from './commands.js';
+import type { Change } from './ops/change.js';
+import type { ServerFrame } from './protocol/frames.js';
 import type { LlmOutcome } from './claude/llm.js';
 
 export const Pending = z.object({
@@ -100,7 +101,7 @@ export function parseMessage<T>(schema: z.ZodType<T>, bytes: Uint8Array): T | un
 }
 
 /** Turns the end of a pending generation into stored results and frames. */
-export async function settle(chats: ChatService, pending: Pending, outcome: LlmOutcome, attempt = pending.attempt): Promise<Effects> {
+export async function settle(chats: ChatService, pending: Pending, outcome: LlmOutcome, attempt = pending.attempt): Promise<Change<ServerFrame>> {
   const job = { chat_id: pending.chat_id, parent_id: pending.parent_id, attempt: pending.attempt, spent_ms: pending.spent_ms } as GenerationJob;
   return finishGeneration(chats, job, outcome, attempt);
 }

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { ChatService } from './chats/service.js';
-import type { Broadcast } from './commands.js';
+import type { Broadcast } from './ops/change.js';
 import type { Logger } from './ports.js';
 import { prepareGeneration } from './generation.js';
 import { ResultMessage, encodeMessage, parseMessage, settle, type Pending } from './generations.js';
@@ -73,7 +73,7 @@ function without<T>(record: Record<string, T>, key: string): Record<string, T> {
 /** Records the end of a pending generation; a chat deleted meanwhile simply drops it. */
 async function finish(ctx: PoolContext, pending: Pending, outcome: LlmOutcome, attempt?: number): Promise<Broadcast[]> {
   try {
-    return (await settle(ctx.chats, pending, outcome, attempt)).broadcasts ?? [];
+    return (await settle(ctx.chats, pending, outcome, attempt)).events;
   } catch (e) {
     ctx.log.warn(`a generation for chat ${pending.chat_id} ended but could not be recorded: ${e instanceof Error ? e.message : String(e)}`);
     return [];

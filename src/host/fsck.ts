@@ -23,13 +23,13 @@ export async function fsck(storeRoot: string, storeId = 'theater-chat'): Promise
   for (const label of labels.filter((l) => l.startsWith('node/'))) {
     const id = label.slice('node/'.length);
     try {
-      await chats.dag.get(parseMessageId(id));
+      await chats.node(parseMessageId(id));
       verified.add(id);
     } catch (e) {
       problems.push(`${label}: ${(e as Error).message}`);
     }
   }
-  const ids = chats.records.ids();
+  const ids = chats.ids();
   for (const id of ids) {
     try {
       const chat = chats.get(id);
@@ -40,7 +40,7 @@ export async function fsck(storeRoot: string, storeId = 'theater-chat'): Promise
           break;
         }
         seen.add(at);
-        at = (await chats.dag.get(at)).parent;
+        at = (await chats.node(at)).parent;
       }
     } catch (e) {
       problems.push(`chat ${id}: ${(e as Error).message}`);
@@ -49,7 +49,7 @@ export async function fsck(storeRoot: string, storeId = 'theater-chat'): Promise
   for (const label of labels.filter((l) => l.startsWith('kids/'))) {
     const [, chatId, parent] = label.split('/');
     try {
-      for (const kid of chats.dag.kids(chatId!, parent === 'root' ? null : (parent as MessageId))) {
+      for (const kid of chats.kids(chatId!, parent === 'root' ? null : (parent as MessageId))) {
         if (!verified.has(kid)) problems.push(`${label}: names ${kid}, which is not a readable message`);
       }
     } catch (e) {

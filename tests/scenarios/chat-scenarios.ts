@@ -200,6 +200,48 @@ export function runChatScenarios(label: string, makeDriver: () => Promise<ChatDr
       expect((await d.http('GET', `/api/chats/${id}`)).status).toBe(404);
     });
 
+    withDriver('tells others the same, whichever transport reaches an operation', async (d) => {
+      await d.connect('asker');
+      await d.connect('watcher');
+      // What the watcher hears, with ids and times made comparable across the two runs.
+      const heard = async () => {
+        const ids = new Map<string, string>();
+        const alias = (v: string) => (ids.has(v) ? ids.get(v)! : (ids.set(v, `#${ids.size}`), ids.get(v)!));
+        const shape = (v: unknown): unknown =>
+          Array.isArray(v) ? v.map(shape)
+          : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, /(^id|_id|leaf|_at)$/.test(k) && typeof x === 'string' ? alias(x) : shape(x)]))
+          : v;
+        return (await d.events('watcher')).map((f) => (f.type === 'chats_update' ? { type: f.type, names: (f.chats as Chat[]).map((c) => c.name).filter((n) => n.startsWith('Both ways')) } : shape(f)));
+      };
+      const trace = async (via: 'ws' | 'rest') => {
+        const steps: unknown[] = [];
+        const ws = (command: Record<string, unknown>) => d.command('asker', command);
+        const chat = via === 'ws' ? ((await ws({ type: 'create_chat', name: 'Both ways' })) as Frame & { chat: Chat }).chat : (await d.http('POST', '/api/chats', { name: 'Both ways' })).json.chat;
+        steps.push(await heard());
+        await d.command('watcher', { type: 'switch_chat', chat_id: chat.id });
+        await d.events('watcher');
+        if (via === 'ws') await ws({ type: 'send_message', chat_id: chat.id, content: 'hello' });
+        else await d.http('POST', `/api/chats/${chat.id}/messages`, { content: 'hello' });
+        steps.push(await heard());
+        if (via === 'ws') await ws({ type: 'rename_chat', chat_id: chat.id, name: 'Both ways renamed' });
+        else await d.http('PUT', `/api/chats/${chat.id}`, { name: 'Both ways renamed' });
+        steps.push(await heard());
+        if (via === 'ws') await ws({ type: 'update_chat', chat_id: chat.id, system: 'Be brief.' });
+        else await d.http('PUT', `/api/chats/${chat.id}`, { system: 'Be brief.' });
+        steps.push(await heard());
+        if (via === 'ws') await ws({ type: 'delete_chat', chat_id: chat.id });
+        else await d.http('DELETE', `/api/chats/${chat.id}`);
+        steps.push(await heard());
+        // The watcher was viewing the deleted chat: it views none now, whichever transport deleted it.
+        steps.push(await d.command('watcher', { type: 'get_head' }));
+        return steps;
+      };
+      const overWebSocket = await trace('ws');
+      const overRest = await trace('rest');
+      expect(overRest).toEqual(overWebSocket);
+      expect(overWebSocket.at(-1)).toMatchObject({ type: 'head', current_chat_id: null });
+    });
+
     withDriver('gives REST lists and branches in pages that join up to the whole', async (d) => {
       await d.connect('a');
       const ids: string[] = [];

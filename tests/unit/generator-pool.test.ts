@@ -67,7 +67,7 @@ describe('generator pool', () => {
     expect(step.pool.generations).toEqual({});
     expect(step.broadcasts.map((b) => b.frame.type)).toContain('generation_finished');
     const leaf = chats.get(chat.id).leaf!;
-    expect((await chats.dag.get(leaf)).content).toBe('hello back');
+    expect((await chats.node(leaf)).content).toBe('hello back');
   });
 
   it('drops a late answer to a stopped job and frees its generator', async () => {

@@ -37,11 +37,11 @@ export async function exportChat(chats: ChatService, chatId: string): Promise<Ch
   const nodes: ExportedNode[] = [];
   const kids: Record<string, MessageId[]> = {};
   for (const t of tree) {
-    const node = await chats.dag.get(t.id);
+    const node = await chats.node(t.id);
     nodes.push({ id: t.id, parent: node.parent, role: node.role, content: node.content, meta: node.meta });
   }
   for (const key of ['root', ...nodes.map((n) => n.id)]) {
-    const list = chats.dag.kids(chat.id, key === 'root' ? null : (key as MessageId));
+    const list = chats.kids(chat.id, key === 'root' ? null : (key as MessageId));
     if (list.length > 0) kids[key] = list;
   }
   const { name, model, system, leaf, selected, created_at, updated_at } = chat;

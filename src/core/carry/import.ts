@@ -4,26 +4,15 @@
  * written, so a bad or hostile file leaves the store as it was.
  */
 import { AppError } from '../errors.js';
-import type { ChatService } from '../chats/service.js';
+import type { ChatService, RestoredChat } from '../chats/service.js';
 import { encodeNode, idOf, type MessageId, type MessageNode } from '../dag/node.js';
-import { ZERO_USAGE, type ChatRecord } from '../chats/record.js';
-import { addUsage } from '../chats/usage.js';
+import type { ChatRecord } from '../chats/record.js';
 import { describeIssues } from '../protocol/commands.js';
 import { ChatExportSchema, type ChatExport } from './export.js';
 import { fromChatGpt } from './chatgpt.js';
 
 /** A chat ready to write: nodes already verified, ids and links consistent. */
-export interface PreparedChat {
-  name: string;
-  model: string | null;
-  system: string | null;
-  leaf: MessageId | null;
-  selected: Record<string, MessageId>;
-  created_at: string | null;
-  updated_at: string | null;
-  nodes: { id: MessageId; node: MessageNode }[];
-  kids: Record<string, MessageId[]>;
-}
+export type PreparedChat = RestoredChat;
 
 async function prepareOurs(file: ChatExport, chats: ChatService): Promise<PreparedChat> {
   const byId = new Map<string, MessageNode>();
@@ -37,7 +26,7 @@ async function prepareOurs(file: ChatExport, chats: ChatService): Promise<Prepar
     nodes.push({ id, node });
   }
   for (const { id, node } of nodes) {
-    if (node.parent !== null && !byId.has(node.parent) && !chats.dag.has(node.parent)) {
+    if (node.parent !== null && !byId.has(node.parent) && !chats.hasNode(node.parent)) {
       throw new AppError('bad_request', `message ${id.slice(0, 24)}… answers a message that is neither in the file nor here`);
     }
   }
@@ -77,22 +66,14 @@ export async function prepareImport(text: string, chats: ChatService, maxBytes: 
   return [await prepareOurs(ours.data, chats)];
 }
 
-/** Writes prepared chats: nodes first, then branch lists, then the chat, so no chat points at what is missing. */
+/** Writes prepared chats through the same invariant-keeping writes as every other change. */
 export async function writeImport(prepared: PreparedChat[], chats: ChatService): Promise<ChatRecord[]> {
   const taken = new Set(chats.list().map((c) => c.name));
   const created: ChatRecord[] = [];
   for (const p of prepared) {
-    for (const { node } of p.nodes) await chats.dag.put(node);
-    const chat = await chats.create({ name: uniqueName(p.name, taken), model: p.model, system: p.system, created_at: p.created_at ?? undefined });
-    taken.add(chat.name);
-    for (const [parent, list] of Object.entries(p.kids)) chats.dag.setKids(chat.id, parent === 'root' ? null : (parent as MessageId), list);
-    let usage = { ...ZERO_USAGE };
-    for (const { node } of p.nodes) if (node.role === 'assistant' && node.meta.usage) usage = addUsage(usage, node.meta);
-    const record = { ...chat, leaf: p.leaf, selected: p.selected, usage, updated_at: p.updated_at };
-    chats.records.save(record);
-    await chats.search?.added(chats, chat.id, p.nodes);
+    const record = await chats.restore({ ...p, name: uniqueName(p.name, taken) });
+    taken.add(record.name);
     created.push(record);
   }
   return created;
 }
-

@@ -10,7 +10,7 @@
 import MiniSearch from 'minisearch';
 import { z } from 'zod';
 import type { Ports } from '../ports.js';
-import type { ChatService } from '../chats/service.js';
+import type { AppendListener, MessageSource } from '../chats/service.js';
 import type { MessageId, MessageNode } from '../dag/node.js';
 
 const SNAPSHOT = 'search/snapshot';
@@ -98,7 +98,7 @@ function splitKey(key: string): { chatId: string; id: MessageId } {
   return { chatId: key.slice(0, at), id: key.slice(at + 1) as MessageId };
 }
 
-export class SearchIndex {
+export class SearchIndex implements AppendListener {
   private index?: MiniSearch<Doc>;
   /** The newest journal object as this instance last wrote or read it. */
   private head?: JournalHead;
@@ -114,7 +114,7 @@ export class SearchIndex {
   }
 
   /** Loads the snapshot and replays the journal; rebuilds from the DAG when either is missing or unreadable. */
-  private async ready(chats: ChatService): Promise<MiniSearch<Doc>> {
+  private async ready(chats: MessageSource): Promise<MiniSearch<Doc>> {
     if (this.index) return this.index;
     try {
       const snapshotRef = this.ports.labels.get(SNAPSHOT);
@@ -156,13 +156,13 @@ export class SearchIndex {
     return entry.success ? { ref, n: entry.data.n, docs: entry.data.docs } : { ref, n: Number.MAX_SAFE_INTEGER, docs: 0 };
   }
 
-  async rebuild(chats: ChatService): Promise<MiniSearch<Doc>> {
+  async rebuild(chats: MessageSource): Promise<MiniSearch<Doc>> {
     const index = new MiniSearch<Doc>(OPTIONS);
     for (const chat of chats.list()) {
       const { nodes } = await chats.tree(chat.id, 100_000);
       for (const { id } of nodes) {
         const key = keyOf(chat.id, id);
-        const node = await chats.dag.get(id).catch(() => undefined);
+        const node = await chats.node(id).catch(() => undefined);
         if (node && node.role !== 'error' && !index.has(key)) index.add({ id: key, content: node.content });
       }
     }
@@ -193,7 +193,7 @@ export class SearchIndex {
   }
 
   /** Called on every append (and with many messages for an import): one store object and one label. */
-  async added(chats: ChatService, chatId: string, messages: { id: MessageId; node: MessageNode }[]): Promise<void> {
+  async added(chats: MessageSource, chatId: string, messages: { id: MessageId; node: MessageNode }[]): Promise<void> {
     const docs = messages.filter(({ node }) => node.role !== 'error').map(({ id, node }): [string, string] => [keyOf(chatId, id), node.content]);
     if (docs.length === 0) return;
     const head = this.head ?? this.readHead();
@@ -208,7 +208,7 @@ export class SearchIndex {
     }
   }
 
-  async search(chats: ChatService, query: string, limit = 20): Promise<SearchHit[]> {
+  async search(chats: MessageSource, query: string, limit = 20): Promise<SearchHit[]> {
     const index = await this.ready(chats);
     const names = new Map(chats.list().map((c) => [c.id, c]));
     const raw: { chatId: string; id: MessageId; terms: string[]; score: number }[] = [];
@@ -223,7 +223,7 @@ export class SearchIndex {
       const chat = names.get(r.chatId)!;
       let isOnBranch = onBranch.get(chat.id);
       if (!isOnBranch) onBranch.set(chat.id, (isOnBranch = chats.onSelectedBranch(chat.id)));
-      const node = await chats.dag.get(r.id);
+      const node = await chats.node(r.id);
       const { snippet, highlights } = snippetOf(node.content, r.terms);
       hits.push({
         chat_id: chat.id,

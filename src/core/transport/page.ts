@@ -6,8 +6,8 @@
  */
 import { sha256 } from 'multiformats/hashes/sha2';
 import { base32 } from 'multiformats/bases/base32';
-import { serveAsset, type AssetTable } from './assets.js';
-import type { CoreRequest, CoreResponse } from './http.js';
+import { serveAsset, type AssetTable } from '../assets.js';
+import type { CoreRequest, CoreResponse } from '../http.js';
 
 const SESSION_PLACEHOLDER = '%SESSION%';
 

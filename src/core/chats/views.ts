@@ -1,0 +1,71 @@
+/** How chats and messages look from outside: the shapes every reply and event carries. */
+import type { MessageId, MessageNode, NodeMeta, Role } from '../dag/node.js';
+import type { ChatRecord } from './record.js';
+import { costOf } from '../claude/cost.js';
+
+export interface ChatView {
+  id: string;
+  name: string;
+  model: string | null;
+  system: string | null;
+  leaf: MessageId | null;
+  usage: ChatRecord['usage'];
+  created_at: string | null;
+  updated_at: string | null;
+}
+
+export interface MessageView {
+  id: MessageId;
+  parent_id: MessageId | null;
+  role: Role;
+  content: string;
+  meta: NodeMeta;
+  /** Where this message stands among its siblings in this chat: `‹ index+1 / count ›`. */
+  siblings: { index: number; count: number };
+  /** Replies only: USD at today's prices, or null when the model's price is unknown. */
+  cost_usd?: number | null;
+}
+
+export interface TreeNode {
+  id: MessageId;
+  parent_id: MessageId | null;
+  role: Role;
+  /** The first 80 characters. */
+  preview: string;
+  /** On the chat's selected branch. */
+  selected: boolean;
+}
+
+export interface Branch {
+  chat: ChatView;
+  messages: MessageView[];
+}
+
+/** The end of a branch: `earlier` is the message to ask `before` for the page above it, or null at the root. */
+export interface BranchPage extends Branch {
+  earlier: MessageId | null;
+}
+
+/** A page of the chat list: `next` is the chat to ask `after` for the next page, or null at its end. */
+export interface ListPage {
+  chats: ChatView[];
+  next: string | null;
+}
+
+export function chatView(chat: ChatRecord): ChatView {
+  const { id, name, model, system, leaf, usage, created_at, updated_at } = chat;
+  return { id, name, model, system, leaf, usage, created_at, updated_at };
+}
+
+export function view(id: MessageId, node: MessageNode, kids: MessageId[]): MessageView {
+  const v: MessageView = {
+    id,
+    parent_id: node.parent,
+    role: node.role,
+    content: node.content,
+    meta: node.meta,
+    siblings: { index: Math.max(0, kids.indexOf(id)), count: Math.max(1, kids.length) },
+  };
+  if (node.role === 'assistant' && node.meta.usage) v.cost_usd = node.meta.model ? (costOf(node.meta.model, node.meta.usage) ?? null) : null;
+  return v;
+}

@@ -1,0 +1,42 @@
+/** What every operation may use: the chats, the limits, Claude, and the generations running now. */
+import { AppError } from '../errors.js';
+import type { ChatService } from '../chats/service.js';
+import type { Llm } from '../claude/llm.js';
+import type { ModelDirectory } from '../claude/directory.js';
+import type { Pending } from '../generations.js';
+import type { SearchIndex } from '../search/index.js';
+import type { Broadcast } from './change.js';
+
+export interface Limits {
+  max_content_bytes: number;
+  max_tokens: number;
+}
+
+export interface OpDeps {
+  chats: ChatService;
+  limits: Limits;
+  llm?: Llm;
+  models: ModelDirectory;
+  /** Generations go to generator actors when true; otherwise they run inside the call. */
+  pooled: boolean;
+  /** Generations running or waiting for a generator now, by job id. */
+  generations: Record<string, Pending>;
+  generation_timeout_ms: number;
+  /** The full-text index, when the host keeps one. */
+  search?: SearchIndex;
+}
+
+/** The largest file the app imports (also the largest WebSocket frame it parses). */
+export const MAX_IMPORT_BYTES = 2 * 1024 * 1024;
+
+const encoder = new TextEncoder();
+
+export function checkContent(content: string, limits: Limits, field = 'content'): void {
+  const bytes = encoder.encode(content).length;
+  if (bytes > limits.max_content_bytes) {
+    throw new AppError('payload_too_large', `${field} is ${bytes} bytes; the limit is ${limits.max_content_bytes}`);
+  }
+}
+
+/** Everyone's chat list changed (a chat was added, renamed, removed or moved to the top). */
+export const listChanged = (d: OpDeps): Broadcast => ({ to: 'all', frame: { type: 'chats_update', chats: d.chats.list() } });

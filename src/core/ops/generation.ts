@@ -1,0 +1,61 @@
+/** Asking Claude for a reply, again after a failure, and stopping one. */
+import { AppError } from '../errors.js';
+import type { MessageId } from '../dag/node.js';
+import type { ServerFrame } from '../protocol/frames.js';
+import { finishGeneration, prepareGeneration, runGeneration, startedFrame } from '../generation.js';
+import { settle, type Pending } from '../generations.js';
+import type { Change } from './change.js';
+import type { OpDeps } from './deps.js';
+
+export interface GenerateSpec {
+  chat_id: string;
+  /** The user message to answer (default: the selected leaf): naming an earlier one regenerates. */
+  parent_id?: MessageId;
+  model?: string;
+  attempt?: number;
+  spent_ms?: number;
+}
+
+export async function generate(d: OpDeps, spec: GenerateSpec): Promise<Change<ServerFrame>> {
+  const llm = d.llm;
+  if (!llm) throw new AppError('internal', 'this host has no Claude client');
+  const job = await prepareGeneration(d.chats, { ...spec, max_tokens: d.limits.max_tokens });
+  // Two replies to one message at once would race for the same place: the second is refused.
+  if (Object.values(d.generations).some((p) => p.chat_id === job.chat_id && p.parent_id === job.parent_id)) {
+    throw new AppError('conflict', 'a reply to this message is being generated already: wait for it, or stop it first');
+  }
+  const started = startedFrame(job);
+  const change: Change<ServerFrame> = { result: started, events: [{ to: { chat: job.chat_id }, frame: started, skipSender: true }] };
+  if (d.pooled) {
+    const pending: Pending = { chat_id: job.chat_id, parent_id: job.parent_id, attempt: job.attempt, spent_ms: job.spent_ms, ...(spec.model ? { model: spec.model } : {}) };
+    return { ...change, pending: { add: pending } };
+  }
+  return {
+    ...change,
+    after: async () => {
+      const { outcome, attempt } = await runGeneration(llm, job);
+      return finishGeneration(d.chats, job, outcome, attempt);
+    },
+  };
+}
+
+/** Again from the same point: the message an error record failed on (or that message itself). */
+export async function retry(d: OpDeps, spec: Omit<GenerateSpec, 'parent_id' | 'model'> & { message_id: MessageId }): Promise<Change<ServerFrame>> {
+  const node = await d.chats.node(spec.message_id);
+  const parent = node.role === 'error' ? node.parent : spec.message_id;
+  if (!parent) throw new AppError('bad_request', 'nothing to retry from here');
+  return generate(d, { chat_id: spec.chat_id, parent_id: parent, attempt: spec.attempt, spent_ms: spec.spent_ms });
+}
+
+/** Stops a running generation (the user's Stop, or the client's timeout: the actor has no clock). */
+export async function cancelGeneration(d: OpDeps, chatId: string, parentId: MessageId | undefined, reason: 'cancelled' | 'timeout' = 'cancelled'): Promise<Change<ServerFrame>> {
+  const entry = Object.entries(d.generations).find(([, p]) => p.chat_id === chatId && (!parentId || p.parent_id === parentId));
+  if (!entry) throw new AppError('not_found', 'no reply is being generated in this chat');
+  const [jobId, pending] = entry;
+  const timeout = reason === 'timeout';
+  const message = timeout ? `no reply within ${Math.round(d.generation_timeout_ms / 1000)} s: stopped` : 'stopped';
+  const settled = await settle(d.chats, pending, { ok: false, failure: { kind: timeout ? 'timeout' : 'cancelled', message } });
+  // The asker has the outcome as its result; the error record it stored reaches the asker too.
+  const events = settled.events.map((b) => (b.frame.type === 'generation_failed' ? { ...b, skipSender: true } : b));
+  return { ...settled, events, pending: { remove: jobId, timedOut: timeout } };
+}

@@ -1,0 +1,47 @@
+/** What every HTTP request passes before a route sees it: the right host, origin and body size. */
+import { AppError } from '../errors.js';
+import type { CoreRequest } from '../http.js';
+import type { Settings } from '../app.js';
+import { MAX_IMPORT_BYTES } from '../ops/deps.js';
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+function hostname(host: string): string {
+  return host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0]!;
+}
+
+/**
+ * DNS rebinding: a hostile name that resolves to 127.0.0.1 makes the browser treat it as the app's
+ * own origin. While bound to loopback, only loopback names are answered.
+ */
+export function checkHost(settings: Settings, req: CoreRequest): void {
+  if (!LOOPBACK.has(settings.bind_host)) return;
+  const host = req.headers.get('host');
+  if (host === undefined) return;
+  const name = hostname(host).toLowerCase();
+  const allowed = LOOPBACK.has(name) || settings.allowed_origins.some((o) => new URL(o).host.toLowerCase() === host.toLowerCase());
+  if (!allowed) throw new AppError('forbidden', `host "${host.slice(0, 100)}" is not this server`);
+}
+
+/** A page on another site must not change chats through the user's browser. */
+export function checkOrigin(settings: Settings, req: CoreRequest): void {
+  const origin = req.headers.get('origin');
+  if (origin === undefined) return; // not sent by a browser on a cross-site request we must fear
+  const host = req.headers.get('host');
+  let same = false;
+  try {
+    same = host !== undefined && new URL(origin).host.toLowerCase() === host.toLowerCase();
+  } catch {
+    same = false;
+  }
+  if (!same && !settings.allowed_origins.includes(origin)) throw new AppError('forbidden', `origin ${origin.slice(0, 100)} may not change chats`);
+}
+
+/**
+ * c50 hands the actor request bodies of up to 100 MiB (server_instance.rs:845): the app refuses what
+ * is larger than anything it takes (an import, or a message at the content limit) before reading it.
+ */
+export function checkBodySize(settings: Settings, req: CoreRequest): void {
+  const limit = Math.max(MAX_IMPORT_BYTES, 2 * settings.limits.max_content_bytes) + 64 * 1024;
+  if (req.body && req.body.length > limit) throw new AppError('payload_too_large', `the request body is ${req.body.length} bytes; the limit is ${limit}`);
+}
