@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { Sidebar } from './sidebar.js';
 import { ChatPane } from './chat-pane.js';
 import { TreePanel } from './tree-panel.js';
-import { announcement, connection, editing, notice, tree } from './state.js';
+import { announcement, connection, editing, info, notice, tree } from './state.js';
 import { restoreFocus } from './focus.js';
 
 /** The sidebar is a drawer over the chat (the same width as style.css's phone layout). */
@@ -31,6 +31,18 @@ function Notice() {
     <div class="notice" role="alert">
       <span>{notice.value}</span>
       <button type="button" aria-label="Dismiss" onClick={() => (notice.value = null)}>
+        ×
+      </button>
+    </div>
+  );
+}
+
+function Info() {
+  if (!info.value) return null;
+  return (
+    <div class="notice info" role="status">
+      <span>{info.value}</span>
+      <button type="button" aria-label="Dismiss" onClick={() => (info.value = null)}>
         ×
       </button>
     </div>
@@ -69,7 +81,7 @@ export function App() {
         if (editing.value) editing.value = null;
         else if (open.current) {
           setMenuOpen(false);
-        } else if (notice.value) notice.value = null;
+        } else if (notice.value || info.value) notice.value = info.value = null;
         else if (tree.value) {
           tree.value = null;
           restoreFocus(() => document.getElementById('branches-button'));
@@ -91,6 +103,7 @@ export function App() {
       <main class="main" inert={covered}>
         <StatusBar />
         <Notice />
+        <Info />
         <ChatPane onMenu={() => setMenuOpen(!menuOpen)} menuOpen={menuOpen} />
       </main>
       {tree.value && <TreePanel />}

@@ -56,7 +56,9 @@ function Header({ onMenu, menuOpen }: { onMenu: () => void; menuOpen: boolean })
   const toolsButton = useRef<HTMLButtonElement>(null);
   const closeTools = () => {
     setToolsOpen(false);
-    restoreFocus(() => toolsButton.current);
+    // The panel hides what had the focus: the ⋯ button, which stays, takes it back now.
+    const at = document.activeElement;
+    if (!at || at === document.body || at.closest('#chat-tools')) toolsButton.current?.focus();
   };
   if (!chat) {
     return (
@@ -171,7 +173,8 @@ function Composer({ lastUser, running, onSend }: { lastUser: MessageView | undef
     const el = ref.current;
     if (!el) return;
     el.style.height = 'auto';
-    el.style.height = `${Math.min(el.scrollHeight, 240)}px`;
+    // border-box: the height includes the borders scrollHeight leaves out.
+    el.style.height = `${Math.min(el.scrollHeight + el.offsetHeight - el.clientHeight, 240)}px`;
   }, [text]);
   useEffect(() => {
     if (!running) setRefused(false);

@@ -30,6 +30,8 @@ export const editing = signal<string | null>(null);
 export const tree = signal<TreeNode[] | null>(null);
 export const announcement = signal('');
 export const notice = signal<string | null>(null);
+/** News that is not a problem (an import done): said calmly, not as an alert. */
+export const info = signal<string | null>(null);
 export const loaded = signal(false);
 export const searchResults = signal<SearchHit[] | null>(null);
 /** The message to bring into view once its branch is shown (a search result). */
@@ -360,7 +362,7 @@ export async function openResult(hit: SearchHit): Promise<void> {
 export async function importFile(file: File): Promise<void> {
   const reply = await run({ type: 'import_chat', content: await file.text() });
   if (reply.type === 'imported' && reply.chats[0]) {
-    notice.value = `Imported ${reply.chats.length === 1 ? `“${reply.chats[0].name}”` : `${reply.chats.length} chats`}.`;
+    info.value = `Imported ${reply.chats.length === 1 ? `“${reply.chats[0].name}”` : `${reply.chats.length} chats`}.`;
     await openChat(reply.chats[0].id);
   }
 }

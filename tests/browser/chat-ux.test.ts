@@ -337,3 +337,103 @@ describe('focus stays where the person is', () => {
     }
   });
 });
+
+describe('a phone layout', () => {
+  const wide = [
+    'show me a table',
+    [
+      'Here it is:',
+      '',
+      '| Name | Description | Another long column heading | Notes |',
+      '| --- | --- | --- | --- |',
+      '| Supercalifragilisticexpialidocious | Antidisestablishmentarianism considered | Pneumonoultramicroscopicsilicovolcanoconiosis | Floccinaucinihilipilification |',
+      '| short | also short | still short | fine |',
+    ].join('\n'),
+  ];
+  for (const size of [
+    { width: 390, height: 844, dark: false },
+    { width: 360, height: 640, dark: true },
+  ]) {
+    it(`keeps the header on one row with a ⋯ menu, 44 px targets, a one-line box, and tables that scroll sideways (${size.width}×${size.height}${size.dark ? ', dark' : ''})`, async () => {
+      const page = await open(size);
+      await page.getByRole('button', { name: 'Show chats' }).click();
+      await importConversation(page, gptConversation(`Table chat ${size.width}`, wide), `Table chat ${size.width}`);
+      await expect.poll(() => page.locator('.message').count(), SETTLE).toBe(2);
+      // The import may leave the drawer open: close it as a person would.
+      if (await page.locator('.sidebar').isVisible()) await page.keyboard.press('Escape');
+      await expect.poll(() => page.locator('.sidebar').isVisible(), SETTLE).toBe(false);
+
+      const header = (await page.locator('.chat-header').boundingBox())!;
+      expect(header.height, 'the header is one row').toBeLessThanOrEqual(60);
+      const tools = page.getByRole('button', { name: 'Chat options' });
+      expect(await tools.getAttribute('aria-expanded')).toBe('false');
+      expect(await page.getByRole('button', { name: 'Branches' }).isVisible()).toBe(false);
+      await tools.click();
+      expect(await tools.getAttribute('aria-expanded')).toBe('true');
+      const panel = page.locator('#chat-tools');
+      for (const name of [/^System prompt/, /^Branches$/]) expect(await panel.getByRole('button', { name }).isVisible()).toBe(true);
+      expect(await panel.getByRole('combobox').isVisible()).toBe(true);
+      expect(await panel.getByRole('link', { name: 'Export JSON' }).isVisible()).toBe(true);
+      expect(await panel.locator('.totals').textContent()).toMatch(/in · .* out/);
+      await shot(page, `phone-tools-${size.width}${size.dark ? '-dark' : ''}`);
+      await panel.getByRole('combobox').focus();
+      await page.keyboard.press('Escape');
+      expect(await panel.isVisible()).toBe(false);
+      await expect.poll(async () => (await focused(page)).name, SETTLE).toBe('Chat options');
+
+      // Every control a finger may need is at least 44×44.
+      const small = await page.evaluate(() =>
+        [...document.querySelectorAll<HTMLElement>('.chat-header button, .composer button, .message-bar button, .latest')]
+          .filter((el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden')
+          .map((el) => ({ name: el.getAttribute('aria-label') || el.textContent?.trim(), ...el.getBoundingClientRect().toJSON() }))
+          .filter((r) => r.width < 44 || r.height < 44)
+          .map((r) => `${r.name} ${Math.round(r.width)}×${Math.round(r.height)}`),
+      );
+      expect(small).toEqual([]);
+
+      // The empty message box is one line: its placeholder does not wrap.
+      const box = await page.locator('#composer-input').evaluate((el) => ({ height: el.clientHeight, scroll: el.scrollHeight, line: parseFloat(getComputedStyle(el).lineHeight) }));
+      expect(box.scroll).toBeLessThanOrEqual(box.height + 1);
+      expect(box.height).toBeLessThan(2 * box.line + 24);
+
+      // The table scrolls sideways and its words stay whole; the page itself does not scroll sideways.
+      const table = await page.locator('.message.assistant table').evaluate((el) => {
+        const cell = [...el.querySelectorAll('td')].find((td) => td.textContent === 'Supercalifragilisticexpialidocious')!;
+        const range = document.createRange();
+        range.selectNodeContents(cell);
+        return { scrolls: el.scrollWidth > el.clientWidth, lines: range.getClientRects().length };
+      });
+      expect(table.scrolls).toBe(true);
+      expect(table.lines, 'a word broken over lines').toBe(1);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+      await shot(page, `phone-table-${size.width}${size.dark ? '-dark' : ''}`);
+    });
+  }
+});
+
+describe('the branch map', () => {
+  it('indents only where the chat forks, says how many versions, and shows previews as plain text', async () => {
+    const page = await open();
+    const name = 'Map chat';
+    await importConversation(page, gptConversation(name, ['first **bold** question', 'an answer with `code`', 'second question', 'second answer', 'third question', 'third answer']), name);
+    await expect.poll(() => page.locator('.message').count(), SETTLE).toBe(6);
+    // A fork at the second question: its edit is a second version.
+    await page.locator('.message.user').nth(1).getByRole('button', { name: 'Edit' }).click();
+    await page.locator('.editor textarea').fill('second question, edited');
+    await page.getByRole('button', { name: 'Save and send' }).click();
+    await expect.poll(() => page.locator('.message.assistant').last().textContent(), REPLY).toContain('second question, edited');
+    await page.getByRole('button', { name: 'Branches' }).click();
+    const rows = page.locator('.tree li');
+    await expect.poll(() => rows.count(), SETTLE).toBe(8);
+    const layout = await rows.evaluateAll((lis) => lis.map((li) => ({ indent: parseFloat(getComputedStyle(li).paddingInlineStart), text: li.textContent ?? '' })));
+    // Before the fork: flat. After it: each branch indented once, however long it is.
+    expect(layout.slice(0, 2).map((r) => r.indent)).toEqual([0, 0]);
+    expect(layout[1]!.text).toContain('2 versions');
+    const after = new Set(layout.slice(2).map((r) => r.indent));
+    expect(after.size).toBe(1);
+    expect([...after][0]).toBeGreaterThan(0);
+    expect(layout[0]!.text).toContain('first bold question');
+    expect(layout.map((r) => r.text).join(' ')).not.toMatch(/\*\*|`/);
+    await shot(page, 'branch-map-forks');
+  });
+});
