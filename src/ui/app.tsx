@@ -1,9 +1,14 @@
 /** The whole page: sidebar, chat, branch map; keyboard shortcuts that never eat a typed character. */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { Sidebar } from './sidebar.js';
 import { ChatPane } from './chat-pane.js';
 import { TreePanel } from './tree-panel.js';
-import { announcement, connection, editing, notice, tree } from './state.js';
+import { announcement, connection, editing, info, notice, tree } from './state.js';
+import { restoreFocus } from './focus.js';
+
+/** The sidebar is a drawer over the chat (the same width as style.css's phone layout). */
+const PHONE = '(max-width: 720px)';
+const isDrawer = () => window.matchMedia(PHONE).matches;
 
 function StatusBar() {
   const status = connection.status.value;
@@ -32,34 +37,74 @@ function Notice() {
   );
 }
 
+function Info() {
+  if (!info.value) return null;
+  return (
+    <div class="notice info" role="status">
+      <span>{info.value}</span>
+      <button type="button" aria-label="Dismiss" onClick={() => (info.value = null)}>
+        ×
+      </button>
+    </div>
+  );
+}
+
 export function App() {
-  const [menuOpen, setMenuOpen] = useState(false);
+  const [menuOpen, setMenuOpenState] = useState(false);
+  // Read by the window's key handler, which is set up once.
+  const open = useRef(false);
+  const setMenuOpen = (value: boolean, giveBack = true) => {
+    const was = open.current;
+    open.current = value;
+    setMenuOpenState(value);
+    if (!isDrawer()) return;
+    if (value && !was) {
+      // Into the drawer: its current chat, or its first control.
+      requestAnimationFrame(() => document.querySelector<HTMLElement>('.sidebar .chat-item.current .chat-open, .sidebar button')?.focus());
+    } else if (!value && was && giveBack) {
+      // Once the chat is no longer inert: back to the button that opened the drawer, unless the
+      // person has moved on meanwhile.
+      requestAnimationFrame(() => {
+        const at = document.activeElement;
+        if (!at || at === document.body || !at.isConnected || at.closest('.sidebar')) document.getElementById('menu-button')?.focus();
+      });
+    }
+  };
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 'k') {
         e.preventDefault();
-        setMenuOpen(true);
+        setMenuOpen(true, false);
         document.getElementById('chat-filter')?.focus();
-      } else if (e.key === 'Escape') {
-        // Wherever the focus is: Esc leaves an edit, a notice, the menu.
+      } else if (e.key === 'Escape' && !document.querySelector('dialog[open]')) {
+        // Wherever the focus is, Esc closes the innermost thing open: an edit, the drawer, a notice, the branch map.
         if (editing.value) editing.value = null;
-        if (notice.value) notice.value = null;
-        setMenuOpen(false);
+        else if (open.current) {
+          setMenuOpen(false);
+        } else if (notice.value || info.value) notice.value = info.value = null;
+        else if (tree.value) {
+          tree.value = null;
+          restoreFocus(() => document.getElementById('branches-button'));
+        }
       }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, []);
+  // The drawer is modal on a phone: what lies under it can be neither tapped nor tabbed to.
+  const covered = menuOpen && isDrawer();
   return (
     <div class={`layout${menuOpen ? ' menu-open' : ''}${tree.value ? ' with-tree' : ''}`}>
-      <a class="skip" href="#composer-input">
+      <a class="skip" href="#composer-input" inert={covered}>
         Skip to message box
       </a>
-      <Sidebar onNavigate={() => setMenuOpen(false)} />
-      <main class="main">
+      <Sidebar onNavigate={() => setMenuOpen(false, false)} onClose={() => setMenuOpen(false)} />
+      {menuOpen && <div class="backdrop" aria-hidden="true" onClick={() => setMenuOpen(false)} />}
+      <main class="main" inert={covered}>
         <StatusBar />
         <Notice />
-        <ChatPane onMenu={() => setMenuOpen(!menuOpen)} />
+        <Info />
+        <ChatPane onMenu={() => setMenuOpen(!menuOpen)} menuOpen={menuOpen} />
       </main>
       {tree.value && <TreePanel />}
       <div class="sr-only" aria-live="polite" aria-atomic="true">

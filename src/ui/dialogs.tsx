@@ -1,11 +1,15 @@
 /** Modal dialogs on the native <dialog>: focus is trapped and Esc closes them. */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
+import { opener, restoreFocus } from './focus.js';
 
-function Modal({ title, onClose, children }: { title: string; onClose: () => void; children: ComponentChildren }) {
+function Modal({ title, onClose, children, fallbackFocus }: { title: string; onClose: () => void; children: ComponentChildren; fallbackFocus?: () => HTMLElement | null }) {
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
+    // The dialog is removed rather than closed, so the browser does not give the focus back itself.
+    const from = opener();
     ref.current?.showModal();
+    return () => restoreFocus(() => (from?.isConnected ? from : fallbackFocus?.()));
   }, []);
   return (
     <dialog
@@ -22,9 +26,9 @@ function Modal({ title, onClose, children }: { title: string; onClose: () => voi
   );
 }
 
-export function ConfirmDialog(props: { title: string; body: string; confirm: string; onConfirm: () => void; onCancel: () => void }) {
+export function ConfirmDialog(props: { title: string; body: string; confirm: string; onConfirm: () => void; onCancel: () => void; fallbackFocus?: () => HTMLElement | null }) {
   return (
-    <Modal title={props.title} onClose={props.onCancel}>
+    <Modal title={props.title} onClose={props.onCancel} fallbackFocus={props.fallbackFocus}>
       <p>{props.body}</p>
       <div class="dialog-actions">
         <button type="button" onClick={props.onCancel}>

@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'preact/hooks';
+import { messages } from './state.js';
 
 /** Focuses the element when it appears: the autofocus attribute only works on page load. */
 export function useAutoFocus<T extends HTMLElement>() {
@@ -8,4 +9,47 @@ export function useAutoFocus<T extends HTMLElement>() {
     if (ref.current instanceof HTMLInputElement || ref.current instanceof HTMLTextAreaElement) ref.current.select?.();
   }, []);
   return ref;
+}
+
+/** Nothing has the focus: the element that had it was re-rendered or removed. */
+const focusLost = () => !document.activeElement || document.activeElement === document.body || !document.activeElement.isConnected;
+
+/**
+ * Once the change has been rendered (a frame later: Preact queues its renders), puts the focus on
+ * what `find` names, unless the person has put it somewhere meanwhile.
+ */
+export function restoreFocus(find: () => HTMLElement | null | undefined): void {
+  requestAnimationFrame(() => {
+    if (!focusLost()) return;
+    find()?.focus({ preventScroll: true });
+  });
+}
+
+const nameOf = (el: Element) => el.getAttribute('aria-label') ?? el.textContent?.trim() ?? '';
+
+/** The control named `name` on the message now at `index` of the branch, or that message itself. */
+export function controlAt(index: number, name: string | null): HTMLElement | null {
+  const id = messages.value[index]?.id;
+  const article = id ? document.querySelector<HTMLElement>(`.messages [data-id="${id}"]`) : null;
+  if (!article) return null;
+  return [...article.querySelectorAll<HTMLElement>('button, a[href]')].find((b) => nameOf(b) === name) ?? article;
+}
+
+/**
+ * Runs an action that replaces messages (a version switch): the focus goes to the same control
+ * on the message that took the place of the one that had it.
+ */
+export async function keepFocus(action: () => Promise<void>): Promise<void> {
+  const el = document.activeElement;
+  const id = el?.closest<HTMLElement>('.messages [data-id]')?.dataset.id;
+  const index = id ? messages.value.findIndex((m) => m.id === id) : -1;
+  const name = el ? nameOf(el) : null;
+  await action();
+  if (index >= 0) restoreFocus(() => controlAt(index, name));
+}
+
+/** The element that has the focus now, to give it back later. */
+export function opener(): HTMLElement | null {
+  const el = document.activeElement;
+  return el instanceof HTMLElement && el !== document.body ? el : null;
 }

@@ -8,3 +8,14 @@ export function formatCost(usd: number | null | undefined): string {
 export function formatTokens(n: number): string {
   return n >= 10_000 ? `${(n / 1000).toFixed(1)}k` : String(n);
 }
+
+/** Markdown as a line of plain text, for previews and snippets: `**bold**` reads as "bold". */
+export function plainText(markdown: string): string {
+  return markdown
+    .replace(/```[a-z]*\n?/gi, '')
+    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/(\*\*|__|\*|_|~~|`)(?=\S)([^]*?\S)\1/g, '$2')
+    .replace(/^\s{0,3}(#{1,6}\s+|>\s?|[-*+]\s+|\d+\.\s+)/gm, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+}

@@ -3,16 +3,18 @@ import { memo } from 'preact/compat';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { MessageView } from './protocol.js';
 import { renderMarkdown } from './markdown.js';
-import { useAutoFocus } from './focus.js';
+import { controlAt, keepFocus, opener, restoreFocus } from './focus.js';
 import { formatCost, formatTokens } from './format.js';
-import { editing, failures, fork, moveSibling, regenerate, retry, saveEdit, cancelAutoRetry } from './state.js';
+import { editing, failureHeadline, failures, fork, messages, moveSibling, regenerate, retry, saveEdit, cancelAutoRetry, say } from './state.js';
 
 async function copy(text: string, button: HTMLElement): Promise<void> {
   try {
     await navigator.clipboard.writeText(text);
     button.textContent = 'Copied';
+    say('Copied');
   } catch {
     button.textContent = 'Copy failed';
+    say('Copy failed');
   }
   setTimeout(() => (button.textContent = button.dataset.label ?? 'Copy'), 1500);
 }
@@ -46,7 +48,16 @@ function Markdown({ text, eager }: { text: string; eager: boolean }) {
 
 function Editor({ message }: { message: MessageView }) {
   const [text, setText] = useState(message.content);
-  const ref = useAutoFocus<HTMLTextAreaElement>();
+  const ref = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => {
+    // The Edit button (or the message box, after ↑) gets the focus back when the editor goes;
+    // after a save the edited version has taken this message's place.
+    const from = opener();
+    const index = messages.value.findIndex((m) => m.id === message.id);
+    ref.current?.focus();
+    ref.current?.select();
+    return () => restoreFocus(() => (from?.isConnected ? from : controlAt(index, 'Edit')));
+  }, []);
   return (
     <form
       class="editor"
@@ -89,18 +100,36 @@ function Editor({ message }: { message: MessageView }) {
 function Siblings({ message }: { message: MessageView }) {
   const { index, count } = message.siblings;
   if (count < 2) return null;
+  // aria-disabled, not disabled: the button keeps the focus when the switch makes it the last one.
+  const step = (delta: number) => () => {
+    const to = index + delta;
+    if (to >= 0 && to < count) void keepFocus(() => moveSibling(message, delta));
+  };
   return (
     <span class="siblings" role="group" aria-label={`Version ${index + 1} of ${count}`}>
-      <button type="button" class="icon" aria-label="Previous version" onClick={() => void moveSibling(message, -1)}>
+      <button type="button" class="icon step" aria-label="Previous version" aria-disabled={index === 0 ? 'true' : undefined} onClick={step(-1)}>
         ‹
       </button>
       <span aria-hidden="true">
         {index + 1}/{count}
       </span>
-      <button type="button" class="icon" aria-label="Next version" onClick={() => void moveSibling(message, 1)}>
+      <button type="button" class="icon step" aria-label="Next version" aria-disabled={index === count - 1 ? 'true' : undefined} onClick={step(1)}>
         ›
       </button>
     </span>
+  );
+}
+
+/** A stopped reply is the person's own doing: a quiet note, and the way to ask again. */
+function StoppedNote({ message }: { message: MessageView }) {
+  return (
+    <p class="stopped-note">
+      <span>Stopped</span>
+      <span aria-hidden="true"> · </span>
+      <button type="button" class="link" onClick={() => message.parent_id && void retry(message.parent_id)}>
+        Regenerate
+      </button>
+    </p>
   );
 }
 
@@ -113,19 +142,31 @@ function ErrorRecord({ message }: { message: MessageView }) {
     return () => clearInterval(t);
   }, [failure?.retryAt]);
   const waiting = failure?.retryAt ? Math.max(0, Math.ceil((failure.retryAt - now) / 1000)) : undefined;
-  return (
-    <div class="error-record" role="alert">
-      <p>
-        <strong>The reply failed.</strong> {message.content}
-      </p>
-      {waiting !== undefined ? (
+  const headline = failureHeadline(failure?.error.code ?? message.meta.error_code, failure?.error.status);
+  if (waiting !== undefined) {
+    // One line while the page retries by itself: what happened, in plain words, and the way out.
+    return (
+      <div class="error-record waiting" role="status">
         <p class="retrying">
-          Retrying in {waiting} s (attempt {failure!.attempt + 1} of 3)…{' '}
+          {headline} Retrying in {waiting} s (attempt {failure!.attempt + 1} of 3)…{' '}
           <button type="button" onClick={() => message.parent_id && cancelAutoRetry(message.parent_id)}>
             Cancel
           </button>
         </p>
-      ) : null}
+      </div>
+    );
+  }
+  return (
+    <div class="error-record" role="alert">
+      <p>
+        <strong>{headline}</strong>
+      </p>
+      {message.content && (
+        <details>
+          <summary>Details</summary>
+          <p class="error-detail">{message.content}</p>
+        </details>
+      )}
       <button type="button" class="primary" onClick={() => message.parent_id && void retry(message.parent_id)}>
         Retry
       </button>
@@ -133,12 +174,21 @@ function ErrorRecord({ message }: { message: MessageView }) {
   );
 }
 
-function MessageItem({ message, eager, last }: { message: MessageView; eager: boolean; last: boolean }) {
+function MessageItem({ message, eager, last, replaced }: { message: MessageView; eager: boolean; last: boolean; replaced: boolean }) {
   const isEditing = editing.value === message.id;
   const usage = message.meta.usage;
+  const stopped = message.role === 'error' && message.meta.error_code === 'cancelled';
+  const label = message.role === 'user' ? 'You' : message.role === 'assistant' ? 'Claude' : stopped ? 'Stopped' : 'Error';
   return (
-    <article class={`message ${message.role}`} aria-label={message.role === 'user' ? 'You' : message.role === 'assistant' ? 'Claude' : 'Error'} tabIndex={-1} data-id={message.id}>
-      {message.role === 'error' ? (
+    <article
+      class={`message ${message.role}${stopped ? ' stopped' : ''}${replaced ? ' replaced' : ''}`}
+      aria-label={replaced ? `${label} (being replaced)` : label}
+      tabIndex={-1}
+      data-id={message.id}
+    >
+      {stopped ? (
+        <StoppedNote message={message} />
+      ) : message.role === 'error' ? (
         <ErrorRecord message={message} />
       ) : isEditing ? (
         <Editor message={message} />

@@ -4,11 +4,17 @@ import type { ChatView } from './protocol.js';
 import { chats, createChat, currentId, deleteChat, filter, generating, importFile, openChat, openResult, renameChat, searchMessages, searchResults } from './state.js';
 import { ConfirmDialog } from './dialogs.js';
 import { Icon } from './icons.js';
+import { restoreFocus } from './focus.js';
 
 function ChatItem({ chat, onNavigate }: { chat: ChatView; onNavigate: () => void }) {
   const [renaming, setRenaming] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const input = useRef<HTMLInputElement>(null);
+  const renameButton = useRef<HTMLButtonElement>(null);
+  const stopRenaming = () => {
+    setRenaming(false);
+    restoreFocus(() => renameButton.current);
+  };
   useEffect(() => {
     if (renaming) input.current?.select();
   }, [renaming]);
@@ -16,7 +22,7 @@ function ChatItem({ chat, onNavigate }: { chat: ChatView; onNavigate: () => void
   const save = () => {
     const name = input.current?.value.trim() ?? '';
     if (name && name !== chat.name) void renameChat(chat.id, name);
-    setRenaming(false);
+    stopRenaming();
   };
   return (
     <li class={`chat-item${current ? ' current' : ''}`}>
@@ -31,7 +37,7 @@ function ChatItem({ chat, onNavigate }: { chat: ChatView; onNavigate: () => void
             if (e.key === 'Enter') save();
             if (e.key === 'Escape') {
               e.stopPropagation();
-              setRenaming(false);
+              stopRenaming();
             }
           }}
           onBlur={save}
@@ -51,7 +57,7 @@ function ChatItem({ chat, onNavigate }: { chat: ChatView; onNavigate: () => void
           {generating.value[chat.id] !== undefined && <span class="dot" aria-label="generating" />}
         </button>
       )}
-      <button type="button" class="icon" aria-label={`Rename ${chat.name}`} title="Rename" onClick={() => setRenaming(true)}>
+      <button type="button" class="icon" ref={renameButton} aria-label={`Rename ${chat.name}`} title="Rename" onClick={() => setRenaming(true)}>
         <Icon name="pencil" />
       </button>
       <button type="button" class="icon" aria-label={`Delete ${chat.name}`} title="Delete" onClick={() => setConfirming(true)}>
@@ -67,6 +73,8 @@ function ChatItem({ chat, onNavigate }: { chat: ChatView; onNavigate: () => void
             void deleteChat(chat.id);
           }}
           onCancel={() => setConfirming(false)}
+          // Once the chat is gone its buttons are too: the list's current chat takes the focus.
+          fallbackFocus={() => document.querySelector<HTMLElement>('.chat-item.current .chat-open, .sidebar-top button')}
         />
       )}
     </li>
@@ -118,14 +126,19 @@ function Results({ onNavigate }: { onNavigate: () => void }) {
   );
 }
 
-export function Sidebar({ onNavigate }: { onNavigate: () => void }) {
+export function Sidebar({ onNavigate, onClose }: { onNavigate: () => void; onClose: () => void }) {
   const needle = filter.value.trim().toLowerCase();
   const shown = needle ? chats.value.filter((c) => c.name.toLowerCase().includes(needle)) : chats.value;
   const fileInput = useRef<HTMLInputElement>(null);
   return (
-    <nav class="sidebar" aria-label="Chats">
+    <nav class="sidebar" id="sidebar" aria-label="Chats">
       <div class="sidebar-top">
-        <h1 class="brand">theater-chat</h1>
+        <div class="brand-row">
+          <h1 class="brand">theater-chat</h1>
+          <button type="button" class="icon drawer-close" aria-label="Close chats" onClick={onClose}>
+            <Icon name="close" />
+          </button>
+        </div>
         <button type="button" class="primary" onClick={() => void createChat().then(onNavigate)}>
           + New chat
         </button>

@@ -3,6 +3,12 @@ import { batch, computed, effect, signal } from '@preact/signals';
 import { Connection } from './connection.js';
 import type { ChatView, Frame, FrameOf, MessageView, ModelInfo, SearchHit, TreeNode } from './protocol.js';
 
+/** A reply being written: where it will appear (the message it answers) and since when (page clock). */
+export interface Generation {
+  since: number;
+  parent_id: string | null;
+}
+
 export interface Failure {
   error: FrameOf<'generation_failed'>['error'];
   /** Automatic retry scheduled for this time (ms, page clock). */
@@ -13,8 +19,8 @@ export interface Failure {
 export const chats = signal<ChatView[]>([]);
 export const currentId = signal<string | null>(null);
 export const messages = signal<MessageView[]>([]);
-/** chat id → when its generation started (page clock) */
-export const generating = signal<Record<string, number>>({});
+/** chat id → the reply being written there */
+export const generating = signal<Record<string, Generation>>({});
 /** parent message id → the failure of the last generation there */
 export const failures = signal<Record<string, Failure>>({});
 export const apiKeyConfigured = signal(true);
@@ -24,6 +30,8 @@ export const editing = signal<string | null>(null);
 export const tree = signal<TreeNode[] | null>(null);
 export const announcement = signal('');
 export const notice = signal<string | null>(null);
+/** News that is not a problem (an import done): said calmly, not as an alert. */
+export const info = signal<string | null>(null);
 export const loaded = signal(false);
 export const searchResults = signal<SearchHit[] | null>(null);
 /** The message to bring into view once its branch is shown (a search result). */
@@ -78,7 +86,7 @@ export const connection = new Connection(onEvent, (welcome) => {
     chats.value = welcome.chats;
     apiKeyConfigured.value = welcome.api_key_configured;
     // After a reconnect: generations still running (their start time is not known here: from now).
-    generating.value = Object.fromEntries(welcome.generating.map((g) => [g.chat_id, generating.value[g.chat_id] ?? Date.now()]));
+    generating.value = Object.fromEntries(welcome.generating.map((g) => [g.chat_id, { since: generating.value[g.chat_id]?.since ?? Date.now(), parent_id: g.parent_id }]));
   });
   for (const g of welcome.generating) watchTimeout(g.chat_id);
   // Resync after (re)connecting: the chat we were on, as it is now.
@@ -93,7 +101,7 @@ function chatFromHash(): string | null {
   return /^#chat=([0-9a-f-]{36})$/.exec(location.hash)?.[1] ?? null;
 }
 
-function say(text: string): void {
+export function say(text: string): void {
   // Re-setting the same text would not be announced again.
   announcement.value = '';
   queueMicrotask(() => (announcement.value = text));
@@ -148,13 +156,13 @@ function onEvent(frame: Frame): void {
       break;
     }
     case 'generation_started':
-      generating.value = { ...generating.value, [frame.chat_id]: Date.now() };
+      // The page may have shown this reply as coming already (its own request): keep that start.
+      generating.value = { ...generating.value, [frame.chat_id]: { since: generating.value[frame.chat_id]?.since ?? Date.now(), parent_id: frame.parent_id } };
       watchTimeout(frame.chat_id);
       if (frame.chat_id === currentId.value) say('Generating a reply');
       break;
     case 'generation_finished': {
-      const { [frame.chat_id]: _done, ...rest } = generating.value;
-      generating.value = rest;
+      settled(frame.chat_id);
       const { [frame.parent_id]: _cleared, ...others } = failures.value;
       failures.value = others;
       retrySpent.delete(frame.parent_id);
@@ -162,8 +170,7 @@ function onEvent(frame: Frame): void {
       break;
     }
     case 'generation_failed': {
-      const { [frame.chat_id]: _done, ...rest } = generating.value;
-      generating.value = rest;
+      settled(frame.chat_id);
       const failure: Failure = { error: frame.error, attempt: frame.attempt };
       if (frame.retry) {
         failure.retryAt = Date.now() + frame.retry.after_ms;
@@ -172,12 +179,36 @@ function onEvent(frame: Frame): void {
         scheduleRetry(frame.chat_id, frame.parent_id, frame.retry, spent);
       }
       failures.value = { ...failures.value, [frame.parent_id]: failure };
-      if (frame.chat_id === currentId.value) say(frame.retry ? `Reply failed: ${frame.error.message}. Retrying.` : `Reply failed: ${frame.error.message}`);
+      if (frame.chat_id === currentId.value) say(frame.error.code === 'cancelled' ? 'Stopped' : `${failureHeadline(frame.error.code, frame.error.status)}${frame.retry ? ' Retrying.' : ''}`);
       break;
     }
     default:
       break;
   }
+}
+
+function settled(chatId: string): void {
+  const { [chatId]: _done, ...rest } = generating.value;
+  generating.value = rest;
+}
+
+/**
+ * A failure in plain words, by its class: the API's own text ("overloaded_error …") means little
+ * to a person and stays behind a Details toggle.
+ */
+export function failureHeadline(code: string | undefined, status?: number): string {
+  if (code === 'cancelled') return 'Stopped.';
+  if (code === 'timeout') return 'The reply took too long and was stopped.';
+  if (code === 'overloaded_error' || status === 529) return 'Claude is overloaded right now.';
+  if (code === 'rate_limit_error' || status === 429) return 'Too many requests for now: the rate limit was reached.';
+  if (code === 'connection_error') return 'Claude could not be reached.';
+  if (code === 'no_api_key') return 'No API key is set.';
+  if (code === 'authentication_error' || status === 401) return 'The API key was not accepted.';
+  if (code === 'billing_error' || status === 402) return 'The account cannot pay for this request.';
+  if (code === 'malformed_response') return 'Claude’s answer could not be read.';
+  if (code === 'generator_failed') return 'The reply could not be generated here.';
+  if (code === 'api_error' || code === 'timeout_error' || (status !== undefined && status >= 500) || /^http_5\d\d$/.test(code ?? '')) return 'Claude’s servers had a problem.';
+  return 'Claude refused the request.';
 }
 
 /** The actor has no timer: this tab waits and asks again, within the bounds the actor set. */
@@ -215,6 +246,9 @@ export async function openChat(id: string): Promise<void> {
 }
 
 export async function createChat(): Promise<void> {
+  // An empty chat already waiting is the new chat: clicking again does not pile up empty ones.
+  const empty = chats.value.find((c) => c.leaf === null && c.name === 'New chat');
+  if (empty) return openChat(empty.id);
   const reply = await run({ type: 'create_chat', name: 'New chat', created_at: new Date().toISOString() });
   if (reply.type === 'chat_created') await openChat(reply.chat.id);
 }
@@ -223,12 +257,26 @@ export const renameChat = (id: string, name: string) => run({ type: 'rename_chat
 export const deleteChat = (id: string) => run({ type: 'delete_chat', chat_id: id });
 export const updateChat = (id: string, changes: { model?: string | null; system?: string | null }) => run({ type: 'update_chat', chat_id: id, ...changes });
 
-async function generate(chatId: string, parentId?: string): Promise<void> {
-  await run({ type: 'generate_llm_response', chat_id: chatId, ...(parentId ? { parent_id: parentId } : {}) });
+/**
+ * The reply shows as coming from the moment it is asked for, where it will appear; a refusal
+ * (another reply running there) takes that back.
+ */
+async function expectReply(chatId: string, parentId: string, command: Parameters<Connection['request']>[0]): Promise<void> {
+  generating.value = { ...generating.value, [chatId]: { since: Date.now(), parent_id: parentId } };
+  const reply = await run(command);
+  if (reply.type === 'error' && generating.value[chatId]?.parent_id === parentId) settled(chatId);
 }
+
+function generate(chatId: string, parentId: string): Promise<void> {
+  return expectReply(chatId, parentId, { type: 'generate_llm_response', chat_id: chatId, parent_id: parentId });
+}
+
+/** A reply is being written in this chat: one at a time, so its place and its Stop stay clear. */
+export const busy = (chatId: string | null): boolean => chatId !== null && generating.value[chatId] !== undefined;
 
 export async function send(content: string): Promise<boolean> {
   let chatId = currentId.value;
+  if (busy(chatId)) return false;
   if (!chatId) {
     const created = await run({ type: 'create_chat', name: content.slice(0, 60).trim() || 'New chat' });
     if (created.type !== 'chat_created') return false;
@@ -253,12 +301,14 @@ export async function saveEdit(message: MessageView, content: string): Promise<v
 }
 
 export async function regenerate(message: MessageView): Promise<void> {
-  if (currentId.value && message.parent_id) await generate(currentId.value, message.parent_id);
+  const chatId = currentId.value;
+  if (chatId && message.parent_id && !busy(chatId)) await generate(chatId, message.parent_id);
 }
 
 export async function retry(parentId: string): Promise<void> {
   cancelAutoRetry(parentId);
-  if (currentId.value) await run({ type: 'retry', chat_id: currentId.value, message_id: parentId });
+  const chatId = currentId.value;
+  if (chatId && !busy(chatId)) await expectReply(chatId, parentId, { type: 'retry', chat_id: chatId, message_id: parentId });
 }
 
 export async function moveSibling(message: MessageView, delta: number): Promise<void> {
@@ -266,7 +316,8 @@ export async function moveSibling(message: MessageView, delta: number): Promise<
   if (!chatId) return;
   const s = await run({ type: 'get_siblings', chat_id: chatId, message_id: message.id });
   if (s.type !== 'siblings') return;
-  const target = s.siblings[(s.index + delta + s.siblings.length) % s.siblings.length];
+  // No wrapping round: at the last version, › stays there.
+  const target = s.siblings[s.index + delta];
   if (target && target !== message.id) await selectMessage(target);
 }
 
@@ -311,7 +362,7 @@ export async function openResult(hit: SearchHit): Promise<void> {
 export async function importFile(file: File): Promise<void> {
   const reply = await run({ type: 'import_chat', content: await file.text() });
   if (reply.type === 'imported' && reply.chats[0]) {
-    notice.value = `Imported ${reply.chats.length === 1 ? `“${reply.chats[0].name}”` : `${reply.chats.length} chats`}.`;
+    info.value = `Imported ${reply.chats.length === 1 ? `“${reply.chats[0].name}”` : `${reply.chats.length} chats`}.`;
     await openChat(reply.chats[0].id);
   }
 }

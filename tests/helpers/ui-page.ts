@@ -1,0 +1,136 @@
+/** Driving the real UI in Chromium: open a page, make chats, send, import, and wait for the view to settle. */
+import { expect } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+
+// Two cores shared with other work: bounds only decide how long a failing test takes to say so.
+export const REPLY = { timeout: 60_000 };
+export const SETTLE = { timeout: 20_000 };
+
+export interface OpenOptions {
+  width?: number;
+  height?: number;
+  dark?: boolean;
+}
+
+export async function openPage(browser: Browser, url: string, options: OpenOptions = {}): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: options.width ?? 1280, height: options.height ?? 800 }, colorScheme: options.dark ? 'dark' : 'light' });
+  page.setDefaultTimeout(SETTLE.timeout);
+  page.on('dialog', (d) => void d.dismiss());
+  await page.goto(url);
+  await page.locator('.sidebar button.primary').waitFor({ state: 'attached' });
+  // The page opens the most recent chat first: let that settle before the test acts.
+  await page.waitForFunction(() => document.querySelector('.chat-item.current') || document.querySelector('.empty'));
+  return page;
+}
+
+export async function newChat(page: Page): Promise<void> {
+  // On a phone the button is in the drawer.
+  if (!(await page.getByRole('button', { name: '+ New chat' }).isVisible())) await page.getByRole('button', { name: 'Show chats' }).click();
+  await page.getByRole('button', { name: '+ New chat' }).click();
+  // "+ New chat" opens the empty chat already there, if there is one, or makes one.
+  await expect.poll(() => page.locator('.chat-item.current .chat-name').textContent(), SETTLE).toBe('New chat');
+  await expect.poll(() => page.locator('.message').count(), SETTLE).toBe(0);
+}
+
+export async function sendAndWait(page: Page, text: string): Promise<void> {
+  const replies = await page.locator('.message.assistant, .message.error').count();
+  await page.locator('#composer-input').fill(text);
+  await page.locator('#composer-input').press('Enter');
+  await page.locator('.message.assistant, .message.error').nth(replies).waitFor(REPLY);
+}
+
+/** A ChatGPT export of one linear conversation (the import path makes a long chat in one command). */
+export function gptConversation(title: string, contents: string[]): object {
+  const mapping: Record<string, object> = {};
+  contents.forEach((text, i) => {
+    mapping[`n${i}`] = {
+      id: `n${i}`,
+      parent: i === 0 ? null : `n${i - 1}`,
+      children: i + 1 < contents.length ? [`n${i + 1}`] : [],
+      message: { author: { role: i % 2 === 0 ? 'user' : 'assistant' }, content: { parts: [text] }, create_time: 1_760_000_000 + i },
+    };
+  });
+  return { title, create_time: 1_760_000_000, update_time: 1_760_000_000 + contents.length, mapping, current_node: `n${contents.length - 1}` };
+}
+
+export async function importConversation(page: Page, conversation: object, title: string): Promise<void> {
+  await page.locator('input[type=file]').setInputFiles({ name: 'conversations.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify([conversation])) });
+  await expect.poll(() => page.locator('.chat-item.current .chat-name').textContent(), SETTLE).toContain(title);
+}
+
+/**
+ * Waits until the message list has stopped moving (its scroll position and size unchanged for 10
+ * frames in a row: counted in frames, not milliseconds) and says where it stands.
+ */
+export function settledScroll(page: Page): Promise<{ gap: number; scrollTop: number }> {
+  return page.evaluate(
+    () =>
+      new Promise<{ gap: number; scrollTop: number }>((resolve) => {
+        const el = document.querySelector<HTMLElement>('.messages')!;
+        let last = '';
+        let stable = 0;
+        const tick = () => {
+          const now = `${el.scrollTop}/${el.scrollHeight}/${el.clientHeight}`;
+          stable = now === last ? stable + 1 : 0;
+          last = now;
+          if (stable >= 10) resolve({ gap: el.scrollHeight - el.scrollTop - el.clientHeight, scrollTop: el.scrollTop });
+          else requestAnimationFrame(tick);
+        };
+        requestAnimationFrame(tick);
+      }),
+  );
+}
+
+/** Whether the element is inside the scrolling message list's visible part. */
+export function inView(page: Page, selector: string): Promise<boolean> {
+  return page.evaluate((sel) => {
+    const el = document.querySelector(sel);
+    const box = document.querySelector('.messages')?.getBoundingClientRect();
+    if (!el || !box) return false;
+    const r = el.getBoundingClientRect();
+    return r.bottom > box.top + 4 && r.top < box.bottom - 4;
+  }, selector);
+}
+
+/** What has the focus, as a person would describe it: its role-ish tag and its name. */
+export function focused(page: Page): Promise<{ tag: string; name: string; inside: string | null }> {
+  return page.evaluate(() => {
+    const el = document.activeElement as HTMLElement | null;
+    const name = el?.getAttribute('aria-label') || el?.textContent?.trim() || '';
+    const region = el?.closest('[data-id], .sidebar, .tree, .chat-header, .composer, dialog');
+    return { tag: el?.tagName.toLowerCase() ?? 'none', name, inside: region ? region.className || region.tagName.toLowerCase() : null };
+  });
+}
+
+/**
+ * Whether the focused element's focus ring (outline plus offset) is cut by an ancestor that clips
+ * what overflows it (overflow other than visible, or paint containment).
+ */
+export function focusRingClipped(page: Page): Promise<string | null> {
+  return page.evaluate(() => {
+    const el = document.activeElement as HTMLElement | null;
+    if (!el || el === document.body) return 'nothing focused';
+    const style = getComputedStyle(el);
+    const ring = (parseFloat(style.outlineWidth) || 0) + Math.max(0, parseFloat(style.outlineOffset) || 0);
+    if (style.outlineStyle === 'none' || ring === 0) return 'no focus ring';
+    const r = el.getBoundingClientRect();
+    const outer = { left: r.left - ring, top: r.top - ring, right: r.right + ring, bottom: r.bottom + ring };
+    for (let a = el.parentElement; a && a !== document.documentElement; a = a.parentElement) {
+      const s = getComputedStyle(a);
+      const clips = s.overflowX !== 'visible' || s.overflowY !== 'visible' || /paint|strict|content/.test(s.contain) || s.contentVisibility === 'auto';
+      if (!clips) continue;
+      const b = a.getBoundingClientRect();
+      // Clipping is at the padding box; a scroller clips only across the axis it cannot scroll along here.
+      const left = b.left + a.clientLeft;
+      const top = b.top + a.clientTop;
+      const right = left + a.clientWidth;
+      const bottom = top + a.clientHeight;
+      if (outer.left < left - 0.5 || outer.right > right + 0.5 || outer.top < top - 0.5 || outer.bottom > bottom + 0.5) {
+        // A ring cut only because the element is scrolled partly out of view is not the defect.
+        if (r.top < top || r.bottom > bottom) continue;
+        return `${a.className || a.tagName} cuts the ring of ${el.getAttribute('aria-label') || el.textContent}`;
+      }
+    }
+    return null;
+  });
+}
