@@ -111,6 +111,9 @@ async function buildComponent({ entry, world, wasm, alias = {}, plugins = [] }) 
     input: join(root, entry),
     platform: 'browser',
     external: [/^theater:simple\//],
+    // src/actor/theater.ts names every WIT import of both components; an unused one must vanish,
+    // or the generator would import http-framework (its end would stop every server on c50).
+    treeshake: { moduleSideEffects: [{ test: /^theater:simple\//, external: true, sideEffects: false }] },
     resolve: { alias, aliasFields: [['browser']], conditionNames: ['browser', 'import', 'default'] },
     // The SDK imports some modules lazily; the component needs one file.
     output: { file: bundle, format: 'esm', codeSplitting: false },

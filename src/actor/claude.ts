@@ -2,9 +2,7 @@
  * Claude from inside the component: the SDK's fetch is Theater's http-client (blocking, whole body),
  * the key is read from the environment or the key file at call time and never kept.
  */
-import * as httpClient from 'theater:simple/http-client';
-import * as environment from 'theater:simple/environment';
-import * as filesystem from 'theater:simple/filesystem';
+import { environment, filesystem, httpClient } from './theater.js';
 import { claudeClient } from '../core/claude/client.js';
 import type { Llm } from '../core/claude/llm.js';
 import { describe, ownBytes } from './common.js';

@@ -1,8 +1,5 @@
-/**
- * What both components (the chat actor and the generator) need from Theater's runtime interface,
- * and nothing that would make the generator import another handler.
- */
-import * as runtime from 'theater:simple/runtime';
+/** What both components need around Theater's imports: errors, logging, bytes, and no timers. */
+import { runtime } from './theater.js';
 
 /** jco raises a failed import as an Error whose `payload` holds the WIT error string. */
 export function describe(e: unknown): string {
@@ -33,3 +30,15 @@ export function ownBytes(bytes: Uint8Array): Uint8Array {
   return bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
 }
 
+/**
+ * The SDK arms a timer around every request; without WASI clocks setTimeout traps. The host's
+ * send-http blocks until the response is complete, so a timer that never fires loses nothing.
+ */
+export function withoutTimers(): void {
+  let timerId = 0;
+  globalThis.setTimeout = (() => ++timerId) as unknown as typeof setTimeout;
+  globalThis.clearTimeout = (() => undefined) as typeof clearTimeout;
+}
+
+/** jco's guest types do not say that an export may return a Promise; componentize-js settles it. */
+export type Awaitable<F> = F extends (...args: infer A) => infer R ? (...args: A) => R | Promise<R> : never;

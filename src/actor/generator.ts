@@ -4,22 +4,15 @@
  * It imports no http-framework, so its end never stops the chat's server (theater-c50.md §14).
  * Every export is total: on Theater an Err or a trap stops the actor.
  */
-import * as messages from 'theater:simple/message-server-host';
-import type * as Actor from 'theater:simple/actor';
-import type * as Client from 'theater:simple/message-server-client';
+import { messages, type ActorExports, type ChannelAccept, type MessageClientExports } from './theater.js';
 import { JobMessage, encodeMessage, parseMessage, type ResultMessage } from '../core/generations.js';
 import { runGeneration, type GenerationJob } from '../core/generation.js';
 import { theaterClaude } from './claude.js';
-import { describe, log, ownBytes, shutdown } from './common.js';
+import { describe, log, ownBytes, shutdown, withoutTimers, type Awaitable } from './common.js';
 
-// The SDK arms a timer around every request; without WASI clocks setTimeout traps. send-http
-// blocks until the response is complete, so a timer that never fires loses nothing.
-let timerId = 0;
-globalThis.setTimeout = (() => ++timerId) as unknown as typeof setTimeout;
-globalThis.clearTimeout = (() => undefined) as typeof clearTimeout;
+withoutTimers();
 
 type State = Uint8Array | undefined;
-type Awaitable<F> = F extends (...args: infer A) => infer R ? (...args: A) => R | Promise<R> : never;
 
 function answer(channel: string, result: ResultMessage): void {
   try {
@@ -48,13 +41,13 @@ async function work(channel: string, bytes: Uint8Array): Promise<void> {
 
 export const actor = {
   init: (state: State): [State] => [state],
-} satisfies { [K in keyof typeof Actor]: Awaitable<(typeof Actor)[K]> };
+} satisfies { [K in keyof typeof ActorExports]: Awaitable<(typeof ActorExports)[K]> };
 
 export const messageServerClient = {
   handleSend: (state: State): [State] => [state],
   handleRequest: (state: State): [State, [Uint8Array | undefined]] => [state, [undefined]],
   /** The chat actor opens the one channel it sends jobs on. */
-  handleChannelOpen: (state: State): [State, [Client.ChannelAccept]] => [state, [{ accepted: true, message: undefined }]],
+  handleChannelOpen: (state: State): [State, [ChannelAccept]] => [state, [{ accepted: true, message: undefined }]],
   async handleChannelMessage(state: State, [channel, bytes]: [string, Uint8Array]): Promise<[State]> {
     try {
       await work(channel, bytes);
@@ -72,4 +65,4 @@ export const messageServerClient = {
     }
     return [state];
   },
-} satisfies { [K in keyof typeof Client]: Awaitable<(typeof Client)[K]> };
+} satisfies { [K in keyof typeof MessageClientExports]: Awaitable<(typeof MessageClientExports)[K]> };

@@ -143,3 +143,11 @@ export async function selectAlongPath(dag: Dag, selected: Record<string, Message
     id = node.parent;
   }
 }
+
+/** The versions at a message's place in this chat, and which one it is. */
+export async function siblings(dag: Dag, chat: ChatRecord, messageId: MessageId): Promise<{ parent_id: MessageId | null; ids: MessageId[]; index: number }> {
+  const node = await dag.get(messageId);
+  const kids = dag.kids(chat.id, node.parent);
+  const ids = kids.includes(messageId) ? kids : [messageId];
+  return { parent_id: node.parent, ids, index: ids.indexOf(messageId) };
+}

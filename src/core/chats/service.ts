@@ -10,51 +10,13 @@ import type { NodeCache } from '../dag/cache.js';
 import type { MessageId, MessageNode, NodeMeta, Role } from '../dag/node.js';
 import { ChatRecords, ZERO_USAGE, type ChatRecord } from './record.js';
 import { addUsage } from './usage.js';
-import { chatView, view, type Branch, type BranchPage, type ChatView, type ListPage, type MessageView, type TreeNode } from './views.js';
+import { chatView, view, type Branch, type BranchPage, type ChatChanges, type ChatView, type ListPage, type MessageView, type NewChat, type RestoredChat, type TreeNode } from './views.js';
+import type { AppendListener, MessageSource } from './source.js';
 import * as paths from './paths.js';
 import { keyOf } from './paths.js';
 
 export * from './views.js';
-
-/** Hears every message as it is stored (the search index): `source` reads the chats it needs. */
-export interface AppendListener {
-  added(source: MessageSource, chatId: string, messages: { id: MessageId; node: MessageNode }[]): Promise<void>;
-}
-
-/** What a listener may read back: the narrow view of the chats that search needs. */
-export interface MessageSource {
-  list(): ChatView[];
-  node(id: MessageId): Promise<MessageNode>;
-  tree(chatId: string, limit?: number): Promise<{ chat: ChatView; nodes: TreeNode[] }>;
-  onSelectedBranch(chatId: string): (id: MessageId) => Promise<boolean>;
-}
-
-/** A chat to write whole, its nodes already checked against their ids (an import). */
-export interface RestoredChat {
-  name: string;
-  model: string | null;
-  system: string | null;
-  leaf: MessageId | null;
-  selected: Record<string, MessageId>;
-  created_at: string | null;
-  updated_at: string | null;
-  nodes: { id: MessageId; node: MessageNode }[];
-  kids: Record<string, MessageId[]>;
-}
-
-export interface NewChat {
-  name: string;
-  model?: string | null;
-  system?: string | null;
-  starting_head?: MessageId | null;
-  created_at?: string;
-}
-
-export interface ChatChanges {
-  name?: string;
-  model?: string | null;
-  system?: string | null;
-}
+export type { AppendListener, MessageSource } from './source.js';
 
 export class ChatService implements MessageSource {
   private readonly dag: Dag;
@@ -98,7 +60,11 @@ export class ChatService implements MessageSource {
   }
 
   list(): ChatView[] {
-    return this.records.ids().flatMap((id) => {
+    return this.viewsOf(this.records.ids());
+  }
+
+  private viewsOf(ids: string[]): ChatView[] {
+    return ids.flatMap((id) => {
       const chat = this.records.find(id);
       return chat ? [chatView(chat)] : [];
     });
@@ -113,11 +79,7 @@ export class ChatService implements MessageSource {
     const start = after === undefined ? 0 : ids.indexOf(after) + 1;
     if (start === 0 && after !== undefined) throw new AppError('not_found', `chat ${after} is not in the list (deleted?): ask for the first page again`);
     const page = ids.slice(start, start + limit);
-    const chats = page.flatMap((id) => {
-      const chat = this.records.find(id);
-      return chat ? [chatView(chat)] : [];
-    });
-    return { chats, next: start + limit < ids.length ? page[page.length - 1]! : null };
+    return { chats: this.viewsOf(page), next: start + limit < ids.length ? page[page.length - 1]! : null };
   }
 
   get(id: string): ChatRecord {
@@ -248,12 +210,8 @@ export class ChatService implements MessageSource {
     return paths.tree(this.dag, this.records.get(chatId), limit);
   }
 
-  async siblings(chatId: string, messageId: MessageId): Promise<{ parent_id: MessageId | null; ids: MessageId[]; index: number }> {
-    const chat = this.records.get(chatId);
-    const node = await this.dag.get(messageId);
-    const kids = this.dag.kids(chat.id, node.parent);
-    const ids = kids.includes(messageId) ? kids : [messageId];
-    return { parent_id: node.parent, ids, index: ids.indexOf(messageId) };
+  siblings(chatId: string, messageId: MessageId): Promise<{ parent_id: MessageId | null; ids: MessageId[]; index: number }> {
+    return paths.siblings(this.dag, this.records.get(chatId), messageId);
   }
 
   /** Moves the chat to the sibling's branch, at the leaf that branch had when last seen. */

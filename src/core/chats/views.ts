@@ -1,4 +1,4 @@
-/** How chats and messages look from outside: the shapes every reply and event carries. */
+/** The shapes of chats and messages going in (new, changed, restored) and out (every reply and event). */
 import type { MessageId, MessageNode, NodeMeta, Role } from '../dag/node.js';
 import type { ChatRecord } from './record.js';
 import { costOf } from '../claude/cost.js';
@@ -68,4 +68,31 @@ export function view(id: MessageId, node: MessageNode, kids: MessageId[]): Messa
   };
   if (node.role === 'assistant' && node.meta.usage) v.cost_usd = node.meta.model ? (costOf(node.meta.model, node.meta.usage) ?? null) : null;
   return v;
+}
+
+export interface NewChat {
+  name: string;
+  model?: string | null;
+  system?: string | null;
+  starting_head?: MessageId | null;
+  created_at?: string;
+}
+
+export interface ChatChanges {
+  name?: string;
+  model?: string | null;
+  system?: string | null;
+}
+
+/** A chat to write whole, its nodes already checked against their ids (an import). */
+export interface RestoredChat {
+  name: string;
+  model: string | null;
+  system: string | null;
+  leaf: MessageId | null;
+  selected: Record<string, MessageId>;
+  created_at: string | null;
+  updated_at: string | null;
+  nodes: { id: MessageId; node: MessageNode }[];
+  kids: Record<string, MessageId[]>;
 }

@@ -1,0 +1,84 @@
+/**
+ * What one component instance keeps between calls (the ports, the verified nodes already read, the
+ * model list, this start's settings), and how a call's context and its end are made from the state.
+ */
+import assets from 'virtual:assets';
+import { loadSettings, onDisconnect, type Context, type CoreState, type Outbound, type Settings } from '../core/app.js';
+import { NodeCache } from '../core/dag/cache.js';
+import { SearchIndex } from '../core/search/index.js';
+import { ModelDirectory } from '../core/claude/directory.js';
+import type { Llm } from '../core/claude/llm.js';
+import { theaterClaude } from './claude.js';
+import { theaterGenerators, theaterPorts } from './ports.js';
+import { sendJson } from './http.js';
+import { describe, log } from './common.js';
+import { encodeState, withCore, type ActorState } from './actor-state.js';
+
+/** About 20 MB of typical messages: enough for the chats in use, bounded for a long-lived instance. */
+const NODE_CACHE_ENTRIES = 20_000;
+
+let instance:
+  | { storeId: string; ports: Context['ports']; cache: NodeCache; llm: Llm; models: ModelDirectory; search: SearchIndex; settings?: Settings }
+  | undefined;
+let baseUrlFromInit: string | undefined;
+
+/** A new start wrote new settings: read them again, not those an earlier start of this instance read. */
+export function forgetSettings(): void {
+  if (instance) instance.settings = undefined;
+}
+
+export function contextOf(state: ActorState): Context {
+  const storeId = state.core.store_id;
+  if (instance?.storeId !== storeId) {
+    const ports = theaterPorts(storeId);
+    instance = {
+      storeId,
+      ports,
+      search: new SearchIndex(ports),
+      cache: new NodeCache(NODE_CACHE_ENTRIES),
+      llm: theaterClaude(() => baseUrlFromInit),
+      models: new ModelDirectory(),
+    };
+  }
+  instance.settings ??= loadSettings(instance.ports);
+  const settings = instance.settings;
+  baseUrlFromInit = settings.anthropic_base_url;
+  const server = BigInt(state.server);
+  return {
+    ports: instance.ports,
+    state: state.core,
+    settings,
+    assets,
+    cache: instance.cache,
+    llm: instance.llm,
+    models: instance.models,
+    search: instance.search,
+    generators: settings.generator_manifest ? theaterGenerators(settings.generator_manifest) : undefined,
+    // A peer found gone here is forgotten when the call's last frames go out (finishCall).
+    emit: (outbound) => void send(server, outbound),
+  };
+}
+
+/** Sends each frame; returns the connections that turned out to be gone. */
+function send(server: bigint, outbound: Outbound[]): string[] {
+  const gone: string[] = [];
+  for (const { connection, frame } of outbound) {
+    try {
+      sendJson(server, BigInt(connection), JSON.stringify(frame));
+    } catch (e) {
+      log(`warn: could not send to ${connection}: ${describe(e)}`);
+      gone.push(connection);
+    }
+  }
+  return gone;
+}
+
+/**
+ * The end of a call: its frames sent, peers found gone forgotten (their disconnect may never come),
+ * and the state bytes re-encoded only when something changed.
+ */
+export function finishCall(stateBytes: Uint8Array | undefined, state: ActorState, result: { state: CoreState; outbound: Outbound[] }): Uint8Array | undefined {
+  let core = result.state;
+  for (const connection of send(BigInt(state.server), result.outbound)) core = onDisconnect(core, connection);
+  return core === state.core ? stateBytes : encodeState(withCore(state, core));
+}

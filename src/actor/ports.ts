@@ -1,0 +1,66 @@
+/** The core's ports over Theater: the store, the log, entropy, and generator actors. */
+import type { Ports } from '../core/ports.js';
+import type { GeneratorLink } from '../core/generator-pool.js';
+import { messages, store, supervisor } from './theater.js';
+import { describe, log, ownBytes } from './common.js';
+
+/**
+ * Generator actors through Theater: started by supervisor.spawn (the id comes back before the
+ * child has compiled), reached on a message-server channel once it has registered its mailbox.
+ */
+export function theaterGenerators(manifest: string): GeneratorLink {
+  return {
+    spawn: () => {
+      try {
+        return supervisor.spawn(manifest, undefined);
+      } catch (e) {
+        throw new Error(describe(e));
+      }
+    },
+    // c50 answers "Actor not found" until the child's handlers are set up: it is still starting.
+    open: (id) => {
+      try {
+        return messages.openChannel(id, new Uint8Array());
+      } catch {
+        return undefined;
+      }
+    },
+    send: (channel, message) => {
+      try {
+        messages.sendOnChannel(channel, message);
+      } catch (e) {
+        throw new Error(describe(e));
+      }
+    },
+    close: (channel) => {
+      try {
+        messages.closeChannel(channel);
+      } catch (e) {
+        throw new Error(describe(e));
+      }
+    },
+  };
+}
+
+export function theaterPorts(storeId: string): Ports {
+  const ref = (hash: string) => ({ hash });
+  return {
+    content: {
+      put: (bytes) => store.store(storeId, bytes).hash,
+      get: (hash) => ownBytes(store.get(storeId, ref(hash))),
+      has: (hash) => store.exists(storeId, ref(hash)),
+    },
+    labels: {
+      get: (label) => store.getByLabel(storeId, label)?.hash,
+      set: (label, hash) => store.replaceAtLabel(storeId, label, ref(hash)),
+      remove: (label) => store.removeLabel(storeId, label),
+    },
+    log: {
+      info: (m) => log(`info: ${m}`),
+      warn: (m) => log(`warn: ${m}`),
+      error: (m) => log(`error: ${m}`),
+    },
+    entropy: { uuid: () => store.new() },
+  };
+}
+

@@ -1,0 +1,66 @@
+/** What a call into the core works with, and how its news reaches the connections concerned. */
+import type { Ports } from './ports.js';
+import type { GeneratorLink } from './generator-pool.js';
+import type { CoreResponse } from './http.js';
+import type { Reply } from './protocol/frames.js';
+import type { AssetTable } from './assets.js';
+import { ChatService } from './chats/service.js';
+import type { NodeCache } from './dag/cache.js';
+import type { SearchIndex } from './search/index.js';
+import type { Llm } from './claude/llm.js';
+import type { ModelDirectory } from './claude/directory.js';
+import type { Connection, CoreState } from './state.js';
+import type { Settings } from './settings.js';
+import type { Broadcast } from './ops/change.js';
+
+export const isAuthed = (c: Connection | undefined): boolean => c !== false && c !== undefined;
+export const chatOf = (c: Connection | undefined): string | null => (typeof c === 'string' ? c : null);
+
+export interface Context {
+  ports: Ports;
+  state: CoreState;
+  settings: Settings;
+  assets: AssetTable;
+  /** Verified nodes kept by the caller between calls (the actor instance); optional. */
+  cache?: NodeCache;
+  llm?: Llm;
+  models?: ModelDirectory;
+  /** Sends frames now, before the call ends (e.g. "generation started" before Claude is asked). */
+  emit?: (outbound: Outbound[]) => void;
+  /** Generator actors (Theater); without it a generation runs inside the call. */
+  generators?: GeneratorLink;
+  /** The full-text index, kept by the instance between calls. */
+  search?: SearchIndex;
+}
+
+/** A frame to send after the call; the adapter performs it (the core never sends itself). */
+export interface Outbound {
+  connection: string;
+  frame: Reply;
+}
+
+export interface CallResult {
+  state: CoreState;
+  outbound: Outbound[];
+}
+
+export interface HttpResult extends CallResult {
+  response: CoreResponse;
+}
+
+/** The chats as this call sees them, over the instance's node cache and search index. */
+export function chatsOf(ctx: Context): ChatService {
+  return new ChatService(ctx.ports, ctx.cache, ctx.search ? [ctx.search] : []);
+}
+
+export function deliver(state: CoreState, sender: string | undefined, broadcasts: Broadcast[]): Outbound[] {
+  const out: Outbound[] = [];
+  for (const b of broadcasts) {
+    for (const [id, conn] of Object.entries(state.connections)) {
+      if (!isAuthed(conn) || (b.skipSender && id === sender)) continue;
+      if (b.to === 'all' || chatOf(conn) === b.to.chat) out.push({ connection: id, frame: b.frame });
+    }
+  }
+  return out;
+}
+
