@@ -31,8 +31,8 @@ async function work(channel: string, bytes: Uint8Array): Promise<void> {
   }
   try {
     const baseUrl = message.anthropic_base_url;
-    const { outcome, attempt } = await runGeneration(theaterClaude(() => baseUrl), message.job as GenerationJob);
-    answer(channel, { v: 1, job_id: message.job_id, outcome, attempt } as ResultMessage);
+    const { outcome, attempt } = await runGeneration(theaterClaude(() => baseUrl), message.job);
+    answer(channel, { v: 1, job_id: message.job_id, outcome, attempt });
   } catch (e) {
     log(`error: generator: ${describe(e)}`);
     answer(channel, { v: 1, job_id: message.job_id, attempt: message.job.attempt, outcome: { ok: false, failure: { kind: 'generator', message: `the generator failed: ${describe(e)}` } } });

@@ -1,17 +1,21 @@
 /** One error type for every expected failure; the edge turns it into an HTTP body or a socket frame. */
-export type ErrorCode =
-  | 'bad_request'
-  | 'invalid_json'
-  | 'unknown_command'
-  | 'not_found'
-  | 'method_not_allowed'
-  | 'forbidden'
-  | 'unauthorized'
-  | 'payload_too_large'
-  | 'conflict'
-  | 'corrupt_object'
-  | 'upstream_error'
-  | 'internal';
+import { z } from 'zod';
+
+export const ErrorCode = z.enum([
+  'bad_request',
+  'invalid_json',
+  'unknown_command',
+  'not_found',
+  'method_not_allowed',
+  'forbidden',
+  'unauthorized',
+  'payload_too_large',
+  'conflict',
+  'corrupt_object',
+  'upstream_error',
+  'internal',
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
 
 const STATUS: Record<ErrorCode, number> = {
   bad_request: 400,

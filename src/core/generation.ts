@@ -78,7 +78,7 @@ function errorCode(f: LlmFailure): string {
 }
 
 /** Stores the reply, or records the failure on the branch, and says so to everyone viewing the chat. */
-export async function finishGeneration(chats: ChatService, job: GenerationJob, outcome: LlmOutcome, attempt: number): Promise<Change<ServerFrame>> {
+export async function finishGeneration(chats: ChatService, job: Pick<GenerationJob, 'chat_id' | 'parent_id' | 'spent_ms'>, outcome: LlmOutcome, attempt: number): Promise<Change<ServerFrame>> {
   const viewers = (frame: ServerFrame): Broadcast => ({ to: { chat: job.chat_id }, frame });
   if (outcome.ok) {
     const r = outcome.reply;

@@ -168,7 +168,7 @@ export async function onResult(ctx: PoolContext, pool: Pool, channel: string, by
   const pending = jobId === undefined ? undefined : pool.generations[jobId];
   // A job stopped meanwhile (or handed to another generator) is no longer this generator's to settle.
   if (!pending || pending.generator !== id || jobId !== slot.job) return { pool: { ...pool, generators }, broadcasts: [] };
-  const outcome: LlmOutcome = result ? (result.outcome as LlmOutcome) : { ok: false, failure: { kind: 'generator', message: 'the generator answered with something unreadable' } };
+  const outcome: LlmOutcome = result ? result.outcome : { ok: false, failure: { kind: 'generator', message: 'the generator answered with something unreadable' } };
   const broadcasts = await finish(ctx, pending, outcome, result?.attempt);
   return { pool: { generators, generations: without(pool.generations, jobId!) }, broadcasts };
 }

@@ -3,7 +3,7 @@
  * listener, and automatic reconnection (with a fresh token if the server restarted).
  */
 import { signal } from '@preact/signals';
-import type { Command, Frame } from './protocol.js';
+import { parseFrame, type Command, type Frame } from './protocol.js';
 
 export type Status = 'connecting' | 'connected' | 'reconnecting';
 
@@ -65,7 +65,8 @@ export class Connection {
 
   private receive(data: string | ArrayBuffer): void {
     // Large frames arrive as binary frames holding UTF-8 JSON.
-    const frame = JSON.parse(typeof data === 'string' ? data : new TextDecoder().decode(data)) as Frame;
+    const frame = parseFrame(typeof data === 'string' ? data : new TextDecoder().decode(data));
+    if (!frame) return;
     const waiter = frame.request_id ? this.pending.get(frame.request_id) : undefined;
     if (waiter && frame.request_id) {
       this.pending.delete(frame.request_id);

@@ -1,6 +1,7 @@
 /** A WebSocket client of the real host that speaks the chat protocol: hello first, replies by request_id. */
 import WebSocket from 'ws';
 import type { Frame } from '../scenarios/driver.js';
+import { Reply } from '../../src/core/protocol/frames.js';
 
 export async function sessionToken(baseUrl: string): Promise<string> {
   const html = await (await fetch(`${baseUrl}/`)).text();
@@ -14,6 +15,7 @@ export class ChatClient {
   private closed = false;
   private others: Frame[] = [];
   private next = 0;
+  private violation: string | undefined;
   /**
    * The actor has no clock and moves only when called: a reply waiting for a generator that is
    * still starting is handed over at its next call. The page pings while a reply is under way;
@@ -33,6 +35,9 @@ export class ChatClient {
     ws.on('message', (data, isBinary) => {
       // Large frames arrive as binary frames holding UTF-8 JSON (docs/protocol.md).
       const frame = JSON.parse(isBinary ? Buffer.from(data as Buffer).toString('utf8') : String(data)) as Frame;
+      // Checked as the UI checks it: a frame outside the protocol fails the next look at this client.
+      const parsed = Reply.safeParse(frame);
+      if (!parsed.success) this.violation ??= `the actor sent a frame outside the protocol: ${JSON.stringify(parsed.error.issues[0])} in ${JSON.stringify(frame).slice(0, 300)}`;
       const id = typeof frame.request_id === 'string' ? frame.request_id : undefined;
       const waiter = id ? this.pending.get(id) : undefined;
       if (waiter && id) {
@@ -58,6 +63,7 @@ export class ChatClient {
     const given = typeof command.request_id === 'string' ? command.request_id : undefined;
     const requestId = given ?? `r${++this.next}`;
     if (this.closed) return Promise.resolve({ type: 'error', code: 'internal', message: 'connection closed' } as Frame);
+    if (this.violation) return Promise.reject(new Error(this.violation));
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no reply to ${String(command.type)} in ${timeoutMs} ms`)), timeoutMs);
       this.pending.set(requestId, (f) => {
@@ -73,6 +79,7 @@ export class ChatClient {
   /** Everything that arrived besides replies; a ping first makes sure earlier frames are in. */
   async events(): Promise<Frame[]> {
     await this.command({ type: 'ping' });
+    if (this.violation) throw new Error(this.violation);
     const frames = this.others;
     this.others = [];
     return frames;

@@ -3,6 +3,7 @@
  * connections), for unit tests, property tests and benchmarks without a component.
  */
 import { parseInitConfig } from '../../src/core/config.js';
+import { Reply } from '../../src/core/protocol/frames.js';
 import { ROUTES, handleHttp, onConnect, onDisconnect, onSocketText, startup, type CoreState, type Outbound, type Settings } from '../../src/core/app.js';
 import type { Ports } from '../../src/core/ports.js';
 import type { AssetTable } from '../../src/core/assets.js';
@@ -14,6 +15,14 @@ import { SearchIndex } from '../../src/core/search/index.js';
 const ASSETS: AssetTable = {
   'index.html': { contentType: 'text/html; charset=utf-8', body: new TextEncoder().encode('<meta name="theater-chat-session" content="%SESSION%">') },
 };
+
+/** A frame as a client gets it: JSON, and checked against the protocol's schema like the UI does. */
+function onTheWire(frame: unknown): Record<string, unknown> {
+  const json = JSON.parse(JSON.stringify(frame)) as Record<string, unknown>;
+  const parsed = Reply.safeParse(json);
+  if (!parsed.success) throw new Error(`the actor sent a frame outside the protocol: ${JSON.stringify(parsed.error.issues[0])} in ${JSON.stringify(json).slice(0, 300)}`);
+  return json;
+}
 
 export class NativeApp {
   state: CoreState;
@@ -44,7 +53,7 @@ export class NativeApp {
     for (const { connection, frame } of outbound) {
       if (!(connection in this.state.connections) && frame.type !== 'error') continue;
       const box = this.inbox.get(connection) ?? [];
-      box.push(JSON.parse(JSON.stringify(frame)) as Record<string, unknown>);
+      box.push(onTheWire(frame));
       this.inbox.set(connection, box);
     }
   }
@@ -69,7 +78,7 @@ export class NativeApp {
     this.state = result.state;
     const [reply, ...rest] = result.outbound;
     this.deliver(rest);
-    return JSON.parse(JSON.stringify(reply!.frame)) as Record<string, unknown>;
+    return onTheWire(reply!.frame);
   }
 
   /** Frames other than direct replies that reached a connection since the last call. */

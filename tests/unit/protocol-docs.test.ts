@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Commands } from '../../src/core/protocol/commands.js';
+import { ServerFrame } from '../../src/core/protocol/frames.js';
 import { ROOT } from '../helpers/host.js';
 
 const doc = readFileSync(join(ROOT, 'docs/protocol.md'), 'utf8');
-const FRAME_TYPES = readFileSync(join(ROOT, 'src/core/protocol/frames.ts'), 'utf8').match(/type: '([a-z_]+)'/g)!.map((m) => m.slice(7, -1));
+const FRAME_TYPES = ServerFrame.options.map((f) => f.shape.type.value);
 
 describe('docs/protocol.md', () => {
   it('documents every command', () => {

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { CoreStateWire, packState, unpackState, type CoreState } from '../../src/core/state.js';
+import type { MessageId } from '../../src/core/ids.js';
+
+const parent = `bagu${'a'.repeat(55)}` as MessageId;
 
 const id = (n: number) => `${n}f1e2d4c-5b6a-4789-9abc-def012345678`;
 
@@ -8,7 +11,7 @@ describe('the state on the wire', () => {
     const state: CoreState = {
       store_id: id(0),
       connections: { '1': null, '2': false, '3': 'a-chat' },
-      generations: { job: { chat_id: 'c', parent_id: 'p', attempt: 1, spent_ms: 0, generator: id(1) } },
+      generations: { job: { chat_id: 'c', parent_id: parent, attempt: 1, spent_ms: 0, generator: id(1) } },
       generators: { [id(1)]: { channel: 'ch_1', job: 'job' }, [id(2)]: { channel: 'ch_2' }, [id(3)]: {} },
       failed_starts: 2,
     };

@@ -5,10 +5,11 @@
 import { z } from 'zod';
 import type { ChatService } from '../chats/service.js';
 import { NodeMeta, Role, type MessageId } from '../dag/node.js';
+import { StoredMessageId } from '../ids.js';
 
 export const EXPORT_FORMAT = 'theater-chat.chat';
 
-const Id = z.string().regex(/^b[a-z2-7]{20,120}$/, 'not a message id');
+const Id = StoredMessageId;
 
 /** The file format, as import checks it; the export is built to this same schema. */
 export const ChatExportSchema = z.object({

@@ -3,8 +3,9 @@ import { z } from 'zod';
 import type { Ports } from '../ports.js';
 import { AppError } from '../errors.js';
 import type { MessageId } from '../dag/node.js';
+import { CHAT_ID, StoredMessageId } from '../ids.js';
 
-export const CHAT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+export { CHAT_ID };
 
 export const UsageTotals = z.object({
   input_tokens: z.number().int().nonnegative(),
@@ -26,7 +27,7 @@ export const ZERO_USAGE: UsageTotals = {
   unpriced_messages: 0,
 };
 
-const MessageIdText = z.string().regex(/^b[a-z2-7]{20,120}$/);
+const MessageIdText = StoredMessageId;
 
 export const ChatRecord = z.object({
   v: z.literal(1),

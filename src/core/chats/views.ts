@@ -1,40 +1,45 @@
 /** The shapes of chats and messages going in (new, changed, restored) and out (every reply and event). */
-import type { MessageId, MessageNode, NodeMeta, Role } from '../dag/node.js';
-import type { ChatRecord } from './record.js';
+import { z } from 'zod';
+import { NodeMeta, Role, type MessageId, type MessageNode } from '../dag/node.js';
+import { StoredMessageId } from '../ids.js';
+import { UsageTotals, type ChatRecord } from './record.js';
 import { costOf } from '../claude/cost.js';
 
-export interface ChatView {
-  id: string;
-  name: string;
-  model: string | null;
-  system: string | null;
-  leaf: MessageId | null;
-  usage: ChatRecord['usage'];
-  created_at: string | null;
-  updated_at: string | null;
-}
+export const ChatView = z.object({
+  id: z.string(),
+  name: z.string(),
+  model: z.string().nullable(),
+  system: z.string().nullable(),
+  leaf: StoredMessageId.nullable(),
+  usage: UsageTotals,
+  created_at: z.string().nullable(),
+  updated_at: z.string().nullable(),
+});
+export type ChatView = z.infer<typeof ChatView>;
 
-export interface MessageView {
-  id: MessageId;
-  parent_id: MessageId | null;
-  role: Role;
-  content: string;
-  meta: NodeMeta;
+export const MessageView = z.object({
+  id: StoredMessageId,
+  parent_id: StoredMessageId.nullable(),
+  role: Role,
+  content: z.string(),
+  meta: NodeMeta,
   /** Where this message stands among its siblings in this chat: `‹ index+1 / count ›`. */
-  siblings: { index: number; count: number };
+  siblings: z.object({ index: z.number().int().nonnegative(), count: z.number().int().positive() }),
   /** Replies only: USD at today's prices, or null when the model's price is unknown. */
-  cost_usd?: number | null;
-}
+  cost_usd: z.number().nullable().optional(),
+});
+export type MessageView = z.infer<typeof MessageView>;
 
-export interface TreeNode {
-  id: MessageId;
-  parent_id: MessageId | null;
-  role: Role;
+export const TreeNode = z.object({
+  id: StoredMessageId,
+  parent_id: StoredMessageId.nullable(),
+  role: Role,
   /** The first 80 characters. */
-  preview: string;
+  preview: z.string(),
   /** On the chat's selected branch. */
-  selected: boolean;
-}
+  selected: z.boolean(),
+});
+export type TreeNode = z.infer<typeof TreeNode>;
 
 export interface Branch {
   chat: ChatView;

@@ -1,14 +1,16 @@
 /** Models as the picker shows them: from GET /v1/models when reachable, else this dated list. */
-import { PRICES_AS_OF, priceOf, type Price } from './prices.js';
+import { z } from 'zod';
+import { PRICES_AS_OF, Price, priceOf } from './prices.js';
 
 export const FALLBACK_MODELS_AS_OF = '2026-10-31';
 
-export interface ModelInfo {
-  id: string;
-  display_name: string;
+export const ModelInfo = z.object({
+  id: z.string(),
+  display_name: z.string(),
   /** USD per million tokens, with the date it was taken; null when unknown. */
-  price: (Price & { as_of: string }) | null;
-}
+  price: Price.extend({ as_of: z.string() }).nullable(),
+});
+export type ModelInfo = z.infer<typeof ModelInfo>;
 
 const FALLBACK: [string, string][] = [
   ['claude-sonnet-5', 'Claude Sonnet 5'],

@@ -3,14 +3,11 @@
  * an unknown price: it is shown as unknown, never guessed. Cache writes (5-minute) cost 1.25 × input
  * and cache reads 0.1 × input unless a model says otherwise.
  */
+import { z } from 'zod';
 export const PRICES_AS_OF = '2026-10-31';
 
-export interface Price {
-  input: number;
-  output: number;
-  cache_write: number;
-  cache_read: number;
-}
+export const Price = z.object({ input: z.number(), output: z.number(), cache_write: z.number(), cache_read: z.number() });
+export type Price = z.infer<typeof Price>;
 
 const price = (input: number, output: number): Price => ({ input, output, cache_write: input * 1.25, cache_read: input * 0.1 });
 

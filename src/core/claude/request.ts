@@ -3,21 +3,21 @@
  * of one role merged, and a cache breakpoint at the end of the stable prefix (the system prompt and
  * every turn but the newest), so a long chat and its sibling branches read from the cache.
  */
+import { z } from 'zod';
 import { AppError } from '../errors.js';
 import type { Role } from '../dag/node.js';
 
-export interface TextBlock {
-  type: 'text';
-  text: string;
-  cache_control?: { type: 'ephemeral' };
-}
+export const TextBlock = z.object({ type: z.literal('text'), text: z.string(), cache_control: z.object({ type: z.literal('ephemeral') }).optional() });
+export type TextBlock = z.infer<typeof TextBlock>;
 
-export interface ClaudeRequest {
-  model: string;
-  max_tokens: number;
-  system?: TextBlock[];
-  messages: { role: 'user' | 'assistant'; content: TextBlock[] }[];
-}
+/** Also what a job carries to a generator, so a generator parses it with this same schema. */
+export const ClaudeRequest = z.object({
+  model: z.string(),
+  max_tokens: z.number().int().positive(),
+  system: z.array(TextBlock).optional(),
+  messages: z.array(z.object({ role: z.enum(['user', 'assistant']), content: z.array(TextBlock) })).min(1),
+});
+export type ClaudeRequest = z.infer<typeof ClaudeRequest>;
 
 export interface Turn {
   role: Role;

@@ -5,14 +5,12 @@
  * The component has no clock and no timer, so a wait longer than zero is carried out by the client
  * (the UI), which sends `retry` when it is due; a zero wait is retried at once inside the call.
  */
+import type { LlmFailure } from './llm.js';
+
 export const MAX_ATTEMPTS = 3;
 export const RETRY_BUDGET_MS = 30_000;
 
-export interface FailureFacts {
-  kind: 'api' | 'connection' | 'malformed' | 'no_key' | 'timeout' | 'cancelled' | 'generator';
-  status?: number;
-  headers?: Record<string, string>;
-}
+export type FailureFacts = Pick<LlmFailure, 'kind' | 'status' | 'headers'>;
 
 const RETRY_STATUSES = new Set([408, 409, 429, 500, 502, 503, 504, 529]);
 

@@ -7,8 +7,9 @@ import type { Ports } from '../ports.js';
 import { AppError } from '../errors.js';
 import { decodeNode, encodeNode, idOf, type MessageId, type MessageNode } from './node.js';
 import { NodeCache } from './cache.js';
+import { StoredMessageId } from '../ids.js';
 
-const KidList = z.array(z.string().regex(/^b[a-z2-7]{20,120}$/)).max(100_000);
+const KidList = z.array(StoredMessageId).max(100_000);
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();

@@ -9,8 +9,9 @@ import { sha256 } from 'multiformats/hashes/sha2';
 import { z } from 'zod';
 import { AppError } from '../errors.js';
 
-/** A CID as text: base32 v1, as CID.toString() prints it; parsed strictly before any lookup. */
-export type MessageId = string & { readonly __brand: 'MessageId' };
+import { CID_TEXT, type MessageId } from '../ids.js';
+
+export type { MessageId };
 
 export const Usage = z.object({
   input_tokens: z.number().int().nonnegative(),
@@ -47,7 +48,6 @@ export interface MessageNode {
 }
 
 
-const CID_TEXT = /^b[a-z2-7]{20,120}$/;
 
 /** Accepts only the CIDs this app makes (v1, dag-json, sha2-256), so ids of the wrong shape never reach the store. */
 export function parseMessageId(text: unknown, field = 'message_id'): MessageId {

@@ -12,6 +12,7 @@ import { z } from 'zod';
 import type { Ports } from '../ports.js';
 import type { AppendListener, MessageSource } from '../chats/service.js';
 import type { MessageId, MessageNode } from '../dag/node.js';
+import { StoredMessageId } from '../ids.js';
 
 const SNAPSHOT = 'search/snapshot';
 const JOURNAL = 'search/journal';
@@ -26,18 +27,19 @@ interface Doc {
   content: string;
 }
 
-export interface SearchHit {
-  chat_id: string;
-  chat_name: string;
-  message_id: MessageId;
-  role: string;
+export const SearchHit = z.object({
+  chat_id: z.string(),
+  chat_name: z.string(),
+  message_id: StoredMessageId,
+  role: z.string(),
   /** Around the first match; `highlights` are [start, end) ranges within it. */
-  snippet: string;
-  highlights: [number, number][];
+  snippet: z.string(),
+  highlights: z.array(z.tuple([z.number().int(), z.number().int()])),
   /** Whether the message is on the chat's selected branch (else choosing it switches branch). */
-  on_selected_branch: boolean;
-  score: number;
-}
+  on_selected_branch: z.boolean(),
+  score: z.number(),
+});
+export type SearchHit = z.infer<typeof SearchHit>;
 
 /**
  * Words are split on white space and punctuation, ASCII and the common Unicode blocks, written out
