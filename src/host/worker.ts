@@ -9,8 +9,9 @@ import { pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { FileStore } from './store.js';
+import { storeImports } from './store-imports.js';
 import { environmentImports, filesystemImports } from './sandbox.js';
-import type { ClientImports, FrameworkImports, RuntimeImports, StoreImports, WebsocketMessage } from './wit-types.js';
+import type { ClientImports, FrameworkImports, RuntimeImports, WebsocketMessage } from './wit-types.js';
 import type { FromWorker, ToWorker, WorkerStart } from './worker-protocol.js';
 import { callEventBytes, errorEventBytes, resultEventBytes } from './chain-account.js';
 
@@ -54,30 +55,11 @@ function stringErrors<T extends object>(impl: T): T {
 
 function imports(start: WorkerStart) {
   const rpc = syncRpc(start.rpc, new Int32Array(start.signal));
-  const store = new FileStore(start.storeRoot);
   const runtime: RuntimeImports = {
     log: (msg) => post({ kind: 'log', line: msg }),
     shutdown: (data) => {
       post({ kind: 'shutdown', data });
     },
-  };
-  const storeImpl: StoreImports = {
-    new: () => store.newStore(),
-    store: (id, content) => ({ hash: store.store(id, content) }),
-    get: (id, ref) => store.get(id, ref.hash),
-    exists: (id, ref) => store.exists(id, ref.hash),
-    label: (id, label, ref) => store.label(id, label, ref.hash),
-    getByLabel: (id, label) => {
-      const hash = store.getByLabel(id, label);
-      return hash === undefined ? undefined : { hash };
-    },
-    removeLabel: (id, label) => store.removeLabel(id, label),
-    storeAtLabel: (id, label, content) => ({ hash: store.storeAtLabel(id, label, content) }),
-    replaceContentAtLabel: (id, label, content) => ({ hash: store.storeAtLabel(id, label, content) }),
-    replaceAtLabel: (id, label, ref) => store.label(id, label, ref.hash),
-    listLabels: (id) => store.listLabels(id),
-    listAllContent: (id) => store.listAllContent(id).map((hash) => ({ hash })),
-    calculateTotalSize: (id) => store.calculateTotalSize(id),
   };
   const call = (name: string) => (...args: unknown[]) => rpc(`framework.${name}`, ...args);
   const framework = Object.fromEntries(
@@ -103,7 +85,7 @@ function imports(start: WorkerStart) {
   };
   return {
     'theater:simple/runtime': stringErrors(runtime),
-    'theater:simple/store': stringErrors(storeImpl),
+    'theater:simple/store': stringErrors(storeImports(new FileStore(start.storeRoot))),
     'theater:simple/http-framework': framework,
     'theater:simple/http-client': client,
     'theater:simple/supervisor': Object.fromEntries(
