@@ -12,7 +12,8 @@ import { FileStore } from './store.js';
 import { storeImports } from './store-imports.js';
 import { environmentImports, filesystemImports } from './sandbox.js';
 import type { ClientImports, FrameworkImports, RuntimeImports, WebsocketMessage } from './wit-types.js';
-import type { FromWorker, ToWorker, WorkerStart } from './worker-protocol.js';
+import type { FromWorker, HostCallReply, HostCallRequest, ToWorker, WorkerStart } from './worker-protocol.js';
+import { hostCallNames, type HostCallInterface } from './host-calls.js';
 import { callEventBytes, errorEventBytes, resultEventBytes } from './chain-account.js';
 
 const port = parentPort!;
@@ -27,13 +28,13 @@ let outgoing: { server: bigint; connection: bigint; message: WebsocketMessage }[
 const socketKey = (server: bigint, connection: bigint) => `${server}:${connection}`;
 
 function syncRpc(rpc: MessagePort, signal: Int32Array) {
-  return (op: string, ...args: unknown[]): unknown => {
+  return (iface: HostCallInterface, fn: string, args: unknown[]): unknown => {
     Atomics.store(signal, 0, 0);
-    rpc.postMessage({ op, args });
+    rpc.postMessage({ iface, fn, args } satisfies HostCallRequest);
     Atomics.wait(signal, 0, 0);
-    const reply = receiveMessageOnPort(rpc)?.message as { ok: boolean; value?: unknown; error?: string } | undefined;
+    const reply = receiveMessageOnPort(rpc)?.message as HostCallReply | undefined;
     if (!reply) throw 'host did not answer';
-    if (!reply.ok) throw reply.error ?? 'host error';
+    if (!reply.ok) throw reply.error;
     return reply.value;
   };
 }
@@ -61,13 +62,10 @@ function imports(start: WorkerStart) {
       post({ kind: 'shutdown', data });
     },
   };
-  const call = (name: string) => (...args: unknown[]) => rpc(`framework.${name}`, ...args);
-  const framework = Object.fromEntries(
-    [
-      'createServer', 'getServerInfo', 'startServer', 'stopServer', 'destroyServer', 'registerHandler', 'addRoute',
-      'removeRoute', 'addMiddleware', 'removeMiddleware', 'enableWebsocket', 'sendWebsocketMessage', 'closeWebsocket',
-    ].map((name) => [name, call(name)]),
-  ) as unknown as FrameworkImports;
+  /** Blocking, as c50's async host functions are for the guest: open-channel waits for the target's answer. */
+  const forward = (iface: HostCallInterface) =>
+    Object.fromEntries(hostCallNames(iface).map((fn) => [fn, (...args: unknown[]) => rpc(iface, fn, args)]));
+  const framework = forward('theater:simple/http-framework') as unknown as FrameworkImports;
   // c50 queues outgoing frames on a channel and returns; only a vanished connection is an Err.
   framework.sendWebsocketMessage = (server, connection, message) => {
     if (!openSockets.has(socketKey(server, connection))) throw `Connection not found: ${connection}`;
@@ -80,7 +78,7 @@ function imports(start: WorkerStart) {
         post({ kind: 'frames', sent: outgoing });
         outgoing = [];
       }
-      return rpc('client.sendHttp', req) as ReturnType<ClientImports['sendHttp']>;
+      return rpc('theater:simple/http-client', 'sendHttp', [req]) as ReturnType<ClientImports['sendHttp']>;
     },
   };
   return {
@@ -88,16 +86,8 @@ function imports(start: WorkerStart) {
     'theater:simple/store': stringErrors(storeImports(new FileStore(start.storeRoot))),
     'theater:simple/http-framework': framework,
     'theater:simple/http-client': client,
-    'theater:simple/supervisor': Object.fromEntries(
-      ['spawn', 'resume', 'listChildren', 'stopChild', 'restartChild', 'getChildState'].map((name) => [name, (...args: unknown[]) => rpc(`supervisor.${name}`, ...args)]),
-    ),
-    // Blocking, as c50's async host functions are for the guest: open-channel waits for the target's answer.
-    'theater:simple/message-server-host': Object.fromEntries(
-      ['send', 'request', 'openChannel', 'sendOnChannel', 'closeChannel', 'listOutstandingRequests', 'respondToRequest', 'cancelRequest'].map((name) => [
-        name,
-        (...args: unknown[]) => rpc(`messageServer.${name}`, ...args),
-      ]),
-    ),
+    'theater:simple/supervisor': forward('theater:simple/supervisor'),
+    'theater:simple/message-server-host': forward('theater:simple/message-server-host'),
     'theater:simple/environment': environmentImports(start.allowedEnv, process.env),
     'theater:simple/filesystem': filesystemImports(start.filesystemBase),
     'theater:simple/types': {},
