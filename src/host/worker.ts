@@ -100,7 +100,7 @@ function imports(start: WorkerStart) {
 const memories: WebAssembly.Memory[] = [];
 const memoryBytes = () => memories.reduce((sum, m) => sum + m.buffer.byteLength, 0);
 
-/** Compiled once per worker: a fresh instance (see actor-host maybeRecycle) reuses the code. */
+/** Compiled once per worker: a fresh instance (instance-memory.ts) reuses the code. */
 const compiled = new Map<string, Promise<WebAssembly.Module>>();
 let started: WorkerStart | undefined;
 

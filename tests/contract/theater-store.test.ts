@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { expect, it, vi } from 'vitest';
+import { THEATER_C50 } from '../../src/host/linkable.js';
 import { filePorts } from '../../src/host/file-ports.js';
 import { FileStore } from '../../src/host/store.js';
 import { storeImports } from '../../src/host/store-imports.js';
@@ -14,12 +15,13 @@ import type { StoreImports } from '../../src/host/wit-types.js';
 import { tempDir } from '../helpers/host.js';
 import { storageContract } from './storage.case.js';
 
-/** The handler the mocked import calls; replaced to open the same folder again, as a restart does. */
-const link = vi.hoisted(() => ({ handler: undefined as unknown as StoreImports }));
+/** The handler the store import calls; replaced to open the same folder again, as a restart does. */
+const link = { handler: undefined as unknown as StoreImports };
 
-vi.mock('theater:simple/store', () =>
+const STORE_FUNCTIONS = THEATER_C50.imports['theater:simple/store']!.map((wit) => wit.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()));
+vi.doMock('theater:simple/store', () =>
   Object.fromEntries(
-    ['new', 'store', 'get', 'exists', 'label', 'getByLabel', 'removeLabel', 'storeAtLabel', 'replaceContentAtLabel', 'replaceAtLabel', 'listLabels', 'listAllContent', 'calculateTotalSize'].map((name) => [
+    STORE_FUNCTIONS.map((name) => [
       name,
       (...args: unknown[]) => {
         try {
@@ -31,11 +33,8 @@ vi.mock('theater:simple/store', () =>
     ]),
   ),
 );
-// theater.ts names these too; the storage ports never call them.
-vi.mock('theater:simple/http-framework', () => ({}));
-vi.mock('theater:simple/supervisor', () => ({}));
-vi.mock('theater:simple/message-server-host', () => ({}));
-vi.mock('theater:simple/runtime', () => ({ log: () => undefined, shutdown: () => undefined }));
+// src/actor may name any other import beside the store's; the storage ports never call them.
+for (const iface of Object.keys(THEATER_C50.imports)) if (iface !== 'theater:simple/store') vi.doMock(iface, () => ({}));
 
 const { theaterPorts } = await import('../../src/actor/theater.js');
 
