@@ -164,3 +164,26 @@ export function serdeJson(value: unknown): string {
   write(spy, value);
   return parts.join('');
 }
+
+/** One actor's chain account: bytes in total and per export, for the bench and the memory log line. */
+export class ChainAccount {
+  bytes = 0;
+  readonly byExport = new Map<string, { calls: number; bytes: number }>();
+
+  add(target: string, bytes: number): void {
+    this.bytes += bytes;
+    const entry = this.byExport.get(target) ?? { calls: 0, bytes: 0 };
+    entry.calls++;
+    entry.bytes += bytes;
+    this.byExport.set(target, entry);
+  }
+
+  /** The largest exports, for the memory log line. */
+  summary(): string {
+    return [...this.byExport]
+      .sort((a, b) => b[1].bytes - a[1].bytes)
+      .slice(0, 4)
+      .map(([name, { calls, bytes }]) => `${name} ${calls}× ${(bytes / 1024).toFixed(1)} KB`)
+      .join(', ');
+  }
+}

@@ -69,7 +69,9 @@ export class FileStore {
     }
   }
 
+  /** c50 answers false, not an error, for a ref it holds no file for; a ref that is no hash names none here. */
   exists(storeId: string, hash: string): boolean {
+    if (!HASH.test(hash)) return false;
     return existsSync(this.dataPath(storeId, hash));
   }
 

@@ -10,7 +10,8 @@
  *    shutdown_actor (:963-985), stop_actor_external (:988-1009), handle_actor_error (:729-772).
  */
 import { existsSync } from 'node:fs';
-import { ActorHost, type ActorOptions } from './actor-host.js';
+import { ActorHost } from './actor-host.js';
+import type { ActorOptions } from './actor-options.js';
 import { HttpFramework } from './http-framework.js';
 import { MessageRouter } from './message-router.js';
 import { initStateBytes, loadManifest, manifestFromText, parseManifest, resolveFrom } from './manifest.js';

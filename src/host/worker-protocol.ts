@@ -19,6 +19,16 @@ export interface WorkerStart {
   signal: SharedArrayBuffer;
 }
 
+/** A guest's call of a main-thread import, as the worker forwards it (host-calls.ts decides whether it runs). */
+export interface HostCallRequest {
+  iface: string;
+  fn: string;
+  args: unknown[];
+}
+
+/** The answer the worker waits for; `error` is the WIT error string. */
+export type HostCallReply = { ok: true; value: unknown } | { ok: false; error: string };
+
 export interface WorkerCall {
   kind: 'call';
   id: number;

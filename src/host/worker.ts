@@ -9,9 +9,11 @@ import { pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { FileStore } from './store.js';
+import { storeImports } from './store-imports.js';
 import { environmentImports, filesystemImports } from './sandbox.js';
-import type { ClientImports, FrameworkImports, RuntimeImports, StoreImports, WebsocketMessage } from './wit-types.js';
-import type { FromWorker, ToWorker, WorkerStart } from './worker-protocol.js';
+import type { ClientImports, FrameworkImports, RuntimeImports, WebsocketMessage } from './wit-types.js';
+import type { FromWorker, HostCallReply, HostCallRequest, ToWorker, WorkerStart } from './worker-protocol.js';
+import { hostCallNames, type HostCallInterface } from './host-calls.js';
 import { callEventBytes, errorEventBytes, resultEventBytes } from './chain-account.js';
 
 const port = parentPort!;
@@ -26,13 +28,13 @@ let outgoing: { server: bigint; connection: bigint; message: WebsocketMessage }[
 const socketKey = (server: bigint, connection: bigint) => `${server}:${connection}`;
 
 function syncRpc(rpc: MessagePort, signal: Int32Array) {
-  return (op: string, ...args: unknown[]): unknown => {
+  return (iface: HostCallInterface, fn: string, args: unknown[]): unknown => {
     Atomics.store(signal, 0, 0);
-    rpc.postMessage({ op, args });
+    rpc.postMessage({ iface, fn, args } satisfies HostCallRequest);
     Atomics.wait(signal, 0, 0);
-    const reply = receiveMessageOnPort(rpc)?.message as { ok: boolean; value?: unknown; error?: string } | undefined;
+    const reply = receiveMessageOnPort(rpc)?.message as HostCallReply | undefined;
     if (!reply) throw 'host did not answer';
-    if (!reply.ok) throw reply.error ?? 'host error';
+    if (!reply.ok) throw reply.error;
     return reply.value;
   };
 }
@@ -54,38 +56,16 @@ function stringErrors<T extends object>(impl: T): T {
 
 function imports(start: WorkerStart) {
   const rpc = syncRpc(start.rpc, new Int32Array(start.signal));
-  const store = new FileStore(start.storeRoot);
   const runtime: RuntimeImports = {
     log: (msg) => post({ kind: 'log', line: msg }),
     shutdown: (data) => {
       post({ kind: 'shutdown', data });
     },
   };
-  const storeImpl: StoreImports = {
-    new: () => store.newStore(),
-    store: (id, content) => ({ hash: store.store(id, content) }),
-    get: (id, ref) => store.get(id, ref.hash),
-    exists: (id, ref) => store.exists(id, ref.hash),
-    label: (id, label, ref) => store.label(id, label, ref.hash),
-    getByLabel: (id, label) => {
-      const hash = store.getByLabel(id, label);
-      return hash === undefined ? undefined : { hash };
-    },
-    removeLabel: (id, label) => store.removeLabel(id, label),
-    storeAtLabel: (id, label, content) => ({ hash: store.storeAtLabel(id, label, content) }),
-    replaceContentAtLabel: (id, label, content) => ({ hash: store.storeAtLabel(id, label, content) }),
-    replaceAtLabel: (id, label, ref) => store.label(id, label, ref.hash),
-    listLabels: (id) => store.listLabels(id),
-    listAllContent: (id) => store.listAllContent(id).map((hash) => ({ hash })),
-    calculateTotalSize: (id) => store.calculateTotalSize(id),
-  };
-  const call = (name: string) => (...args: unknown[]) => rpc(`framework.${name}`, ...args);
-  const framework = Object.fromEntries(
-    [
-      'createServer', 'getServerInfo', 'startServer', 'stopServer', 'destroyServer', 'registerHandler', 'addRoute',
-      'removeRoute', 'addMiddleware', 'removeMiddleware', 'enableWebsocket', 'sendWebsocketMessage', 'closeWebsocket',
-    ].map((name) => [name, call(name)]),
-  ) as unknown as FrameworkImports;
+  /** Blocking, as c50's async host functions are for the guest: open-channel waits for the target's answer. */
+  const forward = (iface: HostCallInterface) =>
+    Object.fromEntries(hostCallNames(iface).map((fn) => [fn, (...args: unknown[]) => rpc(iface, fn, args)]));
+  const framework = forward('theater:simple/http-framework') as unknown as FrameworkImports;
   // c50 queues outgoing frames on a channel and returns; only a vanished connection is an Err.
   framework.sendWebsocketMessage = (server, connection, message) => {
     if (!openSockets.has(socketKey(server, connection))) throw `Connection not found: ${connection}`;
@@ -98,24 +78,16 @@ function imports(start: WorkerStart) {
         post({ kind: 'frames', sent: outgoing });
         outgoing = [];
       }
-      return rpc('client.sendHttp', req) as ReturnType<ClientImports['sendHttp']>;
+      return rpc('theater:simple/http-client', 'sendHttp', [req]) as ReturnType<ClientImports['sendHttp']>;
     },
   };
   return {
     'theater:simple/runtime': stringErrors(runtime),
-    'theater:simple/store': stringErrors(storeImpl),
+    'theater:simple/store': stringErrors(storeImports(new FileStore(start.storeRoot))),
     'theater:simple/http-framework': framework,
     'theater:simple/http-client': client,
-    'theater:simple/supervisor': Object.fromEntries(
-      ['spawn', 'resume', 'listChildren', 'stopChild', 'restartChild', 'getChildState'].map((name) => [name, (...args: unknown[]) => rpc(`supervisor.${name}`, ...args)]),
-    ),
-    // Blocking, as c50's async host functions are for the guest: open-channel waits for the target's answer.
-    'theater:simple/message-server-host': Object.fromEntries(
-      ['send', 'request', 'openChannel', 'sendOnChannel', 'closeChannel', 'listOutstandingRequests', 'respondToRequest', 'cancelRequest'].map((name) => [
-        name,
-        (...args: unknown[]) => rpc(`messageServer.${name}`, ...args),
-      ]),
-    ),
+    'theater:simple/supervisor': forward('theater:simple/supervisor'),
+    'theater:simple/message-server-host': forward('theater:simple/message-server-host'),
     'theater:simple/environment': environmentImports(start.allowedEnv, process.env),
     'theater:simple/filesystem': filesystemImports(start.filesystemBase),
     'theater:simple/types': {},
@@ -128,7 +100,7 @@ function imports(start: WorkerStart) {
 const memories: WebAssembly.Memory[] = [];
 const memoryBytes = () => memories.reduce((sum, m) => sum + m.buffer.byteLength, 0);
 
-/** Compiled once per worker: a fresh instance (see actor-host maybeRecycle) reuses the code. */
+/** Compiled once per worker: a fresh instance (instance-memory.ts) reuses the code. */
 const compiled = new Map<string, Promise<WebAssembly.Module>>();
 let started: WorkerStart | undefined;
 

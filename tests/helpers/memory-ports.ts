@@ -18,7 +18,8 @@ export function memoryPorts(): Ports & { writes(): number; lines: string[] } {
       get(ref) {
         const bytes = content.get(ref);
         if (!bytes) throw new Error(`Content not found: ${ref}`);
-        return bytes;
+        // A copy, as every store read on Theater is: a caller that changes it must not change the store.
+        return bytes.slice();
       },
       has: (ref) => content.has(ref),
     },
