@@ -3,7 +3,7 @@
  * the key is read from the environment or the key file at call time and never kept.
  */
 import { environment, filesystem, httpClient } from './theater.js';
-import { claudeClient } from '../core/claude/client.js';
+import { claudeClient, type Fetch } from '../core/claude/client.js';
 import type { Llm } from '../core/claude/llm.js';
 import { describe, ownBytes } from './common.js';
 
@@ -45,7 +45,7 @@ async function hostFetch(input: RequestInfo | URL, init?: RequestInit): Promise<
 
 export function theaterClaude(configuredBaseUrl: () => string | undefined): Llm {
   return claudeClient({
-    fetch: hostFetch as typeof fetch,
+    fetch: hostFetch as Fetch,
     apiKey,
     baseURL: () => environment.getVar('ANTHROPIC_BASE_URL')?.trim() || configuredBaseUrl(),
   });

@@ -8,8 +8,11 @@ import type { Llm, LlmFailure, LlmOutcome } from './llm.js';
 import { modelInfo, type ModelInfo } from './models.js';
 import type { ClaudeRequest } from './request.js';
 
+/** The fetch the SDK is given: the core names no global fetch (the component has none of its own). */
+export type Fetch = NonNullable<NonNullable<ConstructorParameters<typeof Anthropic>[0]>['fetch']>;
+
 export interface ClientOptions {
-  fetch: typeof fetch;
+  fetch: Fetch;
   /** Read when a call is made; the key is never kept. */
   apiKey: () => string | undefined;
   baseURL?: () => string | undefined;
