@@ -19,6 +19,7 @@ import {
   type Context,
 } from '../core/app.js';
 import { parseInitConfig } from '../core/config.js';
+import { connectionId } from '../core/ids.js';
 import { AppError } from '../core/errors.js';
 import { errorResponse } from '../core/http.js';
 import type {
@@ -133,17 +134,17 @@ export const httpHandlers = {
   ],
 
   handleWebsocketConnect: (stateBytes: Bytes, [, connection]: [bigint, bigint, string, string | undefined]) =>
-    withState('websocket-connect', stateBytes, () => [], (state) => [encodeState(withCore(state, onConnect(state.core, connection.toString())))]),
+    withState('websocket-connect', stateBytes, () => [], (state) => [encodeState(withCore(state, onConnect(state.core, connectionId(connection))))]),
 
   /** Replies go through send-websocket-message: c50 drops whatever this returns. */
   handleWebsocketMessage: (stateBytes: Bytes, [, connection, message]: [bigint, bigint, WebsocketMessage]) =>
     withState<[[WebsocketMessage[]]]>('websocket-message', stateBytes, () => [[[]]], async (state) => {
-      const id = connection.toString();
+      const id = connectionId(connection);
       if (message.ty.tag === 'text') return [finishCall(stateBytes, state, await onSocketText(contextOf(state), id, message.text ?? '')), [[]]];
       if (message.ty.tag === 'binary') return [finishCall(stateBytes, state, { state: state.core, outbound: [binaryFrameRefused(id)] }), [[]]];
       return [stateBytes, [[]]];
     }),
 
   handleWebsocketDisconnect: (stateBytes: Bytes, [, connection]: [bigint, bigint]) =>
-    withState('websocket-disconnect', stateBytes, () => [], (state) => [encodeState(withCore(state, onDisconnect(state.core, connection.toString())))]),
+    withState('websocket-disconnect', stateBytes, () => [], (state) => [encodeState(withCore(state, onDisconnect(state.core, connectionId(connection))))]),
 } satisfies { [K in keyof typeof HttpHandlerExports]: Awaitable<(typeof HttpHandlerExports)[K]> };

@@ -8,6 +8,7 @@ import { NodeCache } from '../core/dag/cache.js';
 import { SearchIndex } from '../core/search/index.js';
 import { ModelDirectory } from '../core/claude/directory.js';
 import type { Llm } from '../core/claude/llm.js';
+import type { ConnectionId } from '../core/ids.js';
 import { theaterClaude } from './claude.js';
 import { theaterGenerators, theaterPorts } from './ports.js';
 import { sendJson } from './http.js';
@@ -60,8 +61,8 @@ export function contextOf(state: ActorState): Context {
 }
 
 /** Sends each frame; returns the connections that turned out to be gone. */
-function send(server: bigint, outbound: Outbound[]): string[] {
-  const gone: string[] = [];
+function send(server: bigint, outbound: Outbound[]): ConnectionId[] {
+  const gone: ConnectionId[] = [];
   for (const { connection, frame } of outbound) {
     try {
       sendJson(server, BigInt(connection), JSON.stringify(frame));

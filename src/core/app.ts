@@ -7,6 +7,7 @@ import { errorResponse, type CoreRequest } from './http.js';
 import { parseFrame } from './protocol/commands.js';
 import type { ServerFrame } from './protocol/frames.js';
 import type { CoreState } from './state.js';
+import type { ConnectionId } from './ids.js';
 import { ModelDirectory } from './claude/directory.js';
 import { REST_ROUTES, type Route } from './transport/rest.js';
 import { runCommand } from './transport/socket.js';
@@ -64,22 +65,22 @@ function applyChange(ctx: Context, before: CoreState, asker: string | undefined,
   return { state, outbound };
 }
 
-export function onConnect(state: CoreState, connection: string): CoreState {
+export function onConnect(state: CoreState, connection: ConnectionId): CoreState {
   if (connection in state.connections) return state;
   return { ...state, connections: { ...state.connections, [connection]: false } };
 }
 
-export function onDisconnect(state: CoreState, connection: string): CoreState {
+export function onDisconnect(state: CoreState, connection: ConnectionId): CoreState {
   if (!(connection in state.connections)) return state;
   const { [connection]: _gone, ...rest } = state.connections;
   return { ...state, connections: rest };
 }
 
-export async function onSocketText(ctx: Context, connection: string, text: string): Promise<CallResult> {
+export async function onSocketText(ctx: Context, connection: ConnectionId, text: string): Promise<CallResult> {
   return advance(ctx, await socketText(ctx, connection, text));
 }
 
-async function socketText(ctx: Context, connection: string, text: string): Promise<CallResult> {
+async function socketText(ctx: Context, connection: ConnectionId, text: string): Promise<CallResult> {
   const parsed = parseFrame(text);
   const reply = (frame: ServerFrame, state = ctx.state): CallResult => ({
     state,
@@ -126,6 +127,6 @@ async function socketText(ctx: Context, connection: string, text: string): Promi
   }
 }
 
-export function binaryFrameRefused(connection: string): Outbound {
+export function binaryFrameRefused(connection: ConnectionId): Outbound {
   return { connection, frame: { type: 'error', code: 'bad_request', message: 'binary frames are not supported; send JSON text' } };
 }

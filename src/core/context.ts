@@ -10,6 +10,7 @@ import type { SearchIndex } from './search/index.js';
 import type { Llm } from './claude/llm.js';
 import type { ModelDirectory } from './claude/directory.js';
 import type { Connection, CoreState } from './state.js';
+import { connectionId, type ConnectionId } from './ids.js';
 import type { Settings } from './settings.js';
 import type { Broadcast } from './ops/change.js';
 
@@ -35,7 +36,7 @@ export interface Context {
 
 /** A frame to send after the call; the adapter performs it (the core never sends itself). */
 export interface Outbound {
-  connection: string;
+  connection: ConnectionId;
   frame: Reply;
 }
 
@@ -58,7 +59,7 @@ export function deliver(state: CoreState, sender: string | undefined, broadcasts
   for (const b of broadcasts) {
     for (const [id, conn] of Object.entries(state.connections)) {
       if (!isAuthed(conn) || (b.skipSender && id === sender)) continue;
-      if (b.to === 'all' || chatOf(conn) === b.to.chat) out.push({ connection: id, frame: b.frame });
+      if (b.to === 'all' || chatOf(conn) === b.to.chat) out.push({ connection: connectionId(id), frame: b.frame });
     }
   }
   return out;

@@ -14,5 +14,10 @@ export type ConnectionId = string & { readonly __brand: 'ConnectionId' };
 export const CID_TEXT = /^b[a-z2-7]{20,120}$/;
 export const CHAT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+export const StoredChatId = z.string().regex(CHAT_ID, 'not a chat id').transform((s) => s as ChatId);
+
+/** The host's id of a WebSocket connection (a u64 on Theater), as the state keys it. */
+export const connectionId = (id: bigint | string): ConnectionId => id.toString() as ConnectionId;
+
 /** A stored message id: shape only, for data this app wrote itself (records, branch lists, exports). */
 export const StoredMessageId = z.string().regex(CID_TEXT, 'not a message id').transform((s) => s as MessageId);

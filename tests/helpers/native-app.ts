@@ -4,6 +4,7 @@
  */
 import { parseInitConfig } from '../../src/core/config.js';
 import { Reply } from '../../src/core/protocol/frames.js';
+import { connectionId } from '../../src/core/ids.js';
 import { ROUTES, handleHttp, onConnect, onDisconnect, onSocketText, startup, type CoreState, type Outbound, type Settings } from '../../src/core/app.js';
 import type { Ports } from '../../src/core/ports.js';
 import type { AssetTable } from '../../src/core/assets.js';
@@ -59,7 +60,7 @@ export class NativeApp {
   }
 
   async connect(connection: string, authenticate = true): Promise<void> {
-    this.state = onConnect(this.state, connection);
+    this.state = onConnect(this.state, connectionId(connection));
     if (authenticate) {
       const welcome = await this.command(connection, { type: 'hello', token: this.settings.session_token });
       if (welcome.type !== 'welcome') throw new Error(`hello failed: ${JSON.stringify(welcome)}`);
@@ -67,14 +68,14 @@ export class NativeApp {
   }
 
   disconnect(connection: string): void {
-    this.state = onDisconnect(this.state, connection);
+    this.state = onDisconnect(this.state, connectionId(connection));
     this.inbox.delete(connection);
   }
 
   /** Sends one command and returns the sender's direct reply (events stay in the inboxes). */
   async command(connection: string, command: unknown): Promise<Record<string, unknown>> {
     const text = typeof command === 'string' ? command : JSON.stringify(command);
-    const result = await onSocketText(this.ctx(), connection, text);
+    const result = await onSocketText(this.ctx(), connectionId(connection), text);
     this.state = result.state;
     const [reply, ...rest] = result.outbound;
     this.deliver(rest);

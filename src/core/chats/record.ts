@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Ports } from '../ports.js';
 import { AppError } from '../errors.js';
 import type { MessageId } from '../dag/node.js';
-import { CHAT_ID, StoredMessageId } from '../ids.js';
+import { CHAT_ID, StoredChatId, StoredMessageId } from '../ids.js';
 
 export { CHAT_ID };
 
@@ -31,7 +31,7 @@ const MessageIdText = StoredMessageId;
 
 export const ChatRecord = z.object({
   v: z.literal(1),
-  id: z.string().regex(CHAT_ID),
+  id: StoredChatId,
   name: z.string(),
   model: z.string().nullable(),
   system: z.string().nullable(),

@@ -9,6 +9,7 @@ import { Dag, type ParentKey } from '../dag/dag-store.js';
 import type { NodeCache } from '../dag/cache.js';
 import type { MessageId, MessageNode, NodeMeta, Role } from '../dag/node.js';
 import { ChatRecords, ZERO_USAGE, type ChatRecord } from './record.js';
+import type { ChatId } from '../ids.js';
 import { addUsage } from './usage.js';
 import { chatView, view, type Branch, type BranchPage, type ChatChanges, type ChatView, type ListPage, type MessageView, type NewChat, type RestoredChat, type TreeNode } from './views.js';
 import type { AppendListener, MessageSource } from './source.js';
@@ -91,7 +92,7 @@ export class ChatService implements MessageSource {
     const chat: ChatRecord = {
       v: 1,
       // A host-made UUID: ids are never reused, unlike the original's count + 1.
-      id: this.ports.entropy.uuid().toLowerCase(),
+      id: this.ports.entropy.uuid().toLowerCase() as ChatId,
       name: spec.name,
       model: spec.model ?? null,
       system: spec.system ?? null,

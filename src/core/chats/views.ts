@@ -1,12 +1,12 @@
 /** The shapes of chats and messages going in (new, changed, restored) and out (every reply and event). */
 import { z } from 'zod';
 import { NodeMeta, Role, type MessageId, type MessageNode } from '../dag/node.js';
-import { StoredMessageId } from '../ids.js';
+import { StoredChatId, StoredMessageId } from '../ids.js';
 import { UsageTotals, type ChatRecord } from './record.js';
 import { costOf } from '../claude/cost.js';
 
 export const ChatView = z.object({
-  id: z.string(),
+  id: StoredChatId,
   name: z.string(),
   model: z.string().nullable(),
   system: z.string().nullable(),

@@ -1,11 +1,11 @@
 /** Field schemas shared by WebSocket commands and REST bodies. */
 import { z } from 'zod';
 import { parseMessageId, type MessageId } from '../dag/node.js';
-import { CHAT_ID } from '../chats/record.js';
+import { CHAT_ID, type ChatId as ChatIdBrand } from '../ids.js';
 
 export const RequestId = z.string().max(128).optional();
 
-export const ChatId = z.string().regex(CHAT_ID, 'not a chat id');
+export const ChatId = z.string().regex(CHAT_ID, 'not a chat id').transform((s) => s as ChatIdBrand);
 
 export const MessageIdField = z.string().transform((value, ctx): MessageId => {
   try {

@@ -10,7 +10,7 @@
 import MiniSearch from 'minisearch';
 import { z } from 'zod';
 import type { Ports } from '../ports.js';
-import type { AppendListener, MessageSource } from '../chats/service.js';
+import type { AppendListener, ChatView, MessageSource } from '../chats/service.js';
 import type { MessageId, MessageNode } from '../dag/node.js';
 import { StoredMessageId } from '../ids.js';
 
@@ -212,7 +212,7 @@ export class SearchIndex implements AppendListener {
 
   async search(chats: MessageSource, query: string, limit = 20): Promise<SearchHit[]> {
     const index = await this.ready(chats);
-    const names = new Map(chats.list().map((c) => [c.id, c]));
+    const names = new Map<string, ChatView>(chats.list().map((c) => [c.id, c]));
     const raw: { chatId: string; id: MessageId; terms: string[]; score: number }[] = [];
     for (const r of index.search(query)) {
       const key = splitKey(r.id as string);
