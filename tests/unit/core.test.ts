@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { serveAsset } from '../../src/core/assets.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseFrame } from '../../src/core/protocol/commands.js';
@@ -80,6 +82,21 @@ describe('session guard', () => {
     expect(fresh.status).toBe(200);
     expect(fresh.text).toContain(restarted.settings.session_token);
     expect(fresh.headers.get('etag')).not.toBe(etag);
+  });
+
+  it('serves an asset gzipped to a browser that accepts it, and as it is to one that does not', () => {
+    const body = new TextEncoder().encode('console.log("hi");'.repeat(50));
+    const assets = { 'app.js': { contentType: 'text/javascript', body, gzip: new Uint8Array(gzipSync(body)) } };
+    const zipped = serveAsset(assets, 'app.js', 'gzip, deflate, br, zstd');
+    expect(new Map(zipped.headers).get('content-encoding')).toBe('gzip');
+    expect(new Map(zipped.headers).get('vary')).toBe('accept-encoding');
+    expect(gunzipSync(zipped.body!)).toEqual(Buffer.from(body));
+    for (const refused of [undefined, 'identity', 'br', 'gzip;q=0']) {
+      const plain = serveAsset(assets, 'app.js', refused);
+      expect(new Map(plain.headers).has('content-encoding'), String(refused)).toBe(false);
+      expect(plain.body).toBe(body);
+    }
+    expect(new Map(serveAsset(assets, 'app.js', '*').headers).get('content-encoding')).toBe('gzip');
   });
 
   it('refuses state-changing HTTP from another origin, and hosts that are not this server', async () => {

@@ -112,7 +112,7 @@ function download(file: { format: 'json' | 'markdown'; filename: string; content
 
 export const REST_ROUTES: readonly Route[] = [
   guarded('GET', '/', async (d, req) => ({ response: await servePage(d.assets, d.settings.session_token, req) })),
-  guarded('GET', '/assets/{*path}', (d, req) => ({ response: serveAsset(d.assets, req.params.path ?? '') })),
+  guarded('GET', '/assets/{*path}', (d, req) => ({ response: serveAsset(d.assets, req.params.path ?? '', req.headers.get('accept-encoding')) })),
   guarded('GET', '/api/health', (d) => {
     // Generators as they were when this call began: ready ones can answer a reply at once.
     const slots = Object.values(d.state.generators);
