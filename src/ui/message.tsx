@@ -2,7 +2,7 @@
 import { memo } from 'preact/compat';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { MessageView } from './protocol.js';
-import { renderMarkdown } from './markdown.js';
+import { mathReady, renderMarkdown } from './markdown.js';
 import { controlAt, keepFocus, opener, restoreFocus } from './focus.js';
 import { formatCost, formatTokens } from './format.js';
 import { editing, failureHeadline, failures, fork, messages, moveSibling, regenerate, retry, saveEdit, cancelAutoRetry, say } from './state.js';
@@ -29,7 +29,9 @@ function Markdown({ text, eager }: { text: string; eager: boolean }) {
     observer.observe(ref.current);
     return () => observer.disconnect();
   }, [visible]);
-  const html = useMemo(() => (visible ? renderMarkdown(text) : ''), [text, visible]);
+  // Rendered again once KaTeX has arrived (the first message with maths asks for it).
+  const math = mathReady.value;
+  const html = useMemo(() => (visible ? renderMarkdown(text) : ''), [text, visible, math]);
   if (!visible) return <div ref={ref} class="plain">{text}</div>;
   return (
     <div
