@@ -221,7 +221,20 @@ function Composer({ lastUser, running, onSend }: { lastUser: MessageView | undef
         Enter sends, Shift+Enter starts a new line
       </span>
       {running && chatId ? (
-        <button type="button" class="primary send stop" onClick={() => void stopGeneration(chatId).then(() => restoreFocus(() => ref.current))}>
+        <button
+          type="button"
+          class="primary send stop"
+          onClick={(e) => {
+            const button = e.currentTarget;
+            void stopGeneration(chatId).then(() =>
+              // Stop turns into a Send that is disabled (the box is empty): the box takes the focus.
+              requestAnimationFrame(() => {
+                const at = document.activeElement;
+                if (!at || at === document.body || !at.isConnected || at === button || at.closest('.composer .send')) ref.current?.focus();
+              }),
+            );
+          }}
+        >
           Stop
         </button>
       ) : (

@@ -122,13 +122,22 @@ function Siblings({ message }: { message: MessageView }) {
   );
 }
 
+/**
+ * Asks again where a reply stopped or failed. The note and its button give way to the reply being
+ * written: the focus goes to the message box, which stays, rather than falling to the page.
+ */
+function again(parentId: string): Promise<void> {
+  restoreFocus(() => document.getElementById('composer-input'));
+  return retry(parentId);
+}
+
 /** A stopped reply is the person's own doing: a quiet note, and the way to ask again. */
 function StoppedNote({ message }: { message: MessageView }) {
   return (
     <p class="stopped-note">
       <span>Stopped</span>
       <span aria-hidden="true"> · </span>
-      <button type="button" class="link" onClick={() => message.parent_id && void retry(message.parent_id)}>
+      <button type="button" class="link" onClick={() => message.parent_id && void again(message.parent_id)}>
         Regenerate
       </button>
     </p>
@@ -169,7 +178,7 @@ function ErrorRecord({ message }: { message: MessageView }) {
           <p class="error-detail">{message.content}</p>
         </details>
       )}
-      <button type="button" class="primary" onClick={() => message.parent_id && void retry(message.parent_id)}>
+      <button type="button" class="primary" onClick={() => message.parent_id && void again(message.parent_id)}>
         Retry
       </button>
     </div>
