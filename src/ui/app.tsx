@@ -1,6 +1,7 @@
 /** The whole page: sidebar, chat, branch map; keyboard shortcuts that never eat a typed character. */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { Sidebar } from './sidebar.js';
+import { SearchPalette } from './palette.js';
 import { ChatPane } from './chat-pane.js';
 import { TreePanel } from './tree-panel.js';
 import { announcement, connection, editing, info, notice, tree } from './state.js';
@@ -26,10 +27,19 @@ function StatusBar() {
 }
 
 function Notice() {
-  if (!notice.value) return null;
+  const problem = notice.value;
+  if (!problem) return null;
   return (
     <div class="notice" role="alert">
-      <span>{notice.value}</span>
+      <div>
+        <span>{problem.text}</span>
+        {problem.detail && (
+          <details>
+            <summary>Details</summary>
+            <p class="error-detail">{problem.detail}</p>
+          </details>
+        )}
+      </div>
       <button type="button" aria-label="Dismiss" onClick={() => (notice.value = null)}>
         ×
       </button>
@@ -51,6 +61,7 @@ function Info() {
 
 export function App() {
   const [menuOpen, setMenuOpenState] = useState(false);
+  const [searching, setSearching] = useState(false);
   // Read by the window's key handler, which is set up once.
   const open = useRef(false);
   const setMenuOpen = (value: boolean, giveBack = true) => {
@@ -74,18 +85,21 @@ export function App() {
     const onKey = (e: KeyboardEvent) => {
       if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 'k') {
         e.preventDefault();
-        setMenuOpen(true, false);
-        document.getElementById('chat-filter')?.focus();
+        // Over whatever is open, except another dialog (its own question comes first).
+        if (!document.querySelector('dialog[open]')) setSearching(true);
       } else if (e.key === 'Escape' && !document.querySelector('dialog[open]')) {
         // Wherever the focus is, Esc closes the innermost thing open: an edit, the drawer, a notice, the branch map.
+        // The branch map, when the focus is in it, comes before a notice still on screen.
+        const closeTree = () => {
+          tree.value = null;
+          restoreFocus(() => document.getElementById('branches-button'));
+        };
         if (editing.value) editing.value = null;
         else if (open.current) {
           setMenuOpen(false);
-        } else if (notice.value || info.value) notice.value = info.value = null;
-        else if (tree.value) {
-          tree.value = null;
-          restoreFocus(() => document.getElementById('branches-button'));
-        }
+        } else if (tree.value && document.activeElement?.closest('.tree')) closeTree();
+        else if (notice.value || info.value) notice.value = info.value = null;
+        else if (tree.value) closeTree();
       }
     };
     window.addEventListener('keydown', onKey);
@@ -98,7 +112,7 @@ export function App() {
       <a class="skip" href="#composer-input" inert={covered}>
         Skip to message box
       </a>
-      <Sidebar onNavigate={() => setMenuOpen(false, false)} onClose={() => setMenuOpen(false)} />
+      <Sidebar onNavigate={() => setMenuOpen(false, false)} onClose={() => setMenuOpen(false)} onSearch={() => setSearching(true)} />
       {menuOpen && <div class="backdrop" aria-hidden="true" onClick={() => setMenuOpen(false)} />}
       <main class="main" inert={covered}>
         <StatusBar />
@@ -107,6 +121,7 @@ export function App() {
         <ChatPane onMenu={() => setMenuOpen(!menuOpen)} menuOpen={menuOpen} />
       </main>
       {tree.value && <TreePanel />}
+      {searching && <SearchPalette onClose={() => setSearching(false)} onNavigate={() => setMenuOpen(false, false)} />}
       <div class="sr-only" aria-live="polite" aria-atomic="true">
         {announcement.value}
       </div>

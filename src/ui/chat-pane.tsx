@@ -1,6 +1,7 @@
 /** The open chat: header (model, system prompt, totals), the branch, and the message box. */
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { Message } from './message.js';
+import { ChatName } from './sidebar.js';
 import { Icon } from './icons.js';
 import { keepFocus, restoreFocus, useAutoFocus } from './focus.js';
 import { SystemPromptDialog } from './dialogs.js';
@@ -51,7 +52,8 @@ function Header({ onMenu, menuOpen }: { onMenu: () => void; menuOpen: boolean })
   const chat = currentChat.value;
   const [prompting, setPrompting] = useState(false);
   const [naming, setNaming] = useState(false);
-  // On a phone the tools fold into a ⋯ menu, so the header keeps to one row.
+  // The header keeps to one row: what does not fit folds into a ⋯ menu (the exports on a wide
+  // chat, the totals too on a laptop's, everything but the title on a phone's; style.css decides).
   const [toolsOpen, setToolsOpen] = useState(false);
   const toolsButton = useRef<HTMLButtonElement>(null);
   const closeTools = () => {
@@ -84,7 +86,7 @@ function Header({ onMenu, menuOpen }: { onMenu: () => void; menuOpen: boolean })
       ) : (
         <h2 class="chat-title">
           <button type="button" class="title-button" title={`${chat.name} (rename)`} onClick={() => setNaming(true)}>
-            {chat.name}
+            <ChatName name={chat.name} />
           </button>
         </h2>
       )}
@@ -137,18 +139,20 @@ function Header({ onMenu, menuOpen }: { onMenu: () => void; menuOpen: boolean })
       >
         Branches
       </button>
-      <span class="exports">
-        <a class="chip" href={`/api/chats/${chat.id}/export`} download>
-          Export JSON
-        </a>
-        <a class="chip" href={`/api/chats/${chat.id}/export?format=markdown`} download>
-          Markdown
-        </a>
-      </span>
-      <span class="totals" title={`cache write ${u.cache_creation_input_tokens}, cache read ${u.cache_read_input_tokens}`}>
-        {formatTokens(u.input_tokens + u.cache_creation_input_tokens + u.cache_read_input_tokens)} in · {formatTokens(u.output_tokens)} out · {formatCost(u.cost_usd)}
-        {u.unpriced_messages > 0 ? ` + ${u.unpriced_messages} unpriced` : ''}
-      </span>
+      <div class="tools-more">
+        <span class="totals" title={`cache write ${u.cache_creation_input_tokens}, cache read ${u.cache_read_input_tokens}`}>
+          {formatTokens(u.input_tokens + u.cache_creation_input_tokens + u.cache_read_input_tokens)} in · {formatTokens(u.output_tokens)} out · {formatCost(u.cost_usd)}
+          {u.unpriced_messages > 0 ? ` + ${u.unpriced_messages} unpriced` : ''}
+        </span>
+        <span class="exports">
+          <a class="chip" href={`/api/chats/${chat.id}/export`} download>
+            Export JSON
+          </a>
+          <a class="chip" href={`/api/chats/${chat.id}/export?format=markdown`} download>
+            Markdown
+          </a>
+        </span>
+      </div>
       </div>
       {prompting && (
         <SystemPromptDialog
@@ -221,7 +225,20 @@ function Composer({ lastUser, running, onSend }: { lastUser: MessageView | undef
         Enter sends, Shift+Enter starts a new line
       </span>
       {running && chatId ? (
-        <button type="button" class="primary send stop" onClick={() => void stopGeneration(chatId).then(() => restoreFocus(() => ref.current))}>
+        <button
+          type="button"
+          class="primary send stop"
+          onClick={(e) => {
+            const button = e.currentTarget;
+            void stopGeneration(chatId).then(() =>
+              // Stop turns into a Send that is disabled (the box is empty): the box takes the focus.
+              requestAnimationFrame(() => {
+                const at = document.activeElement;
+                if (!at || at === document.body || !at.isConnected || at === button || at.closest('.composer .send')) ref.current?.focus();
+              }),
+            );
+          }}
+        >
           Stop
         </button>
       ) : (

@@ -1,5 +1,10 @@
-/** Markdown to safe HTML: marked renders, highlight.js colours code, DOMPurify removes anything active. */
-import { Marked } from 'marked';
+/**
+ * Markdown to safe HTML: marked renders, highlight.js colours code, KaTeX writes LaTeX as MathML,
+ * DOMPurify removes anything active.
+ */
+import { Marked, type TokenizerAndRendererExtension } from 'marked';
+import { signal } from '@preact/signals';
+import type Katex from 'katex';
 import DOMPurify from 'dompurify';
 import hljs from 'highlight.js/lib/core';
 import bash from 'highlight.js/lib/languages/bash';
@@ -31,7 +36,77 @@ hljs.registerAliases(['yml'], { languageName: 'yaml' });
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
+/**
+ * KaTeX is a third of a megabyte: it is fetched (a chunk of its own, from this origin) the first time
+ * a message holds maths, and messages render again once it is here. Until then the TeX shows as code.
+ */
+let katex: typeof Katex | null = null;
+let loading: Promise<void> | null = null;
+export const mathReady = signal(false);
+
+function loadKatex(): void {
+  loading ??= import('katex').then(
+    (module) => {
+      katex = module.default;
+      mathReady.value = true;
+    },
+    () => {
+      // Offline or refused: the TeX stays readable as code; a later message may try again.
+      loading = null;
+    },
+  );
+}
+
+/**
+ * MathML, not KaTeX's HTML: the browser lays it out itself, with no stylesheet or fonts to serve
+ * under the page's CSP (style-src and font-src 'self'). Untrusted input: no \href, \url, \html…;
+ * bounded expansion so a message cannot make the page spin.
+ */
+function tex(source: string, display: boolean): string {
+  if (!katex) {
+    loadKatex();
+    return `<code class="math-pending">${escapeHtml(source)}</code>`;
+  }
+  const html = katex.renderToString(source, { displayMode: display, output: 'mathml', throwOnError: false, trust: false, strict: 'ignore', maxExpand: 500, maxSize: 20 });
+  // A formula KaTeX cannot read comes back as its source in a span coloured by a style attribute,
+  // which the CSP reports even in DOMPurify's parsing document: the colour comes from style.css.
+  // (DOMPurify drops the <annotation> holding the TeX source; the test checks none shows.)
+  return html.replace(/\sstyle="[^"]*"/g, '');
+}
+
+/**
+ * $…$ and \(…\) inline, $$…$$ and \[…\] displayed. A $ opens only before a non-space and closes
+ * only after one, not before a digit: "$5 and $10" stays money.
+ */
+const math: TokenizerAndRendererExtension[] = [
+  {
+    name: 'mathBlock',
+    level: 'block',
+    start: (src) => /\$\$|\\\[/.exec(src)?.index,
+    tokenizer(src) {
+      const m = /^ {0,3}\$\$([^]+?)\$\$[^\S\n]*(?:\n|$)/.exec(src) ?? /^ {0,3}\\\[([^]+?)\\\][^\S\n]*(?:\n|$)/.exec(src);
+      if (m) return { type: 'mathBlock', raw: m[0], text: m[1]!.trim() };
+      return undefined;
+    },
+    renderer: (token) => `<div class="math-display">${tex(token.text as string, true)}</div>`,
+  },
+  {
+    name: 'mathInline',
+    level: 'inline',
+    start: (src) => /\$|\\[([]/.exec(src)?.index,
+    tokenizer(src) {
+      const display = /^\$\$([^$]+?)\$\$/.exec(src) ?? /^\\\[([^]+?)\\\]/.exec(src);
+      if (display) return { type: 'mathInline', raw: display[0], text: display[1]!.trim(), display: true };
+      const inline = /^\\\(([^]+?)\\\)/.exec(src) ?? /^\$(?!\s)((?:\\.|[^\\$\n])+?)(?<!\s)\$(?!\d)/.exec(src);
+      if (inline) return { type: 'mathInline', raw: inline[0], text: inline[1]!, display: false };
+      return undefined;
+    },
+    renderer: (token) => tex(token.text as string, token.display === true),
+  },
+];
+
 const marked = new Marked({
+  extensions: math,
   gfm: true,
   breaks: true,
   renderer: {

@@ -2,7 +2,7 @@
 import { memo } from 'preact/compat';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { MessageView } from './protocol.js';
-import { renderMarkdown } from './markdown.js';
+import { mathReady, renderMarkdown } from './markdown.js';
 import { controlAt, keepFocus, opener, restoreFocus } from './focus.js';
 import { formatCost, formatTokens } from './format.js';
 import { editing, failureHeadline, failures, fork, messages, moveSibling, regenerate, retry, saveEdit, cancelAutoRetry, say } from './state.js';
@@ -29,7 +29,9 @@ function Markdown({ text, eager }: { text: string; eager: boolean }) {
     observer.observe(ref.current);
     return () => observer.disconnect();
   }, [visible]);
-  const html = useMemo(() => (visible ? renderMarkdown(text) : ''), [text, visible]);
+  // Rendered again once KaTeX has arrived (the first message with maths asks for it).
+  const math = mathReady.value;
+  const html = useMemo(() => (visible ? renderMarkdown(text) : ''), [text, visible, math]);
   if (!visible) return <div ref={ref} class="plain">{text}</div>;
   return (
     <div
@@ -120,13 +122,22 @@ function Siblings({ message }: { message: MessageView }) {
   );
 }
 
+/**
+ * Asks again where a reply stopped or failed. The note and its button give way to the reply being
+ * written: the focus goes to the message box, which stays, rather than falling to the page.
+ */
+function again(parentId: string): Promise<void> {
+  restoreFocus(() => document.getElementById('composer-input'));
+  return retry(parentId);
+}
+
 /** A stopped reply is the person's own doing: a quiet note, and the way to ask again. */
 function StoppedNote({ message }: { message: MessageView }) {
   return (
     <p class="stopped-note">
       <span>Stopped</span>
       <span aria-hidden="true"> · </span>
-      <button type="button" class="link" onClick={() => message.parent_id && void retry(message.parent_id)}>
+      <button type="button" class="link" onClick={() => message.parent_id && void again(message.parent_id)}>
         Regenerate
       </button>
     </p>
@@ -167,7 +178,7 @@ function ErrorRecord({ message }: { message: MessageView }) {
           <p class="error-detail">{message.content}</p>
         </details>
       )}
-      <button type="button" class="primary" onClick={() => message.parent_id && void retry(message.parent_id)}>
+      <button type="button" class="primary" onClick={() => message.parent_id && void again(message.parent_id)}>
         Retry
       </button>
     </div>

@@ -1,10 +1,25 @@
-/** Chats, newest activity first: create, filter (Ctrl/Cmd+K), rename in place, delete with confirmation. */
+/** Chats, newest activity first: create, search (Ctrl/Cmd+K, a palette over the list), rename in place, delete with confirmation. */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ChatView } from './protocol.js';
-import { chats, createChat, currentId, deleteChat, filter, generating, importFile, openChat, openResult, renameChat, searchMessages, searchResults } from './state.js';
+import { chats, createChat, currentId, deleteChat, generating, importFile, openChat, renameChat } from './state.js';
 import { ConfirmDialog } from './dialogs.js';
 import { Icon } from './icons.js';
 import { restoreFocus } from './focus.js';
+
+/**
+ * A name whose ending says where the chat came from ("(fork)", "(imported 2)"): the ending stays in
+ * view and the rest is shortened, so two look-alike chats can be told apart.
+ */
+export function ChatName({ name }: { name: string }) {
+  const m = /^(.*?\S)(\s+\((?:fork|imported(?: \d+)?)\))$/.exec(name);
+  if (!m) return <span class="chat-name">{name}</span>;
+  return (
+    <span class="chat-name split">
+      <span class="name-base">{m[1]}</span>
+      <span class="name-suffix">{m[2]}</span>
+    </span>
+  );
+}
 
 function ChatItem({ chat, onNavigate }: { chat: ChatView; onNavigate: () => void }) {
   const [renaming, setRenaming] = useState(false);
@@ -53,7 +68,7 @@ function ChatItem({ chat, onNavigate }: { chat: ChatView; onNavigate: () => void
           }}
           onDblClick={() => setRenaming(true)}
         >
-          <span class="chat-name">{chat.name}</span>
+          <ChatName name={chat.name} />
           {generating.value[chat.id] !== undefined && <span class="dot" aria-label="generating" />}
         </button>
       )}
@@ -81,54 +96,8 @@ function ChatItem({ chat, onNavigate }: { chat: ChatView; onNavigate: () => void
   );
 }
 
-function Highlighted({ text, ranges }: { text: string; ranges: [number, number][] }) {
-  const parts = [];
-  let at = 0;
-  for (const [start, end] of ranges) {
-    if (start < at) continue;
-    parts.push(text.slice(at, start), <mark key={start}>{text.slice(start, end)}</mark>);
-    at = end;
-  }
-  parts.push(text.slice(at));
-  return <>{parts}</>;
-}
-
-function Results({ onNavigate }: { onNavigate: () => void }) {
-  const results = searchResults.value;
-  if (!results) return null;
-  return (
-    <section class="results" aria-label="Messages found">
-      <h2>Messages</h2>
-      {results.length === 0 && <p class="empty-list">No message matches.</p>}
-      <ul>
-        {results.map((hit) => (
-          <li key={`${hit.chat_id}:${hit.message_id}`}>
-            <button
-              type="button"
-              class="result"
-              onClick={() => {
-                void openResult(hit);
-                onNavigate();
-              }}
-            >
-              <span class="result-chat">
-                {hit.chat_name}
-                {!hit.on_selected_branch && <span class="badge">other branch</span>}
-              </span>
-              <span class="result-snippet">
-                <Highlighted text={hit.snippet} ranges={hit.highlights} />
-              </span>
-            </button>
-          </li>
-        ))}
-      </ul>
-    </section>
-  );
-}
-
-export function Sidebar({ onNavigate, onClose }: { onNavigate: () => void; onClose: () => void }) {
-  const needle = filter.value.trim().toLowerCase();
-  const shown = needle ? chats.value.filter((c) => c.name.toLowerCase().includes(needle)) : chats.value;
+export function Sidebar({ onNavigate, onClose, onSearch }: { onNavigate: () => void; onClose: () => void; onSearch: () => void }) {
+  const shown = chats.value;
   const fileInput = useRef<HTMLInputElement>(null);
   return (
     <nav class="sidebar" id="sidebar" aria-label="Chats">
@@ -142,25 +111,17 @@ export function Sidebar({ onNavigate, onClose }: { onNavigate: () => void; onClo
         <button type="button" class="primary" onClick={() => void createChat().then(onNavigate)}>
           + New chat
         </button>
-        <input
-          id="chat-filter"
-          type="search"
-          placeholder="Search (Ctrl+K)"
-          aria-label="Search chats and messages"
-          value={filter.value}
-          onInput={(e) => {
-            filter.value = (e.target as HTMLInputElement).value;
-            searchMessages(filter.value);
-          }}
-        />
+        <button type="button" class="search-open" aria-label="Search chats and messages" aria-keyshortcuts="Control+K Meta+K" onClick={onSearch}>
+          <span>Search…</span>
+          <kbd aria-hidden="true">Ctrl K</kbd>
+        </button>
       </div>
       <ul class="chat-list">
         {shown.map((chat) => (
           <ChatItem key={chat.id} chat={chat} onNavigate={onNavigate} />
         ))}
-        {shown.length === 0 && <li class="empty-list">{needle ? 'No chat name matches.' : 'No chats yet.'}</li>}
+        {shown.length === 0 && <li class="empty-list">No chats yet.</li>}
       </ul>
-      <Results onNavigate={onNavigate} />
       <div class="sidebar-bottom">
         <button type="button" class="link" onClick={() => fileInput.current?.click()}>
           Import a chat…
@@ -171,6 +132,9 @@ export function Sidebar({ onNavigate, onClose }: { onNavigate: () => void; onClo
           class="sr-only"
           accept="application/json,.json"
           aria-label="Import a chat from a theater-chat or ChatGPT export"
+          // The button above is the one control: the input it opens stays out of the tab order and
+          // out of what a screen reader lists, or it reads as a second import button.
+          aria-hidden="true"
           tabIndex={-1}
           onChange={(e) => {
             const file = (e.target as HTMLInputElement).files?.[0];

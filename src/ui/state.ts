@@ -25,11 +25,17 @@ export const generating = signal<Record<string, Generation>>({});
 export const failures = signal<Record<string, Failure>>({});
 export const apiKeyConfigured = signal(true);
 export const models = signal<ModelInfo[]>([]);
-export const filter = signal('');
 export const editing = signal<string | null>(null);
 export const tree = signal<TreeNode[] | null>(null);
 export const announcement = signal('');
-export const notice = signal<string | null>(null);
+/** A problem to show: in plain words, with the server's own text behind Details when there is one. */
+export interface Notice {
+  text: string;
+  detail?: string;
+  /** Said because the socket was down: taken away once it is back. */
+  offline?: boolean;
+}
+export const notice = signal<Notice | null>(null);
 /** News that is not a problem (an import done): said calmly, not as an alert. */
 export const info = signal<string | null>(null);
 export const loaded = signal(false);
@@ -94,6 +100,8 @@ export const connection = new Connection(onEvent, (welcome) => {
   const target = welcome.chats.find((c) => c.id === wanted)?.id ?? welcome.chats[0]?.id ?? null;
   if (target) void openChat(target);
   loaded.value = true;
+  // "Not connected" was true until now.
+  if (notice.value?.offline) notice.value = null;
   void loadModels();
 });
 
@@ -230,9 +238,17 @@ export function cancelAutoRetry(parentId: string): void {
   if (f) failures.value = { ...failures.value, [parentId]: { ...f, retryAt: undefined } };
 }
 
+/** The connection's own failures (Connection.request): nothing reached the server. */
+const isOffline = (reply: FrameOf<'error'>) => reply.code === 'internal' && /^(not connected|connection lost)$/.test(reply.message);
+
+function problem(reply: FrameOf<'error'>): Notice {
+  if (isOffline(reply)) return { text: 'Not connected: that did not reach the server. Try again once the page has reconnected.', offline: true };
+  return { text: reply.message };
+}
+
 async function run(command: Parameters<Connection['request']>[0]): Promise<Frame> {
   const reply = await connection.request(command);
-  if (reply.type === 'error') notice.value = reply.message;
+  if (reply.type === 'error') notice.value = problem(reply);
   return reply;
 }
 
@@ -335,21 +351,25 @@ export async function fork(message: MessageView): Promise<void> {
 
 export async function stopGeneration(chatId: string): Promise<void> {
   const reply = await cancelGeneration(chatId, 'cancelled');
-  if (reply.type === 'error') notice.value = reply.message;
+  if (reply.type === 'error') notice.value = problem(reply);
 }
 
 let searchTimer: ReturnType<typeof setTimeout> | undefined;
+/** The query the results are wanted for: a slower answer to an earlier one is dropped. */
+let wantedQuery = '';
 
-/** Searches every message of every chat as the user types (after a short pause). */
+/** Searches every message of every chat as the user types (after a short pause); '' clears. */
 export function searchMessages(query: string): void {
   clearTimeout(searchTimer);
-  if (query.trim().length < 2) {
+  wantedQuery = query.trim();
+  if (wantedQuery.length < 2) {
     searchResults.value = null;
     return;
   }
+  const wanted = wantedQuery;
   searchTimer = setTimeout(async () => {
-    const reply = await connection.request({ type: 'search', query: query.trim() });
-    if (reply.type === 'search_results' && reply.query === query.trim()) searchResults.value = reply.results;
+    const reply = await connection.request({ type: 'search', query: wanted });
+    if (reply.type === 'search_results' && wanted === wantedQuery) searchResults.value = reply.results;
   }, 200);
 }
 
@@ -359,9 +379,25 @@ export async function openResult(hit: SearchHit): Promise<void> {
   reveal.value = hit.message_id;
 }
 
+/** Why a file was refused, as a person can act on it; the checker's own words go behind Details. */
+function importProblem(name: string, reply: FrameOf<'error'>): Notice {
+  if (isOffline(reply)) return problem(reply);
+  const refused = `“${name}” could not be imported`;
+  const takes = 'Import takes a theater-chat export or a ChatGPT conversations.json.';
+  if (reply.code === 'invalid_json') return { text: `${refused}: it is not JSON. ${takes}`, detail: reply.message };
+  if (reply.code === 'payload_too_large') return { text: `${refused}: it is too large.`, detail: reply.message };
+  return { text: `${refused}: it does not read as a theater-chat export or a ChatGPT conversations.json (or it was changed after export).`, detail: reply.message };
+}
+
 export async function importFile(file: File): Promise<void> {
-  const reply = await run({ type: 'import_chat', content: await file.text() });
+  const reply = await connection.request({ type: 'import_chat', content: await file.text() });
+  if (reply.type === 'error') {
+    info.value = null;
+    notice.value = importProblem(file.name, reply);
+    return;
+  }
   if (reply.type === 'imported' && reply.chats[0]) {
+    notice.value = null;
     info.value = `Imported ${reply.chats.length === 1 ? `“${reply.chats[0].name}”` : `${reply.chats.length} chats`}.`;
     await openChat(reply.chats[0].id);
   }

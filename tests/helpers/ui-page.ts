@@ -134,3 +134,49 @@ export function focusRingClipped(page: Page): Promise<string | null> {
     return null;
   });
 }
+
+/** Roles a person operates: each must have a name a screen reader can say. */
+const CONTROL_ROLES = 'button|link|textbox|searchbox|combobox|listbox|option|checkbox|radio|switch|slider|spinbutton|tab|menuitem';
+
+/**
+ * Controls with no accessible name, read from the page's accessibility tree (Playwright's aria
+ * snapshot: `- button "Send"` has a name, `- button` has none). What is hidden from assistive
+ * technology (aria-hidden, inert under a modal, display:none) is not in the snapshot.
+ */
+export async function unnamedControls(page: Page): Promise<string[]> {
+  const snapshot = await page.locator('body').ariaSnapshot();
+  const unnamed = new RegExp(`^\\s*- (${CONTROL_ROLES})(?=$|[\\s:\\[])(?!\\s+")`);
+  return snapshot.split('\n').filter((line) => unnamed.test(line));
+}
+
+/**
+ * Whether `text` inside the element is actually on screen: not cut off by an ellipsis or by an
+ * ancestor that clips (the glyphs of truncated text are laid out past the clipping edge).
+ */
+export function textShown(page: Page, selector: string, text: string): Promise<boolean> {
+  return page.evaluate(
+    ({ selector, text }) => {
+      const root = document.querySelector(selector);
+      if (!root) return false;
+      const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const at = node.textContent!.indexOf(text);
+        if (at < 0) continue;
+        const range = document.createRange();
+        range.setStart(node, at);
+        range.setEnd(node, at + text.length);
+        const r = range.getBoundingClientRect();
+        if (r.width === 0) return false;
+        for (let a = node.parentElement; a && a !== document.documentElement; a = a.parentElement) {
+          const s = getComputedStyle(a);
+          if (s.overflowX === 'visible' && s.textOverflow !== 'ellipsis') continue;
+          const b = a.getBoundingClientRect();
+          if (r.left < b.left - 0.5 || r.right > b.right + 0.5) return false;
+        }
+        return true;
+      }
+      return false;
+    },
+    { selector, text },
+  );
+}
