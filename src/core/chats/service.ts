@@ -8,13 +8,12 @@ import { AppError } from '../errors.js';
 import { Dag, type ParentKey } from '../dag/dag-store.js';
 import type { NodeCache } from '../dag/cache.js';
 import type { MessageId, MessageNode, NodeMeta, Role } from '../dag/node.js';
-import { ChatRecords, ZERO_USAGE, type ChatRecord } from './record.js';
 import type { ChatId } from '../ids.js';
+import { ChatRecords, ZERO_USAGE, type ChatRecord } from './record.js';
 import { addUsage } from './usage.js';
 import { chatView, view, type Branch, type BranchPage, type ChatChanges, type ChatView, type ListPage, type MessageView, type NewChat, type RestoredChat, type TreeNode } from './views.js';
 import type { AppendListener, MessageSource } from './source.js';
 import * as paths from './paths.js';
-import { keyOf } from './paths.js';
 
 export * from './views.js';
 export type { AppendListener, MessageSource } from './source.js';
@@ -151,7 +150,7 @@ export class ChatService implements MessageSource {
       kids = [...kids, id];
       this.dag.setKids(chat.id, at, kids);
     }
-    if (kids.length >= 2) selected[keyOf(at)] = id;
+    if (kids.length >= 2) selected[paths.keyOf(at)] = id;
     // Searchable as soon as the chat's tree shows it, before the chat moves to it: a crash between
     // the two leaves a findable sibling, never a message on the branch that search cannot find.
     await this.tell(chat.id, [{ id, node: stored }]);
@@ -224,7 +223,7 @@ export class ChatService implements MessageSource {
       throw new AppError('not_found', `message ${messageId} is not part of chat ${chatId}`);
     }
     const selected = { ...chat.selected };
-    if (kids.length >= 2) selected[keyOf(node.parent)] = messageId;
+    if (kids.length >= 2) selected[paths.keyOf(node.parent)] = messageId;
     if (node.parent !== null) await paths.selectAlongPath(this.dag, selected, node.parent);
     const leaf = await paths.rememberedLeaf(this.dag, chat.id, selected, messageId);
     chat = { ...chat, selected, leaf };
