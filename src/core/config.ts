@@ -4,6 +4,9 @@ import { z } from 'zod';
  * The actor's init state (Theater passes the manifest's init_state JSON, keys sorted).
  * Every field has a default so an empty or missing init state still starts a working chat.
  */
+/** The store an init state that names none uses. */
+export const DEFAULT_STORE_ID = 'theater-chat';
+
 export const InitConfig = z.object({
   host: z.string().min(1).max(253).regex(/^[^\s]+$/, 'host must not contain spaces').default('127.0.0.1'),
   port: z.number().int().min(0).max(65535).default(8084),
@@ -11,7 +14,7 @@ export const InitConfig = z.object({
   store_id: z
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'store_id: letters, digits, ".", "_" or "-", at most 128')
-    .default('theater-chat'),
+    .default(DEFAULT_STORE_ID),
   /** Largest message, system prompt or imported text accepted, in bytes of UTF-8. */
   max_content_bytes: z.number().int().min(1024).max(16 * 1024 * 1024).default(1024 * 1024),
   /** Most tokens a reply may have (the API's max_tokens). */

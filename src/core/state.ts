@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { Pending } from './generations.js';
 import { GeneratorSlot } from './generator-pool.js';
+import { DEFAULT_STORE_ID } from './config.js';
 
 /**
  * A connection: `false` until it has presented the page's session token; then the chat it views,
@@ -28,12 +29,13 @@ export interface CoreState {
 
 /**
  * The wire form. Its keys are short on purpose: with one browser viewing a chat and two idle
- * generators the state is ~250 bytes, of which ids take most (issue 13's bound is 256).
- * `store` store_id, `conns` connections, `jobs` generations, `gens` generators (an idle, started one
- * is just its channel id), `fails` failed_starts. Empty records are left out.
+ * ready generators the state is ~230 bytes, of which ids take most (issue 13's bound is 256).
+ * `store` store_id (absent: the default store), `conns` connections, `jobs` generations, `gens`
+ * generators (an idle, started one is just its channel id), `fails` failed_starts. Empty records
+ * are left out.
  */
 export const CoreStateWire = z.object({
-  store: z.string(),
+  store: z.string().optional(),
   conns: z.record(z.string(), Connection).optional(),
   jobs: z.record(z.string(), Pending).optional(),
   gens: z.record(z.string(), z.union([z.string(), GeneratorSlot])).optional(),
@@ -46,7 +48,7 @@ const some = <T>(record: Record<string, T>): Record<string, T> | undefined => (O
 export function unpackState(wire: CoreStateWire): CoreState {
   const generators = Object.fromEntries(Object.entries(wire.gens ?? {}).map(([id, slot]) => [id, typeof slot === 'string' ? { channel: slot } : slot]));
   return {
-    store_id: wire.store,
+    store_id: wire.store ?? DEFAULT_STORE_ID,
     connections: wire.conns ?? {},
     generations: wire.jobs ?? {},
     generators,
@@ -56,7 +58,7 @@ export function unpackState(wire: CoreStateWire): CoreState {
 
 export function packState(state: CoreState): CoreStateWire {
   const gens = Object.entries(state.generators).map(([id, slot]) => [id, slot.channel && !slot.job ? slot.channel : slot] as const);
-  const wire: CoreStateWire = { store: state.store_id };
+  const wire: CoreStateWire = state.store_id === DEFAULT_STORE_ID ? {} : { store: state.store_id };
   const conns = some(state.connections);
   const jobs = some(state.generations);
   if (conns) wire.conns = conns;

@@ -24,5 +24,8 @@ describe('the state on the wire', () => {
     const state: CoreState = { store_id: id(0), connections: {}, generations: {}, generators: {} };
     expect(JSON.stringify(packState(state))).toBe(`{"store":"${id(0)}"}`);
     expect(unpackState(CoreStateWire.parse(packState(state)))).toEqual(state);
+    const usual: CoreState = { ...state, store_id: 'theater-chat' };
+    expect(JSON.stringify(packState(usual))).toBe('{}');
+    expect(unpackState(CoreStateWire.parse({}))).toEqual(usual);
   });
 });
