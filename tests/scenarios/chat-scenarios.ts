@@ -229,9 +229,27 @@ export function runChatScenarios(label: string, makeDriver: () => Promise<ChatDr
         if (via === 'ws') await ws({ type: 'update_chat', chat_id: chat.id, system: 'Be brief.' });
         else await d.http('PUT', `/api/chats/${chat.id}`, { system: 'Be brief.' });
         steps.push(await heard());
-        if (via === 'ws') await ws({ type: 'delete_chat', chat_id: chat.id });
-        else await d.http('DELETE', `/api/chats/${chat.id}`);
+        // Reads tell nobody anything, whichever way they come.
+        if (via === 'ws') {
+          await ws({ type: 'get_branch', chat_id: chat.id });
+          await ws({ type: 'search', query: 'hello' });
+        } else {
+          await d.http('GET', `/api/chats/${chat.id}/messages`);
+          await d.http('GET', '/api/search?q=hello');
+        }
         steps.push(await heard());
+        const file = via === 'ws'
+          ? ((await ws({ type: 'export_chat', chat_id: chat.id })) as Frame & { content: string }).content
+          : JSON.stringify((await d.http('GET', `/api/chats/${chat.id}/export`)).json);
+        const imported: Chat[] = via === 'ws'
+          ? ((await ws({ type: 'import_chat', content: file })) as Frame & { chats: Chat[] }).chats
+          : (await d.http('POST', '/api/import', JSON.parse(file))).json.chats;
+        steps.push(await heard());
+        for (const id of [chat.id, imported[0]!.id]) {
+          if (via === 'ws') await ws({ type: 'delete_chat', chat_id: id });
+          else await d.http('DELETE', `/api/chats/${id}`);
+          steps.push(await heard());
+        }
         // The watcher was viewing the deleted chat: it views none now, whichever transport deleted it.
         steps.push(await d.command('watcher', { type: 'get_head' }));
         return steps;
