@@ -22,6 +22,18 @@ export async function above(dag: Dag, chat: ChatRecord, id: MessageId): Promise<
   throw new AppError('not_found', `message ${id} is not on the selected branch of chat ${chat.id}`);
 }
 
+/**
+ * The versions shown at a message's place: a failed or stopped attempt (an error record) is not a
+ * version of the reply that came after it, so a reply regenerated after Stop is 1 of 1, not 2 of 2.
+ * An error record itself still counts every attempt, so it can be told apart and left.
+ */
+export async function versions(dag: Dag, kids: MessageId[], id: MessageId, role: Role): Promise<MessageId[]> {
+  if (role === 'error' || kids.length < 2) return kids;
+  const shown: MessageId[] = [];
+  for (const kid of kids) if (kid === id || (await dag.get(kid)).role !== 'error') shown.push(kid);
+  return shown;
+}
+
 export async function branchTo(dag: Dag, chat: ChatRecord, leaf: MessageId | null, limit = Infinity): Promise<MessageView[]> {
   const messages: MessageView[] = [];
   const seen = new Set<string>();
@@ -30,7 +42,7 @@ export async function branchTo(dag: Dag, chat: ChatRecord, leaf: MessageId | nul
     seen.add(id);
     const node = await dag.get(id);
     const kids = chat.selected[keyOf(node.parent)] ? dag.kids(chat.id, node.parent) : [id];
-    messages.push(view(id, node, kids.includes(id) ? kids : [id]));
+    messages.push(view(id, node, kids.includes(id) ? await versions(dag, kids, id, node.role) : [id]));
     id = node.parent;
   }
   return messages.reverse();
@@ -148,6 +160,6 @@ export async function selectAlongPath(dag: Dag, selected: Record<string, Message
 export async function siblings(dag: Dag, chat: ChatRecord, messageId: MessageId): Promise<{ parent_id: MessageId | null; ids: MessageId[]; index: number }> {
   const node = await dag.get(messageId);
   const kids = dag.kids(chat.id, node.parent);
-  const ids = kids.includes(messageId) ? kids : [messageId];
+  const ids = kids.includes(messageId) ? await versions(dag, kids, messageId, node.role) : [messageId];
   return { parent_id: node.parent, ids, index: ids.indexOf(messageId) };
 }

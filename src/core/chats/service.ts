@@ -164,7 +164,7 @@ export class ChatService implements MessageSource {
     };
     this.records.save(chat);
     const reordered = this.records.touch(chat.id);
-    return { chat, message: view(id, stored, kids), branched, reordered };
+    return { chat, message: view(id, stored, await paths.versions(this.dag, kids, id, stored.role)), branched, reordered };
   }
 
   /** A user message edited: a new sibling with the same parent; the original stays. */
