@@ -5,7 +5,8 @@
 import { AppError } from '../errors.js';
 import type { Dag, ParentKey } from '../dag/dag-store.js';
 import type { MessageId, Role } from '../dag/node.js';
-import type { ChatRecord } from './record.js';
+import { ZERO_USAGE, type ChatRecord, type UsageTotals } from './record.js';
+import { addUsage } from './usage.js';
 import { chatView, view, type ChatView, type MessageView, type TreeNode } from './views.js';
 
 export const keyOf = (parent: ParentKey): string => parent ?? 'root';
@@ -32,6 +33,19 @@ export async function versions(dag: Dag, kids: MessageId[], id: MessageId, role:
   const shown: MessageId[] = [];
   for (const kid of kids) if (kid === id || (await dag.get(kid)).role !== 'error') shown.push(kid);
   return shown;
+}
+
+/** What the replies from the root down to `head` cost: a fork starts with the usage of the path it shares. */
+export async function usageAlong(dag: Dag, head: MessageId): Promise<UsageTotals> {
+  let usage = { ...ZERO_USAGE };
+  const seen = new Set<string>();
+  for (let id: MessageId | null = head; id !== null && !seen.has(id); ) {
+    seen.add(id);
+    const node = await dag.get(id);
+    if (node.role === 'assistant' && node.meta.usage) usage = addUsage(usage, node.meta);
+    id = node.parent;
+  }
+  return usage;
 }
 
 export async function branchTo(dag: Dag, chat: ChatRecord, leaf: MessageId | null, limit = Infinity): Promise<MessageView[]> {

@@ -87,7 +87,6 @@ export class ChatService implements MessageSource {
   }
 
   async create(spec: NewChat): Promise<ChatRecord> {
-    if (spec.starting_head) await this.dag.get(spec.starting_head);
     const chat: ChatRecord = {
       v: 1,
       // A host-made UUID: ids are never reused, unlike the original's count + 1.
@@ -97,7 +96,7 @@ export class ChatService implements MessageSource {
       system: spec.system ?? null,
       leaf: spec.starting_head ?? null,
       selected: {},
-      usage: { ...ZERO_USAGE },
+      usage: spec.starting_head ? await paths.usageAlong(this.dag, spec.starting_head) : { ...ZERO_USAGE },
       created_at: spec.created_at ?? null,
       updated_at: spec.created_at ?? null,
     };

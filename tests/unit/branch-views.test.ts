@@ -22,3 +22,19 @@ describe('versions of a reply', () => {
     expect(failure.messages.at(-1)!.siblings).toEqual({ index: 0, count: 3 });
   });
 });
+
+describe('a fork', () => {
+  it('starts with the usage and cost of the path it shares, not $0', async () => {
+    const chats = new ChatService(memoryPorts());
+    const chat = await chats.create({ name: 'costly' });
+    const question = await chats.append(chat.id, { role: 'user', content: 'question', meta: {} });
+    const usage = { input_tokens: 1_000_000, output_tokens: 100_000 };
+    const reply = await chats.append(chat.id, { role: 'assistant', content: 'answer', meta: { model: 'claude-sonnet-4-5', usage } }, question.message.id);
+    const original = chats.get(chat.id).usage;
+    expect(original.cost_usd).toBeGreaterThan(0);
+    const fork = await chats.fork(reply.message.id, 'fork');
+    expect(fork.usage).toEqual(original);
+    // Forking at the question shares no reply, so nothing is owed yet.
+    expect((await chats.fork(question.message.id, 'early fork')).usage.cost_usd).toBe(0);
+  });
+});
