@@ -4,7 +4,9 @@ import { Sidebar } from './sidebar.js';
 import { SearchPalette } from './palette.js';
 import { ChatPane } from './chat-pane.js';
 import { TreePanel } from './tree-panel.js';
-import { announcement, connection, editing, info, notice, tree } from './state.js';
+import { editing, tree } from './chats.js';
+import { announcement, info, notice } from './notices.js';
+import { connection } from './socket.js';
 import { restoreFocus } from './focus.js';
 
 /** The sidebar is a drawer over the chat (the same width as style.css's phone layout). */

@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'preact/hooks';
-import { messages } from './state.js';
+import { messages } from './chats.js';
 
 /** Focuses the element when it appears: the autofocus attribute only works on page load. */
 export function useAutoFocus<T extends HTMLElement>() {

@@ -1,6 +1,6 @@
 import { render } from 'preact';
 import { App } from './app.js';
-import { connection } from './state.js';
+import { startSession } from './session.js';
 
 // On Theater every byte of the page stays in the chat actor's event chain, about ten times over,
 // at every load: the page holds only what must come before the script; the icon comes from here.
@@ -14,5 +14,5 @@ const root = document.getElementById('app');
 if (root) {
   root.textContent = '';
   render(<App />, root);
-  connection.start();
+  startSession();
 }

@@ -5,7 +5,10 @@ import type { MessageView } from './protocol.js';
 import { mathReady, renderMarkdown } from './markdown.js';
 import { controlAt, keepFocus, opener, restoreFocus } from './focus.js';
 import { formatCost, formatTokens } from './format.js';
-import { editing, failureHeadline, failures, fork, messages, moveSibling, regenerate, retry, saveEdit, cancelAutoRetry, say } from './state.js';
+import { editing, messages } from './chats.js';
+import { failureHeadline, say } from './notices.js';
+import { cancelAutoRetry, failures, regenerate, retry } from './generation.js';
+import { fork, moveSibling, saveEdit } from './actions.js';
 
 async function copy(text: string, button: HTMLElement): Promise<void> {
   try {

@@ -4,7 +4,9 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ChatView, SearchHit } from './protocol.js';
-import { chats, openChat, openResult, searchMessages, searchResults } from './state.js';
+import { chats } from './chats.js';
+import { openChat } from './actions.js';
+import { openResult, searchMessages, searchResults } from './search.js';
 import { opener, restoreFocus } from './focus.js';
 import { plainSnippet } from './format.js';
 

@@ -1,7 +1,10 @@
 /** Chats, newest activity first: create, search (Ctrl/Cmd+K, a palette over the list), rename in place, delete with confirmation. */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ChatView } from './protocol.js';
-import { chats, createChat, currentId, deleteChat, generating, importFile, openChat, renameChat } from './state.js';
+import { chats, currentId } from './chats.js';
+import { createChat, deleteChat, openChat, renameChat } from './actions.js';
+import { generating } from './generation.js';
+import { importFile } from './import-file.js';
 import { ConfirmDialog } from './dialogs.js';
 import { Icon } from './icons.js';
 import { restoreFocus } from './focus.js';

@@ -1,7 +1,8 @@
 /** A map of every branch of the chat: jump to any message, see which branch is selected. */
 import { useEffect, useRef } from 'preact/hooks';
 import type { TreeNode } from './protocol.js';
-import { selectMessage, tree } from './state.js';
+import { tree } from './chats.js';
+import { selectMessage } from './actions.js';
 import { Icon } from './icons.js';
 import { opener, restoreFocus } from './focus.js';
 import { plainText } from './format.js';

@@ -1,0 +1,20 @@
+/** The chats list, and the chat that is open: its branch of messages and what is shown of it. */
+import { computed, signal } from '@preact/signals';
+import type { ChatView, MessageView, TreeNode } from './protocol.js';
+
+export const chats = signal<ChatView[]>([]);
+export const currentId = signal<string | null>(null);
+export const messages = signal<MessageView[]>([]);
+export const editing = signal<string | null>(null);
+export const tree = signal<TreeNode[] | null>(null);
+/** The message to bring into view once its branch is shown (a search result). */
+export const reveal = signal<string | null>(null);
+
+export const currentChat = computed(() => chats.value.find((c) => c.id === currentId.value) ?? null);
+
+/** Where the open chat is remembered, so the next visit comes back to it. */
+export const LAST_CHAT = 'theater-chat:last-chat';
+
+export function upsertChat(chat: ChatView): void {
+  chats.value = chats.value.some((c) => c.id === chat.id) ? chats.value.map((c) => (c.id === chat.id ? chat : c)) : [chat, ...chats.value];
+}

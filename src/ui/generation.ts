@@ -1,0 +1,156 @@
+/** Replies being written: where and since when, their failures and retries, their timeout, Stop. */
+import { effect, signal } from '@preact/signals';
+import type { Command, Frame, FrameOf, MessageView } from './protocol.js';
+import { currentId } from './chats.js';
+import { failureHeadline, notice, problem, say } from './notices.js';
+import { connection, run } from './socket.js';
+
+/** A reply being written: where it will appear (the message it answers) and since when (page clock). */
+export interface Generation {
+  since: number;
+  parent_id: string | null;
+}
+
+export interface Failure {
+  error: FrameOf<'generation_failed'>['error'];
+  /** Automatic retry scheduled for this time (ms, page clock). */
+  retryAt?: number;
+  attempt: number;
+}
+
+/** chat id → the reply being written there */
+export const generating = signal<Record<string, Generation>>({});
+/** parent message id → the failure of the last generation there */
+export const failures = signal<Record<string, Failure>>({});
+
+const retryTimers = new Map<string, ReturnType<typeof setTimeout>>();
+/** Milliseconds already waited for retries at each point, so the actor can keep the 30 s bound. */
+const retrySpent = new Map<string, number>();
+
+/** The actor has no clock: this page stops a generation that runs past the actor's limit. */
+let generationTimeoutMs = 180_000;
+const timeoutTimers = new Map<string, ReturnType<typeof setTimeout>>();
+
+function watchTimeout(chatId: string): void {
+  clearTimeout(timeoutTimers.get(chatId));
+  timeoutTimers.set(
+    chatId,
+    setTimeout(() => {
+      timeoutTimers.delete(chatId);
+      if (generating.value[chatId] !== undefined) void cancelGeneration(chatId, 'timeout');
+    }, generationTimeoutMs),
+  );
+}
+
+/**
+ * The actor moves only when called: a reply waiting for a generator that is still starting (on
+ * Theater a generator compiles for seconds) is handed over at the actor's next call. While a reply
+ * is under way this page makes sure there is one every few seconds.
+ */
+const NUDGE_EVERY_MS = 3000;
+let nudge: ReturnType<typeof setInterval> | undefined;
+effect(() => {
+  const busy = Object.keys(generating.value).length > 0;
+  if (busy && !nudge) nudge = setInterval(() => void connection.request({ type: 'ping' }).catch(() => undefined), NUDGE_EVERY_MS);
+  if (!busy && nudge) {
+    clearInterval(nudge);
+    nudge = undefined;
+  }
+});
+
+/** This tab's own cancel (Stop, or the timeout above): the error record and its Retry arrive as an event. */
+function cancelGeneration(chatId: string, reason: 'timeout' | 'cancelled'): Promise<Frame> {
+  return connection.request({ type: 'cancel_generation', chat_id: chatId, reason });
+}
+
+/** After a (re)connect: the generations still running (their start time is not known here: from now). */
+export function resumeGenerations(welcome: FrameOf<'welcome'>): void {
+  generationTimeoutMs = welcome.generation_timeout_ms;
+  generating.value = Object.fromEntries(welcome.generating.map((g) => [g.chat_id, { since: generating.value[g.chat_id]?.since ?? Date.now(), parent_id: g.parent_id }]));
+  for (const g of welcome.generating) watchTimeout(g.chat_id);
+}
+
+export function generationStarted(frame: FrameOf<'generation_started'>): void {
+  // The page may have shown this reply as coming already (its own request): keep that start.
+  generating.value = { ...generating.value, [frame.chat_id]: { since: generating.value[frame.chat_id]?.since ?? Date.now(), parent_id: frame.parent_id } };
+  watchTimeout(frame.chat_id);
+  if (frame.chat_id === currentId.value) say('Generating a reply');
+}
+
+export function generationFinished(frame: FrameOf<'generation_finished'>): void {
+  settled(frame.chat_id);
+  const { [frame.parent_id]: _cleared, ...others } = failures.value;
+  failures.value = others;
+  retrySpent.delete(frame.parent_id);
+  if (frame.chat_id === currentId.value) say('Reply complete');
+}
+
+export function generationFailed(frame: FrameOf<'generation_failed'>): void {
+  settled(frame.chat_id);
+  const failure: Failure = { error: frame.error, attempt: frame.attempt };
+  if (frame.retry) {
+    failure.retryAt = Date.now() + frame.retry.after_ms;
+    const spent = (retrySpent.get(frame.parent_id) ?? 0) + frame.retry.after_ms;
+    retrySpent.set(frame.parent_id, spent);
+    scheduleRetry(frame.chat_id, frame.parent_id, frame.retry, spent);
+  }
+  failures.value = { ...failures.value, [frame.parent_id]: failure };
+  if (frame.chat_id === currentId.value) say(frame.error.code === 'cancelled' ? 'Stopped' : `${failureHeadline(frame.error.code, frame.error.status)}${frame.retry ? ' Retrying.' : ''}`);
+}
+
+function settled(chatId: string): void {
+  const { [chatId]: _done, ...rest } = generating.value;
+  generating.value = rest;
+}
+
+/** The actor has no timer: this tab waits and asks again, within the bounds the actor set. */
+function scheduleRetry(chatId: string, parentId: string, retry: { attempt: number; after_ms: number }, spent: number): void {
+  clearTimeout(retryTimers.get(parentId));
+  retryTimers.set(
+    parentId,
+    setTimeout(() => {
+      retryTimers.delete(parentId);
+      void connection.request({ type: 'retry', chat_id: chatId, message_id: parentId, attempt: retry.attempt, spent_ms: spent });
+    }, retry.after_ms),
+  );
+}
+
+export function cancelAutoRetry(parentId: string): void {
+  clearTimeout(retryTimers.get(parentId));
+  retryTimers.delete(parentId);
+  const f = failures.value[parentId];
+  if (f) failures.value = { ...failures.value, [parentId]: { ...f, retryAt: undefined } };
+}
+
+/**
+ * The reply shows as coming from the moment it is asked for, where it will appear; a refusal
+ * (another reply running there) takes that back.
+ */
+async function expectReply(chatId: string, parentId: string, command: Command): Promise<void> {
+  generating.value = { ...generating.value, [chatId]: { since: Date.now(), parent_id: parentId } };
+  const reply = await run(command);
+  if (reply.type === 'error' && generating.value[chatId]?.parent_id === parentId) settled(chatId);
+}
+
+export function generate(chatId: string, parentId: string): Promise<void> {
+  return expectReply(chatId, parentId, { type: 'generate_llm_response', chat_id: chatId, parent_id: parentId });
+}
+
+/** A reply is being written in this chat: one at a time, so its place and its Stop stay clear. */
+export const busy = (chatId: string | null): boolean => chatId !== null && generating.value[chatId] !== undefined;
+
+export async function regenerate(message: MessageView): Promise<void> {
+  const chatId = currentId.value;
+  if (chatId && message.parent_id && !busy(chatId)) await generate(chatId, message.parent_id);
+}
+
+export async function retry(parentId: string): Promise<void> {
+  cancelAutoRetry(parentId);
+  const chatId = currentId.value;
+  if (chatId && !busy(chatId)) await expectReply(chatId, parentId, { type: 'retry', chat_id: chatId, message_id: parentId });
+}
+
+export async function stopGeneration(chatId: string): Promise<void> {
+  const reply = await cancelGeneration(chatId, 'cancelled');
+  if (reply.type === 'error') notice.value = problem(reply);
+}

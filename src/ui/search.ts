@@ -1,0 +1,33 @@
+/** Finding a message in any chat: results as the person types, and going to one. */
+import { signal } from '@preact/signals';
+import type { SearchHit } from './protocol.js';
+import { reveal } from './chats.js';
+import { openChat, selectMessage } from './actions.js';
+import { connection } from './socket.js';
+
+export const searchResults = signal<SearchHit[] | null>(null);
+
+let searchTimer: ReturnType<typeof setTimeout> | undefined;
+/** The query the results are wanted for: a slower answer to an earlier one is dropped. */
+let wantedQuery = '';
+
+/** Searches every message of every chat as the user types (after a short pause); '' clears. */
+export function searchMessages(query: string): void {
+  clearTimeout(searchTimer);
+  wantedQuery = query.trim();
+  if (wantedQuery.length < 2) {
+    searchResults.value = null;
+    return;
+  }
+  const wanted = wantedQuery;
+  searchTimer = setTimeout(async () => {
+    const reply = await connection.request({ type: 'search', query: wanted });
+    if (reply.type === 'search_results' && wanted === wantedQuery) searchResults.value = reply.results;
+  }, 200);
+}
+
+export async function openResult(hit: SearchHit): Promise<void> {
+  await openChat(hit.chat_id);
+  if (!hit.on_selected_branch) await selectMessage(hit.message_id);
+  reveal.value = hit.message_id;
+}

@@ -1,0 +1,93 @@
+/** The session with the actor: its welcome (and the resync after a reconnect), what it tells of itself, and its events applied. */
+import { batch, signal } from '@preact/signals';
+import type { Frame, FrameOf, ModelInfo } from './protocol.js';
+import { chats, currentId, LAST_CHAT, messages, tree, upsertChat } from './chats.js';
+import { generationFailed, generationFinished, generationStarted, resumeGenerations } from './generation.js';
+import { loadTree, openChat, showBranch } from './actions.js';
+import { notice } from './notices.js';
+import { connection, listen } from './socket.js';
+
+export const apiKeyConfigured = signal(true);
+export const models = signal<ModelInfo[]>([]);
+export const loaded = signal(false);
+
+/** Opens the socket, once the page is there to show what it brings. */
+export function startSession(): void {
+  listen(onEvent, onWelcome);
+  connection.start();
+}
+
+function onWelcome(welcome: FrameOf<'welcome'>): void {
+  batch(() => {
+    chats.value = welcome.chats;
+    apiKeyConfigured.value = welcome.api_key_configured;
+    resumeGenerations(welcome);
+  });
+  // Resync after (re)connecting: the chat we were on, as it is now.
+  const wanted = currentId.value ?? chatFromHash() ?? localStorage.getItem(LAST_CHAT);
+  const target = welcome.chats.find((c) => c.id === wanted)?.id ?? welcome.chats[0]?.id ?? null;
+  if (target) void openChat(target);
+  loaded.value = true;
+  // "Not connected" was true until now.
+  if (notice.value?.offline) notice.value = null;
+  void loadModels();
+}
+
+function chatFromHash(): string | null {
+  return /^#chat=([0-9a-f-]{36})$/.exec(location.hash)?.[1] ?? null;
+}
+
+function onEvent(frame: Frame): void {
+  switch (frame.type) {
+    case 'chats_update':
+      chats.value = frame.chats;
+      break;
+    case 'chat_created':
+    case 'chat_updated':
+      upsertChat(frame.chat);
+      break;
+    case 'chat_deleted':
+      chats.value = chats.value.filter((c) => c.id !== frame.chat_id);
+      if (currentId.value === frame.chat_id) {
+        const next = chats.value[0]?.id ?? null;
+        if (next) void openChat(next);
+        else batch(() => ((currentId.value = null), (messages.value = [])));
+      }
+      break;
+    case 'branch':
+      showBranch(frame.chat, frame.messages);
+      break;
+    case 'message_added': {
+      upsertChat(frame.chat);
+      if (frame.chat.id !== currentId.value) break;
+      const list = messages.value;
+      if (list.some((m) => m.id === frame.message.id)) {
+        messages.value = list.map((m) => (m.id === frame.message.id ? frame.message : m));
+      } else if (frame.message.parent_id === null) {
+        messages.value = [frame.message];
+      } else {
+        const at = list.findIndex((m) => m.id === frame.message.parent_id);
+        if (at >= 0) messages.value = [...list.slice(0, at + 1), frame.message];
+        else void openChat(frame.chat.id);
+      }
+      if (tree.value) void loadTree();
+      break;
+    }
+    case 'generation_started':
+      generationStarted(frame);
+      break;
+    case 'generation_finished':
+      generationFinished(frame);
+      break;
+    case 'generation_failed':
+      generationFailed(frame);
+      break;
+    default:
+      break;
+  }
+}
+
+async function loadModels(): Promise<void> {
+  const reply = await connection.request({ type: 'list_models' });
+  if (reply.type === 'models_list') models.value = reply.models;
+}
