@@ -45,7 +45,7 @@ function opDeps(ctx: Context, state: CoreState): OpDeps {
     models: ctx.models ?? new ModelDirectory(),
     pooled: ctx.generators !== undefined,
     generations: state.generations,
-    generation_timeout_ms: ctx.settings.generation_timeout_ms,
+    generationTimeoutMs: ctx.settings.generation_timeout_ms,
     search: ctx.search,
   };
 }

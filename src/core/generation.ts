@@ -28,7 +28,7 @@ export interface GenerationOptions {
   model?: string;
   attempt?: number;
   spent_ms?: number;
-  max_tokens: number;
+  maxTokens: number;
 }
 
 /** Where a reply goes when none is named: the leaf, or past trailing error records to the message they failed on. */
@@ -48,7 +48,7 @@ export async function prepareGeneration(chats: ChatService, opts: GenerationOpti
   if (node.role === 'error') return prepareGeneration(chats, { ...opts, parent_id: (await answerPoint(chats, parent)) });
   if (node.role !== 'user') throw new AppError('bad_request', 'a reply answers a user message: regenerate by naming the user message before the reply');
   const path = await chats.pathTo(parent);
-  const request = buildRequest(path, { model: opts.model ?? chat.model ?? DEFAULT_MODEL, max_tokens: opts.max_tokens, system: chat.system });
+  const request = buildRequest(path, { model: opts.model ?? chat.model ?? DEFAULT_MODEL, max_tokens: opts.maxTokens, system: chat.system });
   return { chat_id: chat.id, parent_id: parent, request, attempt: opts.attempt ?? 1, spent_ms: opts.spent_ms ?? 0 };
 }
 

@@ -55,7 +55,7 @@ export const MAX_GENERATORS = 3;
 export interface PoolContext {
   chats: ChatService;
   link: GeneratorLink;
-  max_tokens: number;
+  maxTokens: number;
   baseUrl?: string;
   log: Logger;
 }
@@ -121,7 +121,7 @@ export async function pump(ctx: PoolContext, pool: Pool): Promise<PoolStep> {
   for (const [jobId, pending] of waiting) {
     let job;
     try {
-      job = await prepareGeneration(ctx.chats, { ...pending, parent_id: pending.parent_id as MessageId, max_tokens: ctx.max_tokens });
+      job = await prepareGeneration(ctx.chats, { ...pending, parent_id: pending.parent_id as MessageId, maxTokens: ctx.maxTokens });
     } catch (e) {
       generations = without(generations, jobId);
       broadcasts.push(...(await finish(ctx, pending, { ok: false, failure: { kind: 'generator', message: `the reply could not be prepared: ${e instanceof Error ? e.message : String(e)}` } })));

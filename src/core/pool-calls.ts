@@ -36,7 +36,7 @@ function nextJobId(pool: Pool): string {
 
 function poolContext(ctx: Context, chats: ChatService): Parameters<typeof pump>[0] | undefined {
   if (!ctx.generators) return undefined;
-  return { chats, link: ctx.generators, max_tokens: ctx.settings.limits.max_tokens, baseUrl: ctx.settings.anthropic_base_url, log: ctx.ports.log };
+  return { chats, link: ctx.generators, maxTokens: ctx.settings.limits.max_tokens, baseUrl: ctx.settings.anthropic_base_url, log: ctx.ports.log };
 }
 
 /**

@@ -41,7 +41,7 @@ async function setup() {
   const ports = memoryPorts();
   const chats = new ChatService(ports);
   const link = new TestLink();
-  const ctx: PoolContext = { chats, link, max_tokens: 100, log: ports.log };
+  const ctx: PoolContext = { chats, link, maxTokens: 100, log: ports.log };
   const chat = await chats.create({ name: 'c' });
   const asked = await chats.append(chat.id, { role: 'user', content: 'hi', meta: {} });
   const pool: Pool = { generators: {}, generations: { '1': { chat_id: chat.id, parent_id: asked.message.id, attempt: 1, spent_ms: 0 } } };

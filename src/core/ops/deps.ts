@@ -21,7 +21,7 @@ export interface OpDeps {
   pooled: boolean;
   /** Generations running or waiting for a generator now, by job id. */
   generations: Record<string, Pending>;
-  generation_timeout_ms: number;
+  generationTimeoutMs: number;
   /** The full-text index, when the host keeps one. */
   search?: SearchIndex;
 }

@@ -19,7 +19,7 @@ export interface GenerateSpec {
 export async function generate(d: OpDeps, spec: GenerateSpec): Promise<Change<ServerFrame>> {
   const llm = d.llm;
   if (!llm) throw new AppError('internal', 'this host has no Claude client');
-  const job = await prepareGeneration(d.chats, { ...spec, max_tokens: d.limits.max_tokens });
+  const job = await prepareGeneration(d.chats, { ...spec, maxTokens: d.limits.max_tokens });
   // Two replies to one message at once would race for the same place: the second is refused.
   if (Object.values(d.generations).some((p) => p.chat_id === job.chat_id && p.parent_id === job.parent_id)) {
     throw new AppError('conflict', 'a reply to this message is being generated already: wait for it, or stop it first');
@@ -53,7 +53,7 @@ export async function cancelGeneration(d: OpDeps, chatId: string, parentId: Mess
   if (!entry) throw new AppError('not_found', 'no reply is being generated in this chat');
   const [jobId, pending] = entry;
   const timeout = reason === 'timeout';
-  const message = timeout ? `no reply within ${Math.round(d.generation_timeout_ms / 1000)} s: stopped` : 'stopped';
+  const message = timeout ? `no reply within ${Math.round(d.generationTimeoutMs / 1000)} s: stopped` : 'stopped';
   const settled = await settle(d.chats, pending, { ok: false, failure: { kind: timeout ? 'timeout' : 'cancelled', message } });
   // The asker has the outcome as its result; the error record it stored reaches the asker too.
   const events = settled.events.map((b) => (b.frame.type === 'generation_failed' ? { ...b, skipSender: true } : b));

@@ -40,7 +40,7 @@ const HANDLERS: { [T in ClientCommand['type']]: Handler<T> } = {
       chats: listChats(d),
       api_key_configured: d.llm?.hasKey() ?? false,
       generating: Object.values(d.generations).map((p) => ({ chat_id: p.chat_id, parent_id: p.parent_id })),
-      generation_timeout_ms: d.generation_timeout_ms,
+      generation_timeout_ms: d.generationTimeoutMs,
     }),
   ping: () => changed({ type: 'pong', protocol: PROTOCOL_VERSION }),
   list_chats: (d) => changed({ type: 'chats_update', chats: listChats(d) }),
