@@ -188,7 +188,8 @@ describe('Claude faults', () => {
       expect((await c.until(isEnd)).some((f) => f.type === 'generation_finished')).toBe(true);
       const after = await branch(c);
       expect(after.map((m) => m.role)).toEqual(['user', 'assistant']);
-      expect(after[1]!.siblings).toEqual({ index: 1, count: 2 });
+      // The failed attempt is not a version of the reply (‹ › never land on it): the reply is 1 of 1.
+      expect(after[1]!.siblings).toEqual({ index: 0, count: 1 });
       // The error record stays on its own branch and is never sent to the model.
       expect(JSON.stringify(mock.requests.at(-1)!.body)).not.toContain('(injected)');
       await c.close();
