@@ -11,7 +11,7 @@ import { expectNoFatal, startHost, type RunningHost } from '../helpers/host.js';
 import { launch, shot } from '../helpers/browser.js';
 import { TEST_API_KEY } from '../helpers/secrets.js';
 import { startTcpProxy } from '../helpers/tcp-proxy.js';
-import { REPLY, SETTLE, focused, gptConversation, importConversation, newChat, openPage, sendAndWait, textShown, unnamedControls, type OpenOptions } from '../helpers/ui-page.js';
+import { REPLY, SETTLE, focused, openPalette, gptConversation, importConversation, newChat, openPage, sendAndWait, textShown, unnamedControls, type OpenOptions } from '../helpers/ui-page.js';
 
 let mock: MockClaude;
 let host: RunningHost;
@@ -110,7 +110,7 @@ describe('Ctrl+K finds a message', () => {
     expect(await page.locator('.chat-item').count()).toBe(list.length);
 
     // Chats are found by name too.
-    await page.keyboard.press('Control+k');
+    await openPalette(page);
     await page.keyboard.type('palette al');
     await expect.poll(() => palette(page).getByRole('option').first().textContent(), SETTLE).toContain('Palette alpha');
     await page.keyboard.press('Enter');
@@ -126,7 +126,7 @@ describe('Ctrl+K finds a message', () => {
     await page.getByRole('button', { name: 'Save and send' }).click();
     await expect.poll(() => page.locator('.message.assistant').last().textContent(), REPLY).toContain('iceland');
 
-    await page.keyboard.press('Control+k');
+    await openPalette(page);
     await page.keyboard.type('zanzibar');
     // The chat itself is found by its name ("tell me about zanzibar spices"); the message after it.
     const first = palette(page).getByRole('option').filter({ has: page.locator('.result-snippet') }).first();
@@ -134,7 +134,7 @@ describe('Ctrl+K finds a message', () => {
     await first.click();
     await expect.poll(() => page.locator('.message.user .user-text').first().textContent(), SETTLE).toBe('tell me about zanzibar spices');
 
-    await page.keyboard.press('Control+k');
+    await openPalette(page);
     await page.keyboard.type('zanzibar');
     await expect.poll(() => first.textContent(), SETTLE).toContain('zanzibar');
     expect(await first.textContent(), 'the branch is the one shown now').not.toContain('other branch');

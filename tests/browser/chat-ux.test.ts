@@ -9,7 +9,7 @@ import { startMockClaude, type MockClaude } from '../../scripts/mock-claude/serv
 import { expectNoFatal, startHost, type RunningHost } from '../helpers/host.js';
 import { launch, shot } from '../helpers/browser.js';
 import { TEST_API_KEY } from '../helpers/secrets.js';
-import { REPLY, SETTLE, focusRingClipped, focused, gptConversation, importConversation, inView, newChat, openPage, sendAndWait, settledScroll, type OpenOptions } from '../helpers/ui-page.js';
+import { openPalette, REPLY, SETTLE, focusRingClipped, focused, gptConversation, importConversation, inView, newChat, openPage, sendAndWait, settledScroll, type OpenOptions } from '../helpers/ui-page.js';
 
 let mock: MockClaude;
 let host: RunningHost;
@@ -115,7 +115,7 @@ describe('scrolling', () => {
     expect((await focused(page)).tag, 'focus does not fall to the page when ↓ Latest goes').not.toBe('body');
 
     // A search hit in the middle is shown, and stays shown.
-    await page.locator('body').press('Control+k');
+    await openPalette(page);
     await page.keyboard.type('quetzalcoatl');
     const result = page.locator('.result').first();
     await expect.poll(() => result.textContent(), SETTLE).toContain('quetzalcoatl');

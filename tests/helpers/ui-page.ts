@@ -180,3 +180,12 @@ export function textShown(page: Page, selector: string, text: string): Promise<b
     { selector, text },
   );
 }
+
+/**
+ * Ctrl+K, then wait until the palette's box has the focus: keys typed before that go to whatever
+ * had it (a loaded machine showed it, the box got the last letters only).
+ */
+export async function openPalette(page: Page): Promise<void> {
+  await page.keyboard.press('Control+k');
+  await expect.poll(() => page.evaluate(() => document.activeElement?.id), SETTLE).toBe('search-input');
+}
