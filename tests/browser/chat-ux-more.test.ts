@@ -4,44 +4,14 @@
  * always shown, one import control, LaTeX rendered under the strict CSP, and every control named
  * with the focus where it should be after each flow of the issue's "Done when".
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { startMockClaude, type MockClaude } from '../../scripts/mock-claude/server.js';
-import { expectNoFatal, startHost, type RunningHost } from '../helpers/host.js';
-import { launch, shot } from '../helpers/browser.js';
-import { TEST_API_KEY } from '../helpers/secrets.js';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { shot } from '../helpers/browser.js';
 import { startTcpProxy } from '../helpers/tcp-proxy.js';
-import { REPLY, SETTLE, focused, openPalette, gptConversation, importConversation, newChat, openPage, sendAndWait, textShown, unnamedControls, type OpenOptions } from '../helpers/ui-page.js';
+import { browserSuite, REPLY, SETTLE, focused, openPalette, gptConversation, importConversation, newChat, sendAndWait, textShown, unnamedControls } from '../helpers/ui-page.js';
 
-let mock: MockClaude;
-let host: RunningHost;
-let browser: Browser;
-const pages: Page[] = [];
-
-async function open(options: OpenOptions & { url?: string } = {}): Promise<Page> {
-  const page = await openPage(browser, options.url ?? host.url, options);
-  pages.push(page);
-  return page;
-}
-
-beforeAll(async () => {
-  mock = await startMockClaude();
-  host = await startHost({ env: { ANTHROPIC_API_KEY: TEST_API_KEY, ANTHROPIC_BASE_URL: mock.url } });
-  browser = await launch();
-});
-
-afterAll(async () => {
-  mock?.release();
-  await browser?.close();
-  await host?.stop();
-  if (host) expectNoFatal(host);
-  await mock?.close();
-});
-
-beforeEach(async () => {
-  mock.release();
-  while (pages.length) await pages.pop()!.close();
-});
+const suite = browserSuite();
+const { open } = suite;
 
 const palette = (page: Page) => page.getByRole('dialog', { name: 'Search' });
 
@@ -218,7 +188,7 @@ describe('smaller ones', () => {
   });
 
   it('takes "Not connected" away once the connection is back', async () => {
-    const proxy = await startTcpProxy(host.port);
+    const proxy = await startTcpProxy(suite.host.port);
     try {
       const page = await open({ url: proxy.url });
       await newChat(page);
@@ -230,7 +200,7 @@ describe('smaller ones', () => {
       await expect.poll(() => alert.count(), SETTLE).toBe(1);
       expect(await alert.innerText()).toMatch(/not connected/i);
       expect(await page.locator('#composer-input').inputValue(), 'the message is kept').toBe('sent while cut off');
-      proxy.target(host.port);
+      proxy.target(suite.host.port);
       await expect.poll(() => page.locator('.status').count(), REPLY).toBe(0);
       await expect.poll(() => page.getByText(/not connected/i).count(), SETTLE).toBe(0);
     } finally {
@@ -312,7 +282,7 @@ describe('accessibility', () => {
       expect(await unnamedControls(page), 'after opening a chat').toEqual([]);
 
       // Stop a reply, then regenerate it.
-      mock.queueFaults([{ hold: true }]);
+      suite.mock.queueFaults([{ hold: true }]);
       await page.locator('#composer-input').fill('a reply to stop');
       await page.keyboard.press('Enter');
       const stop = page.locator('.composer').getByRole('button', { name: 'Stop' });
@@ -323,7 +293,7 @@ describe('accessibility', () => {
       await regenerate.waitFor();
       await expect.poll(() => page.evaluate(() => document.activeElement?.id), SETTLE).toBe('composer-input');
       expect(await unnamedControls(page), 'after Stop').toEqual([]);
-      mock.release();
+      suite.mock.release();
       await regenerate.focus();
       await page.keyboard.press('Enter');
       await expect.poll(() => page.locator('.message.assistant').count(), REPLY).toBe(2);

@@ -3,43 +3,12 @@
  * there, one generation state in place (placeholder, Stop, "Stopped · Regenerate", one retry
  * line), a phone drawer that can be closed, and focus that stays where the person was.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { startMockClaude, type MockClaude } from '../../scripts/mock-claude/server.js';
-import { expectNoFatal, startHost, type RunningHost } from '../helpers/host.js';
-import { launch, shot } from '../helpers/browser.js';
-import { TEST_API_KEY } from '../helpers/secrets.js';
-import { openPalette, REPLY, SETTLE, focusRingClipped, focused, gptConversation, importConversation, inView, newChat, openPage, sendAndWait, settledScroll, type OpenOptions } from '../helpers/ui-page.js';
+import { describe, expect, it } from 'vitest';
+import { shot } from '../helpers/browser.js';
+import { browserSuite, openPalette, REPLY, SETTLE, focusRingClipped, focused, gptConversation, importConversation, inView, newChat, sendAndWait, settledScroll } from '../helpers/ui-page.js';
 
-let mock: MockClaude;
-let host: RunningHost;
-let browser: Browser;
-const pages: Page[] = [];
-
-async function open(options: OpenOptions = {}): Promise<Page> {
-  const page = await openPage(browser, host.url, options);
-  pages.push(page);
-  return page;
-}
-
-beforeAll(async () => {
-  mock = await startMockClaude();
-  host = await startHost({ env: { ANTHROPIC_API_KEY: TEST_API_KEY, ANTHROPIC_BASE_URL: mock.url } });
-  browser = await launch();
-});
-
-afterAll(async () => {
-  mock?.release();
-  await browser?.close();
-  await host?.stop();
-  if (host) expectNoFatal(host);
-  await mock?.close();
-});
-
-beforeEach(async () => {
-  mock.release();
-  while (pages.length) await pages.pop()!.close();
-});
+const suite = browserSuite();
+const { open } = suite;
 
 /** 200 messages of uneven height (code, lists, long paragraphs), one word found only in the middle. */
 function longChat(title: string): object {
@@ -137,7 +106,7 @@ describe('one generation state, in place', () => {
     const composer = page.locator('.composer');
 
     // Regenerating the first reply: the placeholder is where that reply is, not at the bottom.
-    mock.queueFaults([{ hold: true }]);
+    suite.mock.queueFaults([{ hold: true }]);
     await page.locator('.message.assistant').first().getByRole('button', { name: 'Regenerate' }).click();
     const placeholder = page.locator('.generating');
     await expect.poll(() => placeholder.count(), SETTLE).toBe(1);
@@ -156,7 +125,7 @@ describe('one generation state, in place', () => {
     await shot(page, 'generating-in-place');
 
     // Stop: the note and its Regenerate appear at once, without a reload.
-    await mock.until(() => mock.inFlight().some((t) => t.includes('first question')), 'the held request');
+    await suite.mock.until(() => suite.mock.inFlight().some((t) => t.includes('first question')), 'the held request');
     await composer.getByRole('button', { name: 'Stop' }).click();
     const stopped = page.locator('.message', { hasText: 'Stopped' });
     await expect.poll(() => stopped.count(), SETTLE).toBe(1);
@@ -165,12 +134,12 @@ describe('one generation state, in place', () => {
     expect(await stopped.evaluate((el) => (el.previousElementSibling as HTMLElement | null)?.dataset.id)).toBe(firstUser);
     expect(await composer.getByRole('button', { name: 'Send' }).count()).toBe(1);
     await shot(page, 'stopped-regenerate');
-    mock.release();
+    suite.mock.release();
     await stopped.getByRole('button', { name: 'Regenerate' }).click();
     await expect.poll(() => page.locator('.message.assistant').first().textContent(), REPLY).toContain('first question');
     await expect.poll(() => page.locator('.message', { hasText: 'Stopped' }).count(), SETTLE).toBe(0);
     // The message sent while the reply ran was never sent behind the person's back.
-    expect(mock.log.filter((e) => e.event === 'received' && e.text.includes('sent while a reply runs'))).toHaveLength(0);
+    expect(suite.mock.log.filter((e) => e.event === 'received' && e.text.includes('sent while a reply runs'))).toHaveLength(0);
   });
 
   it('says what an automatic retry is doing in one plain line, with Cancel', async () => {
@@ -190,7 +159,7 @@ describe('one generation state, in place', () => {
         });
       }).observe(document.body, { subtree: true, childList: true, characterData: true });
     });
-    mock.queueFaults([{ status: 529, retry_after: 1 }]);
+    suite.mock.queueFaults([{ status: 529, retry_after: 1 }]);
     await page.locator('#composer-input').fill('overloaded at first');
     await page.keyboard.press('Enter');
     await expect.poll(() => page.locator('.message.assistant').count(), { timeout: 2 * REPLY.timeout }).toBe(1);

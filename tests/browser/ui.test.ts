@@ -11,6 +11,7 @@ import { expectNoFatal, ROOT, startHost, tempDir, type RunningHost } from '../he
 import { launch, shot } from '../helpers/browser.js';
 import { TEST_API_KEY } from '../helpers/secrets.js';
 import { startTcpProxy } from '../helpers/tcp-proxy.js';
+import { openPalette } from '../helpers/ui-page.js';
 
 let mock: MockClaude;
 let host: RunningHost;
@@ -293,7 +294,7 @@ describe('the chat UI', () => {
     await page.locator('.editor textarea').fill('tell me about iceland instead');
     await page.getByRole('button', { name: 'Save and send' }).click();
     await expect.poll(() => page.locator('.message.assistant').last().textContent(), REPLY).toContain('iceland');
-    await page.locator('body').press('Control+k');
+    await openPalette(page);
     await page.keyboard.type('zanzibar');
     // The chat is also found by its name (taken from that first message): the message is the result with a snippet.
     const result = page.locator('.result:has(.result-snippet)').first();

@@ -1,5 +1,9 @@
 /** Driving the real UI in Chromium: open a page, make chats, send, import, and wait for the view to settle. */
-import { expect } from 'vitest';
+import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
+import { startMockClaude, type MockClaude } from '../../scripts/mock-claude/server.js';
+import { expectNoFatal, startHost, type RunningHost } from './host.js';
+import { launch } from './browser.js';
+import { TEST_API_KEY } from './secrets.js';
 import type { Browser, Page } from 'playwright-core';
 
 // Two cores shared with other work: bounds only decide how long a failing test takes to say so.
@@ -188,4 +192,44 @@ export function textShown(page: Page, selector: string, text: string): Promise<b
 export async function openPalette(page: Page): Promise<void> {
   await page.keyboard.press('Control+k');
   await expect.poll(() => page.evaluate(() => document.activeElement?.id), SETTLE).toBe('search-input');
+}
+
+export interface BrowserSuite {
+  mock: MockClaude;
+  host: RunningHost;
+  browser: Browser;
+  /** A page of the app (or of `url`), closed before the next test. */
+  open(options?: OpenOptions & { url?: string }): Promise<Page>;
+}
+
+/**
+ * The setup every UI test file shares: one mock Claude, one host talking to it, one Chromium; the
+ * mock's held requests let go and the pages closed between tests; the host checked for fatal errors.
+ */
+export function browserSuite(): BrowserSuite {
+  const pages: Page[] = [];
+  const suite = {
+    async open(options: OpenOptions & { url?: string } = {}) {
+      const page = await openPage(suite.browser, options.url ?? suite.host.url, options);
+      pages.push(page);
+      return page;
+    },
+  } as BrowserSuite;
+  beforeAll(async () => {
+    suite.mock = await startMockClaude();
+    suite.host = await startHost({ env: { ANTHROPIC_API_KEY: TEST_API_KEY, ANTHROPIC_BASE_URL: suite.mock.url } });
+    suite.browser = await launch();
+  });
+  afterAll(async () => {
+    suite.mock?.release();
+    await suite.browser?.close();
+    await suite.host?.stop();
+    if (suite.host) expectNoFatal(suite.host);
+    await suite.mock?.close();
+  });
+  beforeEach(async () => {
+    suite.mock.release();
+    while (pages.length) await pages.pop()!.close();
+  });
+  return suite;
 }
