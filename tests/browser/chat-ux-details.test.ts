@@ -1,0 +1,142 @@
+/**
+ * Issue 18, the details no other test file covers, at the desktop size in dark mode (the other
+ * files run light desktop and both phone sizes): the branch map keeps its order after a jump, and
+ * the last of the smaller defects — "+ New chat" piling up empty chats, Copy that says nothing to a
+ * screen reader, ‹ › wrapping around, a successful import shown as an error, a fork costing $0.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { shot } from '../helpers/browser.js';
+import { browserSuite, REPLY, SETTLE, focused, gptConversation, importConversation, newChat, sendAndWait } from '../helpers/ui-page.js';
+
+const suite = browserSuite();
+const darkDesktop = () => suite.open({ dark: true });
+
+/** What a screen reader was last told through the polite live region. */
+const announced = (page: Page) => page.locator('[aria-live="polite"]').last().textContent();
+
+const mapRows = (page: Page) => page.locator('.tree li').evaluateAll((lis) => lis.map((li) => li.querySelector('.tree-node')!.textContent ?? ''));
+const selectedRow = (page: Page) => page.locator('.tree .tree-node[aria-current="true"]').last().textContent();
+
+describe('the branch map, dark desktop', () => {
+  it('keeps its order when a jump selects another branch, and marks where the view went', async () => {
+    const page = await darkDesktop();
+    const name = 'Order chat';
+    await importConversation(page, gptConversation(name, ['a first question', 'a first answer', 'which fork?', 'the left answer']), name);
+    // Two versions of the second question, the newer one shown.
+    await page.locator('.message.user').nth(1).getByRole('button', { name: 'Edit' }).click();
+    await page.locator('.editor textarea').fill('which fork, the right one?');
+    await page.getByRole('button', { name: 'Save and send' }).click();
+    await expect.poll(() => page.locator('.message.assistant').last().textContent(), REPLY).toContain('the right one');
+    await page.getByRole('button', { name: 'Branches' }).click();
+    await expect.poll(() => page.locator('.tree li').count(), SETTLE).toBe(6);
+    const before = await mapRows(page);
+    expect(await selectedRow(page)).toContain('the right one');
+
+    // Jump to the reply on the other branch: the view goes there, the map does not move its rows.
+    await page.locator('.tree .tree-node', { hasText: 'the left answer' }).click();
+    await expect.poll(() => page.locator('.message.user .user-text').last().textContent(), SETTLE).toBe('which fork?');
+    await expect.poll(() => selectedRow(page), SETTLE).toContain('the left answer');
+    expect(await mapRows(page)).toEqual(before);
+    // And back again: still the same order.
+    await page.locator('.tree .tree-node', { hasText: 'the right one' }).first().click();
+    await expect.poll(() => page.locator('.message.user .user-text').last().textContent(), SETTLE).toBe('which fork, the right one?');
+    expect(await mapRows(page)).toEqual(before);
+    await shot(page, 'branch-map-after-jump-dark');
+  });
+});
+
+describe('the smaller ones, dark desktop', () => {
+  it('"+ New chat" opens the empty chat already waiting instead of making another', async () => {
+    const page = await darkDesktop();
+    await newChat(page);
+    const empties = () => page.locator('.chat-item .chat-name', { hasText: /^New chat$/ }).count();
+    expect(await empties()).toBe(1);
+    await sendAndWait(page, 'a chat that is no longer empty');
+    await newChat(page);
+    await newChat(page);
+    await newChat(page);
+    expect(await empties(), 'one empty chat, however often the button is pressed').toBe(1);
+  });
+
+  it('tells a screen reader that Copy copied, and the clipboard holds the message', async () => {
+    const page = await darkDesktop();
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: suite.host.url });
+    await newChat(page);
+    await sendAndWait(page, 'something worth copying');
+    const reply = page.locator('.message.assistant').last();
+    await reply.getByRole('button', { name: 'Copy', exact: true }).click();
+    await expect.poll(() => announced(page), SETTLE).toBe('Copied');
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toContain('something worth copying');
+  });
+
+  it('stops ‹ › at the first and the last version instead of wrapping around', async () => {
+    const page = await darkDesktop();
+    await newChat(page);
+    await sendAndWait(page, 'first wording');
+    await page.locator('.message.user').first().getByRole('button', { name: 'Edit' }).click();
+    await page.locator('.editor textarea').fill('second wording');
+    await page.getByRole('button', { name: 'Save and send' }).click();
+    const versions = page.locator('.message.user .siblings').first();
+    await expect.poll(() => versions.getAttribute('aria-label'), REPLY).toBe('Version 2 of 2');
+    await expect.poll(() => page.locator('.message.assistant').count(), REPLY).toBe(1);
+    const next = versions.getByRole('button', { name: 'Next version' });
+    const previous = versions.getByRole('button', { name: 'Previous version' });
+
+    // At the last version › says it goes nowhere, and pressing it changes nothing.
+    expect(await next.getAttribute('aria-disabled')).toBe('true');
+    await next.focus();
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Enter');
+    expect(await versions.getAttribute('aria-label')).toBe('Version 2 of 2');
+    expect(await page.locator('.message.user .user-text').first().textContent()).toBe('second wording');
+    // The same at the first version with ‹, and the focus stays on it.
+    await previous.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => versions.getAttribute('aria-label'), SETTLE).toBe('Version 1 of 2');
+    expect(await previous.getAttribute('aria-disabled')).toBe('true');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Enter');
+    expect(await versions.getAttribute('aria-label')).toBe('Version 1 of 2');
+    expect(await page.locator('.message.user .user-text').first().textContent()).toBe('first wording');
+    expect((await focused(page)).name).toBe('Previous version');
+    await shot(page, 'versions-at-the-first-dark');
+  });
+
+  it('shows a successful import as news, not as an error', async () => {
+    const page = await darkDesktop();
+    const name = 'A chat brought in';
+    await importConversation(page, gptConversation(name, ['hello from elsewhere', 'hello back']), name);
+    const status = page.getByRole('status').filter({ hasText: 'Imported' });
+    await expect.poll(() => status.count(), SETTLE).toBe(1);
+    expect(await status.textContent()).toContain(`Imported “${name}”`);
+    expect(await page.getByRole('alert').count(), 'no alert for a success').toBe(0);
+    // Not in the red of a failure: its colour is not the alert's.
+    const colours = await status.evaluate((el) => {
+      const probe = document.createElement('div');
+      probe.className = 'notice';
+      probe.setAttribute('role', 'alert');
+      el.parentElement!.append(probe);
+      const failure = getComputedStyle(probe).backgroundColor + getComputedStyle(probe).color;
+      probe.remove();
+      return { success: getComputedStyle(el).backgroundColor + getComputedStyle(el).color, failure };
+    });
+    expect(colours.success).not.toBe(colours.failure);
+    await shot(page, 'import-succeeded-dark');
+  });
+
+  it('gives a fork the cost of the conversation it copied, not $0', async () => {
+    const page = await darkDesktop();
+    await newChat(page);
+    await sendAndWait(page, 'a question that costs something');
+    const totals = () => page.locator('.totals').first().textContent();
+    await page.getByRole('button', { name: 'Chat options' }).click();
+    const original = await totals();
+    expect(original).toMatch(/\$0\.\d*[1-9]/);
+    await page.keyboard.press('Escape');
+    await page.locator('.message.assistant').last().getByRole('button', { name: 'Fork' }).click();
+    await expect.poll(() => page.locator('.chat-header .title-button').textContent(), SETTLE).toMatch(/\(fork\)$/);
+    await page.getByRole('button', { name: 'Chat options' }).click();
+    await expect.poll(totals, SETTLE).toBe(original);
+  });
+});
