@@ -13,6 +13,10 @@ declare class TextDecoder {
   decode(input?: ArrayBufferView | ArrayBuffer, options?: { stream?: boolean }): string;
 }
 
+/** Base64 of a binary string: StarlingMonkey's own, many times faster than a JavaScript loop in the component. */
+declare function btoa(data: string): string;
+declare function atob(data: string): string;
+
 declare class URLSearchParams {
   constructor(init?: string | Record<string, string> | [string, string][]);
   get(name: string): string | null;

@@ -2,6 +2,8 @@
  * The chat app as the actor sees it: HTTP routes, WebSocket connections and commands. Calls in,
  * effects out (a response, frames to send); the adapter performs the effects.
  */
+import { BlobStore } from './blobs/store.js';
+import { effectiveLimits } from './claude/attachments.js';
 import { toAppError, AppError } from './errors.js';
 import { errorResponse, type CoreRequest } from './http.js';
 import { parseFrame } from './protocol/commands.js';
@@ -40,7 +42,9 @@ export async function handleHttp(ctx: Context, route: Route, req: CoreRequest): 
 function opDeps(ctx: Context, state: CoreState): OpDeps {
   return {
     chats: chatsOf(ctx),
+    blobs: new BlobStore(ctx.ports),
     limits: ctx.settings.limits,
+    attachmentLimits: effectiveLimits(ctx.settings.attachment_limits),
     llm: ctx.llm,
     models: ctx.models ?? new ModelDirectory(),
     pooled: ctx.generators !== undefined,

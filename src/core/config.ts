@@ -29,6 +29,19 @@ export const InitConfig = z.object({
   generator_manifest: z.string().max(4096).default('generator.toml'),
   /** Where the Claude API is; ANTHROPIC_BASE_URL in the environment wins. */
   anthropic_base_url: z.url().optional(),
+  /**
+   * Lower caps on attached files than the API's own (docs/claude-features.md): bytes per image,
+   * PDF or text file, pages per PDF. A cap above the API's limit is ignored.
+   */
+  attachment_limits: z
+    .strictObject({
+      image_bytes: z.number().int().positive(),
+      pdf_bytes: z.number().int().positive(),
+      pdf_pages: z.number().int().positive(),
+      text_bytes: z.number().int().positive(),
+    })
+    .partial()
+    .default({}),
   /** Extra browser origins (scheme://host:port) allowed to change chats over HTTP. */
   allowed_origins: z.array(z.url()).max(32).default([]),
 });

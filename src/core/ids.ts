@@ -9,6 +9,8 @@ import { z } from 'zod';
 export type MessageId = string & { readonly __brand: 'MessageId' };
 export type ChatId = string & { readonly __brand: 'ChatId' };
 export type ConnectionId = string & { readonly __brand: 'ConnectionId' };
+/** A CID (v1, raw, sha2-256) of an attachment's bytes. */
+export type BlobId = string & { readonly __brand: 'BlobId' };
 
 /** The shape of every message id the app makes: base32 (`b…`), of a length a sha2-256 CID has. */
 export const CID_TEXT = /^b[a-z2-7]{20,120}$/;
@@ -21,3 +23,6 @@ export const connectionId = (id: bigint | string): ConnectionId => id.toString()
 
 /** A stored message id: shape only, for data this app wrote itself (records, branch lists, exports). */
 export const StoredMessageId = z.string().regex(CID_TEXT, 'not a message id').transform((s) => s as MessageId);
+
+/** A stored blob id: shape only (its bytes are checked against it on every read). */
+export const StoredBlobId = z.string().regex(CID_TEXT, 'not a file id').transform((s) => s as BlobId);

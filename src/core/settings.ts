@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Ports } from './ports.js';
 import { AppError } from './errors.js';
 import { openStore } from './store-meta.js';
-import type { InitConfig } from './config.js';
+import { InitConfig } from './config.js';
 import { initialState, type CoreState } from './state.js';
 
 /** Fixed for the life of one start: written to the store at the start, under SETTINGS_LABEL. */
@@ -16,6 +16,7 @@ export const Settings = z.object({
   bind_host: z.string(),
   allowed_origins: z.array(z.string()),
   limits: z.object({ max_content_bytes: z.number().int().positive(), max_tokens: z.number().int().positive() }),
+  attachment_limits: InitConfig.shape.attachment_limits,
   anthropic_base_url: z.string().optional(),
   generation_timeout_ms: z.number().int().positive(),
   generator_manifest: z.string(),
@@ -30,6 +31,7 @@ export function startup(ports: Ports, config: InitConfig): { state: CoreState; s
     bind_host: config.host,
     allowed_origins: config.allowed_origins,
     limits: { max_content_bytes: config.max_content_bytes, max_tokens: config.max_tokens },
+    attachment_limits: config.attachment_limits,
     ...(config.anthropic_base_url ? { anthropic_base_url: config.anthropic_base_url } : {}),
     generation_timeout_ms: config.generation_timeout_ms,
     generator_manifest: config.generator_manifest,

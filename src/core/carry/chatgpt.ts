@@ -80,6 +80,8 @@ async function convert(conv: z.infer<typeof Conversation>): Promise<PreparedChat
     name: (conv.title ?? '').trim().slice(0, 200) || 'Imported from ChatGPT',
     model: null,
     system: null,
+    thinking: null,
+    web_search: null,
     leaf,
     selected,
     created_at: isoOf(conv.create_time) ?? null,

@@ -5,7 +5,11 @@
 import { z } from 'zod';
 import type { ChatService } from '../chats/service.js';
 import { NodeMeta, Role, type MessageId } from '../dag/node.js';
-import { StoredMessageId } from '../ids.js';
+import { Attachments, ReplyBlocks } from '../dag/parts.js';
+import { StoredBlobId, StoredMessageId, type BlobId } from '../ids.js';
+import { ThinkingSetting, WebSearchSetting } from '../claude/features.js';
+import type { BlobStore } from '../blobs/store.js';
+import { toBase64 } from '../blobs/base64.js';
 
 export const EXPORT_FORMAT = 'theater-chat.chat';
 
@@ -19,34 +23,42 @@ export const ChatExportSchema = z.object({
     name: z.string().trim().min(1).max(200),
     model: z.string().max(100).nullable(),
     system: z.string().nullable(),
+    thinking: ThinkingSetting.nullable().default(null),
+    web_search: WebSearchSetting.nullable().default(null),
     leaf: Id.nullable(),
     selected: z.record(z.string(), Id),
     created_at: z.string().max(64).nullable(),
     updated_at: z.string().max(64).nullable(),
   }),
   /** Parents before children. */
-  nodes: z.array(z.object({ id: Id, parent: Id.nullable(), role: Role, content: z.string(), meta: NodeMeta })).max(100_000),
+  nodes: z
+    .array(z.object({ id: Id, parent: Id.nullable(), role: Role, content: z.string(), meta: NodeMeta, attachments: Attachments.optional(), blocks: ReplyBlocks.optional() }))
+    .max(100_000),
+  /** The attached files, base64, by id: import checks each against its id. */
+  blobs: z.record(StoredBlobId, z.string()).default({}),
   /** The children the chat gave each node (`root` for the first messages), in order: its branches. */
   kids: z.record(z.string(), z.array(Id)),
 });
 export type ChatExport = z.infer<typeof ChatExportSchema>;
 type ExportedNode = ChatExport['nodes'][number];
 
-export async function exportChat(chats: ChatService, chatId: string): Promise<ChatExport> {
+export async function exportChat(chats: ChatService, blobs: BlobStore, chatId: string): Promise<ChatExport> {
   const chat = chats.get(chatId);
   const { nodes: tree } = await chats.tree(chatId, 100_000);
   const nodes: ExportedNode[] = [];
   const kids: Record<string, MessageId[]> = {};
   for (const t of tree) {
     const node = await chats.node(t.id);
-    nodes.push({ id: t.id, parent: node.parent, role: node.role, content: node.content, meta: node.meta });
+    nodes.push({ id: t.id, parent: node.parent, role: node.role, content: node.content, meta: node.meta, ...(node.attachments ? { attachments: node.attachments } : {}), ...(node.blocks ? { blocks: node.blocks } : {}) });
   }
+  const files: Record<BlobId, string> = {};
+  for (const n of nodes) for (const a of n.attachments ?? []) files[a.cid] ??= toBase64(await blobs.get(a.cid));
   for (const key of ['root', ...nodes.map((n) => n.id)]) {
     const list = chats.kids(chat.id, key === 'root' ? null : (key as MessageId));
     if (list.length > 0) kids[key] = list;
   }
-  const { name, model, system, leaf, selected, created_at, updated_at } = chat;
-  return { format: EXPORT_FORMAT, version: 1, chat: { name, model, system, leaf, selected, created_at, updated_at }, nodes, kids };
+  const { name, model, system, thinking, web_search, leaf, selected, created_at, updated_at } = chat;
+  return { format: EXPORT_FORMAT, version: 1, chat: { name, model, system, thinking, web_search, leaf, selected, created_at, updated_at }, nodes, kids, blobs: files };
 }
 
 export async function exportMarkdown(chats: ChatService, chatId: string): Promise<string> {

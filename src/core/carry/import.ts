@@ -10,15 +10,41 @@ import type { ChatRecord } from '../chats/record.js';
 import { describeIssues } from '../protocol/commands.js';
 import { ChatExportSchema, type ChatExport } from './export.js';
 import { fromChatGpt } from './chatgpt.js';
+import { blobIdOf, type BlobStore } from '../blobs/store.js';
+import { fromBase64 } from '../blobs/base64.js';
 
-/** A chat ready to write: nodes already verified, ids and links consistent. */
-export type PreparedChat = RestoredChat;
+/** A chat ready to write: nodes and files already verified, ids and links consistent. */
+export type PreparedChat = RestoredChat & { blobs?: Uint8Array[] };
 
-async function prepareOurs(file: ChatExport, chats: ChatService): Promise<PreparedChat> {
+/** Every file the nodes name must be in the file (or here already), and match its id. */
+async function prepareBlobs(file: ChatExport, nodes: PreparedChat['nodes'], store: BlobStore): Promise<Uint8Array[]> {
+  const out: Uint8Array[] = [];
+  const named = new Set(nodes.flatMap(({ node }) => (node.attachments ?? []).map((a) => a.cid)));
+  for (const cid of named) {
+    const text = file.blobs[cid];
+    if (text === undefined) {
+      if (store.has(cid)) continue;
+      throw new AppError('bad_request', `file ${cid.slice(0, 24)}… is attached to a message but missing from the export`);
+    }
+    let bytes: Uint8Array;
+    try {
+      bytes = fromBase64(text);
+    } catch {
+      throw new AppError('bad_request', `file ${cid.slice(0, 24)}… is not base64`);
+    }
+    if ((await blobIdOf(bytes)) !== cid) throw new AppError('bad_request', `file ${cid.slice(0, 24)}… does not match its id: the file was altered`);
+    out.push(bytes);
+  }
+  return out;
+}
+
+async function prepareOurs(file: ChatExport, chats: ChatService, store: BlobStore): Promise<PreparedChat> {
   const byId = new Map<string, MessageNode>();
   const nodes: PreparedChat['nodes'] = [];
   for (const n of file.nodes) {
     const node: MessageNode = { v: 1, parent: n.parent as MessageId | null, role: n.role, content: n.content, meta: n.meta };
+    if (n.attachments) node.attachments = n.attachments;
+    if (n.blocks) node.blocks = n.blocks;
     const id = await idOf(encodeNode(node));
     if (id !== n.id) throw new AppError('bad_request', `message ${n.id.slice(0, 24)}… does not match its content: the file was altered`);
     if (byId.has(id)) continue;
@@ -40,7 +66,8 @@ async function prepareOurs(file: ChatExport, chats: ChatService): Promise<Prepar
       if (!known(child) || byId.get(child)!.parent !== (parent === 'root' ? null : parent)) throw new AppError('bad_request', 'a branch list names a message that is not a child there');
     }
   }
-  return { ...file.chat, leaf: file.chat.leaf as MessageId | null, selected: file.chat.selected as Record<string, MessageId>, nodes, kids: file.kids as Record<string, MessageId[]> };
+  const blobs = await prepareBlobs(file, nodes, store);
+  return { ...file.chat, leaf: file.chat.leaf as MessageId | null, selected: file.chat.selected as Record<string, MessageId>, nodes, kids: file.kids as Record<string, MessageId[]>, blobs };
 }
 
 function uniqueName(wanted: string, taken: Set<string>): string {
@@ -52,7 +79,7 @@ function uniqueName(wanted: string, taken: Set<string>): string {
 }
 
 /** Parses and checks a file; throws a clear AppError and writes nothing if anything is wrong. */
-export async function prepareImport(text: string, chats: ChatService, maxBytes: number): Promise<PreparedChat[]> {
+export async function prepareImport(text: string, chats: ChatService, store: BlobStore, maxBytes: number): Promise<PreparedChat[]> {
   if (new TextEncoder().encode(text).length > maxBytes) throw new AppError('payload_too_large', `the file is larger than ${maxBytes} bytes`);
   let raw: unknown;
   try {
@@ -63,14 +90,16 @@ export async function prepareImport(text: string, chats: ChatService, maxBytes: 
   if (Array.isArray(raw) || (raw && typeof raw === 'object' && 'mapping' in raw)) return fromChatGpt(raw);
   const ours = ChatExportSchema.safeParse(raw);
   if (!ours.success) throw new AppError('bad_request', `not a theater-chat export: ${describeIssues(ours.error)}`);
-  return [await prepareOurs(ours.data, chats)];
+  return [await prepareOurs(ours.data, chats, store)];
 }
 
 /** Writes prepared chats through the same invariant-keeping writes as every other change. */
-export async function writeImport(prepared: PreparedChat[], chats: ChatService): Promise<ChatRecord[]> {
+export async function writeImport(prepared: PreparedChat[], chats: ChatService, store: BlobStore): Promise<ChatRecord[]> {
   const taken = new Set(chats.list().map((c) => c.name));
   const created: ChatRecord[] = [];
-  for (const p of prepared) {
+  // Files first: a message is never written before what it refers to.
+  for (const p of prepared) for (const bytes of p.blobs ?? []) await store.put(bytes);
+  for (const { blobs: _files, ...p } of prepared) {
     const record = await chats.restore({ ...p, name: uniqueName(p.name, taken) });
     taken.add(record.name);
     created.push(record);

@@ -4,7 +4,7 @@
  */
 import { AppError } from '../errors.js';
 import type { Dag, ParentKey } from '../dag/dag-store.js';
-import type { MessageId, Role } from '../dag/node.js';
+import type { MessageId, MessageNode, Role } from '../dag/node.js';
 import { ZERO_USAGE, type ChatRecord, type UsageTotals } from './record.js';
 import { addUsage } from './usage.js';
 import { chatView, view, type ChatView, type MessageView, type TreeNode } from './views.js';
@@ -96,14 +96,14 @@ export function onSelectedBranch(dag: Dag, chat: ChatRecord): (id: MessageId) =>
 }
 
 /** Role and text of every message from the root down to `id`: what a request to Claude is built from. */
-export async function pathTo(dag: Dag, id: MessageId): Promise<{ role: Role; content: string }[]> {
-  const turns: { role: Role; content: string }[] = [];
+export async function pathTo(dag: Dag, id: MessageId): Promise<MessageNode[]> {
+  const turns: MessageNode[] = [];
   const seen = new Set<string>();
   for (let at: MessageId | null = id; at !== null; ) {
     if (seen.has(at)) throw new AppError('corrupt_object', `message ${at} is its own ancestor`);
     seen.add(at);
     const node = await dag.get(at);
-    turns.push({ role: node.role, content: node.content });
+    turns.push(node);
     at = node.parent;
   }
   return turns.reverse();

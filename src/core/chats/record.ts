@@ -4,6 +4,7 @@ import type { Ports } from '../ports.js';
 import { AppError } from '../errors.js';
 import type { MessageId } from '../dag/node.js';
 import { CHAT_ID, StoredChatId, StoredMessageId } from '../ids.js';
+import { ThinkingSetting, WebSearchSetting } from '../claude/features.js';
 
 export { CHAT_ID };
 
@@ -12,17 +13,22 @@ export const UsageTotals = z.object({
   output_tokens: z.number().int().nonnegative(),
   cache_creation_input_tokens: z.number().int().nonnegative(),
   cache_read_input_tokens: z.number().int().nonnegative(),
+  /** Totals kept since thinking and web search came: records written before read them as 0. */
+  thinking_tokens: z.number().int().nonnegative().default(0),
+  web_search_requests: z.number().int().nonnegative().default(0),
   /** USD, counting only messages whose price was known; `unpriced` counts the others. */
   cost_usd: z.number().nonnegative(),
   unpriced_messages: z.number().int().nonnegative(),
 });
-export type UsageTotals = z.infer<typeof UsageTotals>;
+export type UsageTotals = z.output<typeof UsageTotals>;
 
 export const ZERO_USAGE: UsageTotals = {
   input_tokens: 0,
   output_tokens: 0,
   cache_creation_input_tokens: 0,
   cache_read_input_tokens: 0,
+  thinking_tokens: 0,
+  web_search_requests: 0,
   cost_usd: 0,
   unpriced_messages: 0,
 };
@@ -35,6 +41,9 @@ export const ChatRecord = z.object({
   name: z.string(),
   model: z.string().nullable(),
   system: z.string().nullable(),
+  /** Off when absent: records written before these existed read as off. */
+  thinking: ThinkingSetting.nullable().default(null),
+  web_search: WebSearchSetting.nullable().default(null),
   leaf: MessageIdText.nullable(),
   /** At every branch point (a node with two or more children in this chat): the child chosen last. */
   selected: z.record(z.string(), MessageIdText),

@@ -7,7 +7,8 @@ import type { Ports } from '../ports.js';
 import { AppError } from '../errors.js';
 import { Dag, type ParentKey } from '../dag/dag-store.js';
 import type { NodeCache } from '../dag/cache.js';
-import type { MessageId, MessageNode, NodeMeta, Role } from '../dag/node.js';
+import type { MessageId, MessageNode } from '../dag/node.js';
+import type { Attachment } from '../dag/parts.js';
 import type { ChatId } from '../ids.js';
 import { ChatRecords, ZERO_USAGE, type ChatRecord } from './record.js';
 import { addUsage } from './usage.js';
@@ -94,6 +95,8 @@ export class ChatService implements MessageSource {
       name: spec.name,
       model: spec.model ?? null,
       system: spec.system ?? null,
+      thinking: spec.thinking ?? null,
+      web_search: spec.web_search ?? null,
       leaf: spec.starting_head ?? null,
       selected: {},
       usage: spec.starting_head ? await paths.usageAlong(this.dag, spec.starting_head) : { ...ZERO_USAGE },
@@ -127,7 +130,7 @@ export class ChatService implements MessageSource {
    */
   async append(
     chatId: string,
-    node: { role: Role; content: string; meta: NodeMeta },
+    node: Omit<MessageNode, 'v' | 'parent'>,
     parent?: ParentKey,
   ): Promise<{ chat: ChatRecord; message: MessageView; branched: boolean; reordered: boolean }> {
     let chat = this.records.get(chatId);
@@ -167,10 +170,12 @@ export class ChatService implements MessageSource {
   }
 
   /** A user message edited: a new sibling with the same parent; the original stays. */
-  async edit(chatId: string, messageId: MessageId, content: string, createdAt?: string) {
+  /** The new version keeps the original's files unless others (or none: `[]`) are given. */
+  async edit(chatId: string, messageId: MessageId, content: string, createdAt?: string, attachments?: Attachment[]) {
     const original = await this.dag.get(messageId);
     if (original.role !== 'user') throw new AppError('bad_request', 'only user messages can be edited; regenerate assistant replies instead');
-    return this.append(chatId, { role: 'user', content, meta: createdAt ? { created_at: createdAt } : {} }, original.parent);
+    const files = attachments ?? original.attachments;
+    return this.append(chatId, { role: 'user', content, meta: createdAt ? { created_at: createdAt } : {}, ...(files?.length ? { attachments: files } : {}) }, original.parent);
   }
 
   async message(id: MessageId): Promise<MessageView> {
@@ -200,7 +205,7 @@ export class ChatService implements MessageSource {
   }
 
   /** Role and text of every message from the root down to `id`: what a request to Claude is built from. */
-  pathTo(id: MessageId): Promise<{ role: Role; content: string }[]> {
+  pathTo(id: MessageId): Promise<MessageNode[]> {
     return paths.pathTo(this.dag, id);
   }
 
@@ -236,7 +241,7 @@ export class ChatService implements MessageSource {
    */
   async restore(spec: RestoredChat): Promise<ChatRecord> {
     for (const { node } of spec.nodes) await this.dag.put(node);
-    const chat = await this.create({ name: spec.name, model: spec.model, system: spec.system, created_at: spec.created_at ?? undefined });
+    const chat = await this.create({ name: spec.name, model: spec.model, system: spec.system, thinking: spec.thinking, web_search: spec.web_search, created_at: spec.created_at ?? undefined });
     for (const [parent, list] of Object.entries(spec.kids)) this.dag.setKids(chat.id, parent === 'root' ? null : (parent as MessageId), list);
     let usage = { ...ZERO_USAGE };
     for (const { node } of spec.nodes) if (node.role === 'assistant' && node.meta.usage) usage = addUsage(usage, node.meta);

@@ -12,6 +12,8 @@ export function addUsage(totals: UsageTotals, meta: NodeMeta): UsageTotals {
     output_tokens: totals.output_tokens + u.output_tokens,
     cache_creation_input_tokens: totals.cache_creation_input_tokens + (u.cache_creation_input_tokens ?? 0),
     cache_read_input_tokens: totals.cache_read_input_tokens + (u.cache_read_input_tokens ?? 0),
+    thinking_tokens: totals.thinking_tokens + (u.thinking_tokens ?? 0),
+    web_search_requests: totals.web_search_requests + (u.web_search_requests ?? 0),
     ...priced(totals, meta.model ? costOf(meta.model, u) : undefined),
   };
 }

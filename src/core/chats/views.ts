@@ -4,12 +4,17 @@ import { NodeMeta, Role, type MessageId, type MessageNode } from '../dag/node.js
 import { StoredChatId, StoredMessageId } from '../ids.js';
 import { UsageTotals, type ChatRecord } from './record.js';
 import { costOf } from '../claude/cost.js';
+import { Attachment } from '../dag/parts.js';
+import { ThinkingSetting, WebSearchSetting } from '../claude/features.js';
+import { ReplyPart, Source, replyParts } from './reply-parts.js';
 
 export const ChatView = z.object({
   id: StoredChatId,
   name: z.string(),
   model: z.string().nullable(),
   system: z.string().nullable(),
+  thinking: ThinkingSetting.nullable(),
+  web_search: WebSearchSetting.nullable(),
   leaf: StoredMessageId.nullable(),
   usage: UsageTotals,
   created_at: z.string().nullable(),
@@ -23,6 +28,11 @@ export const MessageView = z.object({
   role: Role,
   content: z.string(),
   meta: NodeMeta,
+  attachments: z.array(Attachment).optional(),
+  /** Replies whose blocks hold more than text: thinking, searches, cited text, in order. */
+  parts: z.array(ReplyPart).optional(),
+  /** The numbered sources the parts' citations point at. */
+  sources: z.array(Source).optional(),
   /** Where this message stands among its siblings in this chat: `‹ index+1 / count ›`. */
   siblings: z.object({ index: z.number().int().nonnegative(), count: z.number().int().positive() }),
   /** Replies only: USD at today's prices, or null when the model's price is unknown. */
@@ -58,8 +68,8 @@ export interface ListPage {
 }
 
 export function chatView(chat: ChatRecord): ChatView {
-  const { id, name, model, system, leaf, usage, created_at, updated_at } = chat;
-  return { id, name, model, system, leaf, usage, created_at, updated_at };
+  const { id, name, model, system, thinking, web_search, leaf, usage, created_at, updated_at } = chat;
+  return { id, name, model, system, thinking, web_search, leaf, usage, created_at, updated_at };
 }
 
 export function view(id: MessageId, node: MessageNode, kids: MessageId[]): MessageView {
@@ -71,6 +81,8 @@ export function view(id: MessageId, node: MessageNode, kids: MessageId[]): Messa
     meta: node.meta,
     siblings: { index: Math.max(0, kids.indexOf(id)), count: Math.max(1, kids.length) },
   };
+  if (node.attachments?.length) v.attachments = node.attachments;
+  if (node.blocks?.some((b) => b.type !== 'text' || 'citations' in b)) Object.assign(v, replyParts(node.blocks));
   if (node.role === 'assistant' && node.meta.usage) v.cost_usd = node.meta.model ? (costOf(node.meta.model, node.meta.usage) ?? null) : null;
   return v;
 }
@@ -79,6 +91,8 @@ export interface NewChat {
   name: string;
   model?: string | null;
   system?: string | null;
+  thinking?: ThinkingSetting | null;
+  web_search?: WebSearchSetting | null;
   starting_head?: MessageId | null;
   created_at?: string;
 }
@@ -87,6 +101,8 @@ export interface ChatChanges {
   name?: string;
   model?: string | null;
   system?: string | null;
+  thinking?: ThinkingSetting | null;
+  web_search?: WebSearchSetting | null;
 }
 
 /** A chat to write whole, its nodes already checked against their ids (an import). */
@@ -94,6 +110,8 @@ export interface RestoredChat {
   name: string;
   model: string | null;
   system: string | null;
+  thinking: ThinkingSetting | null;
+  web_search: WebSearchSetting | null;
   leaf: MessageId | null;
   selected: Record<string, MessageId>;
   created_at: string | null;

@@ -8,7 +8,7 @@ import { CID } from 'multiformats/cid';
 import { sha256 } from 'multiformats/hashes/sha2';
 import { z } from 'zod';
 import { AppError } from '../errors.js';
-
+import { Attachments, ReplyBlocks, type Attachment, type ReplyBlock } from './parts.js';
 import { CID_TEXT, type MessageId } from '../ids.js';
 
 export type { MessageId };
@@ -18,6 +18,10 @@ export const Usage = z.object({
   output_tokens: z.number().int().nonnegative(),
   cache_creation_input_tokens: z.number().int().nonnegative().optional(),
   cache_read_input_tokens: z.number().int().nonnegative().optional(),
+  /** Part of output_tokens: what the model spent thinking. */
+  thinking_tokens: z.number().int().nonnegative().optional(),
+  /** Server-side web searches, priced per search. */
+  web_search_requests: z.number().int().nonnegative().optional(),
 });
 export type Usage = z.infer<typeof Usage>;
 
@@ -45,6 +49,10 @@ export interface MessageNode {
   role: Role;
   content: string;
   meta: NodeMeta;
+  /** User messages: the files sent with the text. */
+  attachments?: Attachment[];
+  /** Replies: every content block as the API sent it (`content` is their text). */
+  blocks?: ReplyBlock[];
 }
 
 
@@ -75,6 +83,9 @@ export function encodeNode(node: MessageNode): Uint8Array {
     role: node.role,
     content: node.content,
     meta: withoutUndefined(node.meta),
+    // Absent, not empty: a node without them keeps the id it had before they existed.
+    ...(node.attachments?.length ? { attachments: node.attachments.map((a) => withoutUndefined(a)) } : {}),
+    ...(node.blocks?.length ? { blocks: node.blocks } : {}),
   });
 }
 
@@ -83,8 +94,9 @@ export async function idOf(bytes: Uint8Array): Promise<MessageId> {
 }
 
 const ROLES = new Set<string>(Role.options);
+const NODE_KEYS = new Set(['content,meta,parent,role,v', 'attachments,content,meta,parent,role,v', 'blocks,content,meta,parent,role,v']);
 const META_STRINGS = ['created_at', 'model', 'stop_reason', 'request_id', 'response_date', 'error_code'] as const;
-const USAGE_FIELDS = ['input_tokens', 'output_tokens', 'cache_creation_input_tokens', 'cache_read_input_tokens'] as const;
+const USAGE_FIELDS = ['input_tokens', 'output_tokens', 'cache_creation_input_tokens', 'cache_read_input_tokens', 'thinking_tokens', 'web_search_requests'] as const;
 const decoder = new TextDecoder();
 
 function isCount(value: unknown): boolean {
@@ -119,8 +131,12 @@ export function decodeNode(bytes: Uint8Array, id: string): MessageNode {
   const link = raw?.parent as { '/'?: unknown } | null | undefined;
   const parent = link === null ? null : typeof link === 'object' && typeof link['/'] === 'string' && Object.keys(link).length === 1 ? link['/'] : undefined;
   const keys = raw && typeof raw === 'object' ? Object.keys(raw).sort().join() : '';
+  const attachments = raw?.attachments === undefined ? undefined : Attachments.safeParse(raw.attachments);
+  const blocks = raw?.blocks === undefined ? undefined : ReplyBlocks.safeParse(raw.blocks);
   if (
-    keys !== 'content,meta,parent,role,v' ||
+    !NODE_KEYS.has(keys) ||
+    attachments?.success === false ||
+    blocks?.success === false ||
     raw.v !== 1 ||
     typeof raw.content !== 'string' ||
     typeof raw.role !== 'string' ||
@@ -131,5 +147,8 @@ export function decodeNode(bytes: Uint8Array, id: string): MessageNode {
   ) {
     throw new AppError('corrupt_object', `message ${id} does not have the shape of a message`);
   }
-  return { v: 1, parent: parent as MessageId | null, role: raw.role as Role, content: raw.content, meta: raw.meta };
+  const node: MessageNode = { v: 1, parent: parent as MessageId | null, role: raw.role as Role, content: raw.content, meta: raw.meta };
+  if (attachments?.data) node.attachments = attachments.data;
+  if (blocks?.data) node.blocks = blocks.data;
+  return node;
 }

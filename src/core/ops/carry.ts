@@ -15,12 +15,12 @@ export interface ExportFile {
 export async function exportFile(d: OpDeps, chatId: string, format: 'json' | 'markdown' = 'json'): Promise<ExportFile> {
   const name = d.chats.get(chatId).name;
   if (format === 'markdown') return { chat_id: chatId, format, filename: exportFilename(name, 'md'), content: await exportMarkdown(d.chats, chatId) };
-  return { chat_id: chatId, format, filename: exportFilename(name, 'json'), content: JSON.stringify(await exportChat(d.chats, chatId), null, 1) };
+  return { chat_id: chatId, format, filename: exportFilename(name, 'json'), content: JSON.stringify(await exportChat(d.chats, d.blobs, chatId), null, 1) };
 }
 
 /** Checks the whole file first: a file with any fault writes nothing. */
-export async function importFile(d: OpDeps, text: string): Promise<Change<ChatView[]>> {
-  const prepared = await prepareImport(text, d.chats, MAX_IMPORT_BYTES);
-  const chats = (await writeImport(prepared, d.chats)).map(chatView);
+export async function importFile(d: OpDeps, text: string, maxBytes = MAX_IMPORT_BYTES): Promise<Change<ChatView[]>> {
+  const prepared = await prepareImport(text, d.chats, d.blobs, maxBytes);
+  const chats = (await writeImport(prepared, d.chats, d.blobs)).map(chatView);
   return changed(chats, [listChanged(d)]);
 }

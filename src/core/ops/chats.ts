@@ -2,6 +2,7 @@
 import { chatView, type ChatView, type ListPage } from '../chats/service.js';
 import type { MessageId } from '../dag/node.js';
 import { changed, type Change } from './change.js';
+import type { ThinkingSetting, WebSearchSetting } from '../claude/features.js';
 import { checkContent, listChanged, type OpDeps } from './deps.js';
 
 const DEFAULT_CHAT_NAME = 'New chat';
@@ -10,6 +11,8 @@ export interface NewChatSpec {
   name?: string;
   model?: string | null;
   system?: string | null;
+  thinking?: ThinkingSetting | null;
+  web_search?: WebSearchSetting | null;
   starting_head?: MessageId | null;
   created_at?: string;
 }
@@ -18,6 +21,8 @@ export interface ChatChangesSpec {
   name?: string;
   model?: string | null;
   system?: string | null;
+  thinking?: ThinkingSetting | null;
+  web_search?: WebSearchSetting | null;
 }
 
 export const listChats = (d: OpDeps): ChatView[] => d.chats.list();

@@ -6,6 +6,8 @@ import type { ModelDirectory } from '../claude/directory.js';
 import type { Pending } from '../generations.js';
 import type { SearchIndex } from '../search/index.js';
 import type { Broadcast } from './change.js';
+import type { BlobStore } from '../blobs/store.js';
+import type { AttachmentLimits } from '../claude/attachments.js';
 
 export interface Limits {
   max_content_bytes: number;
@@ -14,7 +16,11 @@ export interface Limits {
 
 export interface OpDeps {
   chats: ChatService;
+  /** Attached files, by the CID of their bytes. */
+  blobs: BlobStore;
   limits: Limits;
+  /** What one attached file may be: the API's limits, or lower ones from the init state. */
+  attachmentLimits: AttachmentLimits;
   llm?: Llm;
   models: ModelDirectory;
   /** Generations go to generator actors when true; otherwise they run inside the call. */
@@ -28,6 +34,11 @@ export interface OpDeps {
 
 /** The largest file the app imports (also the largest WebSocket frame it parses). */
 export const MAX_IMPORT_BYTES = 2 * 1024 * 1024;
+/**
+ * An export file posted over HTTP may carry its attached files: up to this. On c50 every request
+ * body stays in the actor's event chain (theater-c50.md §14), so this is not made larger.
+ */
+export const MAX_IMPORT_FILE_BYTES = 48 * 1024 * 1024;
 
 const encoder = new TextEncoder();
 

@@ -3,6 +3,8 @@ import { chatView, type Branch, type BranchPage, type ChatService, type ChatView
 import type { MessageId } from '../dag/node.js';
 import { changed, type Change } from './change.js';
 import { checkContent, listChanged, type OpDeps } from './deps.js';
+import { resolveAttachments } from './files.js';
+import type { BlobId } from '../ids.js';
 
 export interface Added {
   chat: ChatView;
@@ -20,6 +22,7 @@ export function messageAdded(d: OpDeps, appended: Awaited<ReturnType<ChatService
 
 export interface NewMessageSpec {
   content: string;
+  attachments?: { cid: BlobId; name: string }[];
   /** null: a new root; absent: after the selected leaf. */
   parent_id?: MessageId | null;
   created_at?: string;
@@ -28,12 +31,13 @@ export interface NewMessageSpec {
 export async function sendMessage(d: OpDeps, chatId: string, spec: NewMessageSpec): Promise<Change<Added>> {
   checkContent(spec.content, d.limits);
   const meta = spec.created_at ? { created_at: spec.created_at } : {};
-  return messageAdded(d, await d.chats.append(chatId, { role: 'user', content: spec.content, meta }, spec.parent_id));
+  const attachments = await resolveAttachments(d, spec.attachments);
+  return messageAdded(d, await d.chats.append(chatId, { role: 'user', content: spec.content, meta, ...(attachments?.length ? { attachments } : {}) }, spec.parent_id));
 }
 
-export async function editMessage(d: OpDeps, chatId: string, messageId: MessageId, content: string, createdAt?: string): Promise<Change<Added>> {
-  checkContent(content, d.limits);
-  return messageAdded(d, await d.chats.edit(chatId, messageId, content, createdAt));
+export async function editMessage(d: OpDeps, chatId: string, messageId: MessageId, spec: NewMessageSpec): Promise<Change<Added>> {
+  checkContent(spec.content, d.limits);
+  return messageAdded(d, await d.chats.edit(chatId, messageId, spec.content, spec.created_at, await resolveAttachments(d, spec.attachments)));
 }
 
 export const getMessage = (d: OpDeps, id: MessageId): Promise<MessageView> => d.chats.message(id);

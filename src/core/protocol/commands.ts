@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 import { AppError } from '../errors.js';
-import { ChatId, ChatName, ClientTime, Content, MessageIdField, ModelId, RequestId } from './fields.js';
+import { AttachmentPicks, ChatId, ChatName, ClientTime, Content, MessageIdField, ModelId, RequestId } from './fields.js';
+import { ThinkingSetting, WebSearchSetting } from '../claude/features.js';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -20,14 +21,36 @@ export const Commands = [
     starting_head: MessageIdField.nullable().optional(),
     model: ModelId.nullable().optional(),
     system: z.string().nullable().optional(),
+    thinking: ThinkingSetting.nullable().optional(),
+    web_search: WebSearchSetting.nullable().optional(),
     created_at: ClientTime.optional(),
   }),
   command('switch_chat', { chat_id: ChatId }),
   command('rename_chat', { chat_id: ChatId, name: ChatName }),
-  command('update_chat', { chat_id: ChatId, model: ModelId.nullable().optional(), system: z.string().nullable().optional() }),
+  command('update_chat', {
+    chat_id: ChatId,
+    model: ModelId.nullable().optional(),
+    system: z.string().nullable().optional(),
+    /** null turns it off. */
+    thinking: ThinkingSetting.nullable().optional(),
+    web_search: WebSearchSetting.nullable().optional(),
+  }),
   command('delete_chat', { chat_id: ChatId }),
-  command('send_message', { content: Content, chat_id: ChatId.optional(), parent_id: MessageIdField.nullable().optional(), created_at: ClientTime.optional() }),
-  command('edit_message', { message_id: MessageIdField, content: Content, chat_id: ChatId.optional(), created_at: ClientTime.optional() }),
+  command('send_message', {
+    content: Content,
+    chat_id: ChatId.optional(),
+    parent_id: MessageIdField.nullable().optional(),
+    attachments: AttachmentPicks.optional(),
+    created_at: ClientTime.optional(),
+  }),
+  command('edit_message', {
+    message_id: MessageIdField,
+    content: Content,
+    chat_id: ChatId.optional(),
+    /** Absent: the new version keeps the original's files; `[]` drops them. */
+    attachments: AttachmentPicks.optional(),
+    created_at: ClientTime.optional(),
+  }),
   command('get_message', { message_id: MessageIdField }),
   command('get_head', { chat_id: ChatId.optional() }),
   command('get_branch', { chat_id: ChatId.optional() }),

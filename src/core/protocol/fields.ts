@@ -1,7 +1,9 @@
 /** Field schemas shared by WebSocket commands and REST bodies. */
 import { z } from 'zod';
 import { parseMessageId, type MessageId } from '../dag/node.js';
-import { CHAT_ID, type ChatId as ChatIdBrand } from '../ids.js';
+import { CHAT_ID, type BlobId, type ChatId as ChatIdBrand } from '../ids.js';
+import { parseBlobId } from '../blobs/store.js';
+import { MAX_ATTACHMENTS } from '../dag/parts.js';
 
 export const RequestId = z.string().max(128).optional();
 
@@ -33,3 +35,25 @@ export const ClientTime = z.iso.datetime({ offset: true }).refine((s) => {
 
 /** Size is checked against the configured limit by the handler: schemas cannot see config. */
 export const Content = z.string().refine((s) => s.trim().length > 0, 'content is empty');
+
+export const BlobIdField = z.string().transform((value, ctx): BlobId => {
+  try {
+    return parseBlobId(value);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'not a file id' });
+    return z.NEVER;
+  }
+});
+
+/**
+ * A file sent with a message: uploaded first (POST /api/blobs), then named by its id. Its type,
+ * size and dimensions are read again from the stored bytes, never taken from the client.
+ */
+export const AttachmentPick = z.strictObject({
+  cid: BlobIdField,
+  name: z
+    .string()
+    .transform((s) => s.trim())
+    .pipe(z.string().min(1, 'file name is empty').max(255, 'file name is longer than 255 characters')),
+});
+export const AttachmentPicks = z.array(AttachmentPick).max(MAX_ATTACHMENTS, `at most ${MAX_ATTACHMENTS} files per message`);

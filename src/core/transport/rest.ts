@@ -6,7 +6,12 @@ import { z } from 'zod';
 import { AppError } from '../errors.js';
 import { SECURITY_HEADERS, json, parseJsonBody, type CoreRequest, type CoreResponse } from '../http.js';
 import { serveAsset, type AssetTable } from '../assets.js';
-import { ChatId, ChatName, ClientTime, Content, MessageIdField, ModelId } from '../protocol/fields.js';
+import { AttachmentPicks, BlobIdField, ChatId, ChatName, ClientTime, Content, MessageIdField, ModelId } from '../protocol/fields.js';
+import { ThinkingSetting, WebSearchSetting } from '../claude/features.js';
+import { maxFileBytes } from '../claude/attachments.js';
+import { readFile, uploadFile } from '../ops/files.js';
+import { declaredName, fileResponse } from './files.js';
+import { MAX_IMPORT_FILE_BYTES } from '../ops/deps.js';
 import { PROTOCOL_VERSION, describeIssues } from '../protocol/commands.js';
 import type { CoreState } from '../state.js';
 import type { Settings } from '../app.js';
@@ -66,14 +71,14 @@ const Limit = (max: number) => z.coerce.number().int().min(1).max(max);
 const LIST_PAGE = { default: 50, max: 200 };
 const BRANCH_PAGE = { default: 100, max: 500 };
 
-function guarded(method: Route['method'], pattern: string, handle: Route['handle']): Route {
+function guarded(method: Route['method'], pattern: string, handle: Route['handle'], bodyLimit?: (d: RestDeps) => number): Route {
   return {
     method,
     pattern,
     handle: (d, req) => {
       checkHost(d.settings, req);
       if (method !== 'GET') checkOrigin(d.settings, req);
-      checkBodySize(d.settings, req);
+      checkBodySize(d.settings, req, bodyLimit?.(d));
       return handle(d, req);
     },
   };
@@ -89,8 +94,14 @@ const NewChatBody = z.strictObject({
   starting_head: MessageIdField.nullable().optional(),
   created_at: ClientTime.optional(),
 });
-const ChatChangesBody = z.strictObject({ name: ChatName.optional(), model: ModelId.nullable().optional(), system: z.string().nullable().optional() });
-const NewMessageBody = z.strictObject({ content: Content, parent_id: MessageIdField.nullable().optional(), created_at: ClientTime.optional() });
+const ChatChangesBody = z.strictObject({
+  name: ChatName.optional(),
+  model: ModelId.nullable().optional(),
+  system: z.string().nullable().optional(),
+  thinking: ThinkingSetting.nullable().optional(),
+  web_search: WebSearchSetting.nullable().optional(),
+});
+const NewMessageBody = z.strictObject({ content: Content, parent_id: MessageIdField.nullable().optional(), attachments: AttachmentPicks.optional(), created_at: ClientTime.optional() });
 
 async function branchPage(d: RestDeps, req: CoreRequest, chatId: string): Promise<RestResult> {
   const page = await getBranchPage(d, chatId, query(req, 'limit', Limit(BRANCH_PAGE.max)) ?? BRANCH_PAGE.default, query(req, 'before', MessageIdField));
@@ -132,9 +143,28 @@ export const REST_ROUTES: readonly Route[] = [
     const format = req.query.get('format') === 'markdown' ? 'markdown' : 'json';
     return { response: download(await exportFile(d, param(req, 'id', ChatId), format)) };
   }),
-  guarded('POST', '/api/import', async (d, req) => {
-    if (!req.body) throw new AppError('bad_request', 'the file is missing: send it as the request body');
-    return respond(201, await importFile(d, new TextDecoder().decode(req.body)), (chats) => ({ chats }));
+  guarded(
+    'POST',
+    '/api/import',
+    async (d, req) => {
+      if (!req.body) throw new AppError('bad_request', 'the file is missing: send it as the request body');
+      return respond(201, await importFile(d, new TextDecoder().decode(req.body), MAX_IMPORT_FILE_BYTES), (chats) => ({ chats }));
+    },
+    () => MAX_IMPORT_FILE_BYTES,
+  ),
+  guarded(
+    'POST',
+    '/api/blobs',
+    async (d, req) => {
+      if (!req.body?.length) throw new AppError('bad_request', 'the file is missing: send its bytes as the request body');
+      const blob = await uploadFile(d, req.body, { name: declaredName(req), media_type: req.headers.get('content-type') });
+      return { response: json(201, { blob }) };
+    },
+    (d) => maxFileBytes(d.attachmentLimits),
+  ),
+  guarded('GET', '/api/blobs/{cid}', async (d, req) => {
+    const { bytes, file } = await readFile(d, param(req, 'cid', BlobIdField));
+    return { response: fileResponse(bytes, file, req.query.get('name')) };
   }),
   guarded('GET', '/api/search', async (d, req) => {
     const q = parseField(z.string().trim().min(1, 'q is empty').max(500), req.query.get('q') ?? '', 'q');

@@ -48,11 +48,11 @@ const HANDLERS: { [T in ClientCommand['type']]: Handler<T> } = {
   fork_chat: async (d, cmd) => as(await forkChat(d, cmd.message_id, cmd.name), (chat) => ({ type: 'chat_created', chat })),
   switch_chat: async (d, cmd) => ({ ...(await reply(getBranch(d, cmd.chat_id).then((b) => ({ type: 'branch', ...b }) as const))), opens: cmd.chat_id }),
   rename_chat: (d, cmd) => as(updateChat(d, cmd.chat_id, { name: cmd.name }), (chat) => ({ type: 'chat_updated', chat })),
-  update_chat: (d, cmd) => as(updateChat(d, cmd.chat_id, { model: cmd.model, system: cmd.system }), (chat) => ({ type: 'chat_updated', chat })),
+  update_chat: (d, { type: _t, request_id: _r, chat_id, ...changes }) => as(updateChat(d, chat_id, changes), (chat) => ({ type: 'chat_updated', chat })),
   delete_chat: (d, cmd) => as(deleteChat(d, cmd.chat_id), ({ chat_id }) => ({ type: 'chat_deleted', chat_id })),
   send_message: async (d, cmd) => as(await sendMessage(d, chatOf(d, cmd.chat_id), cmd), (added) => ({ type: 'message_added', ...added })),
   edit_message: async (d, cmd) =>
-    as(await editMessage(d, chatOf(d, cmd.chat_id), cmd.message_id, cmd.content, cmd.created_at), (added) => ({ type: 'message_added', ...added })),
+    as(await editMessage(d, chatOf(d, cmd.chat_id), cmd.message_id, cmd), (added) => ({ type: 'message_added', ...added })),
   get_message: (d, cmd) => reply(getMessage(d, cmd.message_id).then((message) => ({ type: 'message', message }) as const)),
   get_head: (d, cmd) => changed({ type: 'head', ...getHead(d, cmd.chat_id ?? d.current) }),
   get_branch: (d, cmd) => reply(getBranch(d, chatOf(d, cmd.chat_id)).then((b) => ({ type: 'branch', ...b }) as const)),

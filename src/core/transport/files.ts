@@ -1,0 +1,44 @@
+/**
+ * Attached files over HTTP. Upload is one request (the whole file, or nothing); download serves the
+ * stored bytes under their id, which never changes, with a type read from the bytes: an image is
+ * shown, anything else is a download, and nothing is ever served as a page that could run script.
+ */
+import { AppError } from '../errors.js';
+import { SECURITY_HEADERS, type CoreRequest, type CoreResponse } from '../http.js';
+import type { Inspected } from '../claude/attachments.js';
+import { exportFilename } from '../carry/export.js';
+
+/** The name a browser sends in `x-file-name` (percent-encoded: header values are ASCII). */
+export function declaredName(req: CoreRequest): string | undefined {
+  const raw = req.headers.get('x-file-name');
+  if (raw === undefined) return undefined;
+  try {
+    return decodeURIComponent(raw).slice(0, 255);
+  } catch {
+    throw new AppError('bad_request', 'x-file-name is not percent-encoded');
+  }
+}
+
+export function fileResponse(bytes: Uint8Array, file: Inspected, name: string | null): CoreResponse {
+  const type = file.kind === 'text' ? 'text/plain; charset=utf-8' : file.media_type;
+  const disposition = file.kind === 'image' ? 'inline' : `attachment; filename="${exportFilename(name?.replace(/\.[^.]*$/, '') || 'file', extension(file))}"`;
+  return {
+    status: 200,
+    headers: [
+      ['content-type', type],
+      ['content-disposition', disposition],
+      // The id is the hash of the bytes: what it names never changes.
+      ['cache-control', 'private, max-age=31536000, immutable'],
+      // Even opened on its own, nothing in it runs.
+      ['content-security-policy', "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"],
+      ...SECURITY_HEADERS,
+    ],
+    body: bytes,
+  };
+}
+
+function extension(file: Inspected): string {
+  if (file.kind === 'pdf') return 'pdf';
+  if (file.kind === 'text') return 'txt';
+  return file.media_type.split('/')[1] ?? 'bin';
+}
