@@ -60,7 +60,9 @@ async function buildUi() {
     files[chunk.fileName] = body;
   }
   const script = Object.keys(files).find((f) => f.startsWith('app-'));
-  const css = await readFile(join(root, 'src/ui/style.css'), 'utf8');
+  // One stylesheet, kept in files of a readable size: style.css first, then the others by name.
+  const sheets = ['style.css', ...(await readdir(join(root, 'src/ui'))).filter((f) => f.endsWith('.css') && f !== 'style.css').sort()];
+  const css = (await Promise.all(sheets.map((f) => readFile(join(root, 'src/ui', f), 'utf8')))).join('\n');
   const style = `app-${shortHash(css)}.css`;
   files[style] = css;
   files['favicon.svg'] = await readFile(join(root, 'src/ui/favicon.svg'), 'utf8');

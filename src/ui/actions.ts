@@ -1,6 +1,6 @@
 /** What the person does to chats and their messages: open, create, rename, send, edit, switch versions, fork. */
 import { batch } from '@preact/signals';
-import type { ChatView, MessageView } from './protocol.js';
+import type { ChatView, Command, MessageView } from './protocol.js';
 import { chats, currentChat, currentId, editing, LAST_CHAT, messages, tree, upsertChat } from './chats.js';
 import { busy, generate } from './generation.js';
 import { connection, run } from './socket.js';
@@ -32,31 +32,42 @@ export async function createChat(): Promise<void> {
 
 export const renameChat = (id: string, name: string) => run({ type: 'rename_chat', chat_id: id, name });
 export const deleteChat = (id: string) => run({ type: 'delete_chat', chat_id: id });
-export const updateChat = (id: string, changes: { model?: string | null; system?: string | null }) => run({ type: 'update_chat', chat_id: id, ...changes });
+export type ChatChanges = Omit<Extract<Command, { type: 'update_chat' }>, 'type' | 'chat_id'>;
+export const updateChat = (id: string, changes: ChatChanges) => run({ type: 'update_chat', chat_id: id, ...changes });
 
-export async function send(content: string): Promise<boolean> {
+/** A file as a message names it: already uploaded, by its id. */
+export interface FilePick {
+  cid: string;
+  name: string;
+}
+
+export async function send(content: string, files: FilePick[] = []): Promise<boolean> {
   let chatId = currentId.value;
   if (busy(chatId)) return false;
+  const title = content.slice(0, 60).trim() || 'New chat';
   if (!chatId) {
-    const created = await run({ type: 'create_chat', name: content.slice(0, 60).trim() || 'New chat' });
+    const created = await run({ type: 'create_chat', name: title });
     if (created.type !== 'chat_created') return false;
     await openChat(created.chat.id);
     chatId = created.chat.id;
   }
-  const reply = await run({ type: 'send_message', chat_id: chatId, content, created_at: new Date().toISOString() });
+  const attachments = files.length ? { attachments: files.map(({ cid, name }) => ({ cid, name })) } : {};
+  const reply = await run({ type: 'send_message', chat_id: chatId, content, ...attachments, created_at: new Date().toISOString() });
   if (reply.type !== 'message_added') return false;
   const chat = chats.value.find((c) => c.id === chatId);
   // A new chat takes its name from its first message.
-  if (chat && chat.name === 'New chat' && reply.message.parent_id === null) void renameChat(chatId, content.slice(0, 60).trim() || 'New chat');
+  if (chat && chat.name === 'New chat' && reply.message.parent_id === null) void renameChat(chatId, title);
   await generate(chatId, reply.message.id);
   return true;
 }
 
-export async function saveEdit(message: MessageView, content: string): Promise<void> {
+/** `files` absent: the new version keeps the original's files. */
+export async function saveEdit(message: MessageView, content: string, files?: FilePick[]): Promise<void> {
   const chatId = currentId.value;
   if (!chatId) return;
   editing.value = null;
-  const reply = await run({ type: 'edit_message', chat_id: chatId, message_id: message.id, content, created_at: new Date().toISOString() });
+  const attachments = files ? { attachments: files.map(({ cid, name }) => ({ cid, name })) } : {};
+  const reply = await run({ type: 'edit_message', chat_id: chatId, message_id: message.id, content, ...attachments, created_at: new Date().toISOString() });
   if (reply.type === 'message_added') await generate(chatId, reply.message.id);
 }
 

@@ -8,6 +8,7 @@ import { formatCost, formatTokens } from './format.js';
 import { currentChat, tree } from './chats.js';
 import { loadTree, renameChat, updateChat } from './actions.js';
 import { models } from './session.js';
+import { FeatureControls } from './chat-features.js';
 
 function TitleInput({ name, onDone }: { name: string; onDone: (value: string | null) => void }) {
   const ref = useAutoFocus<HTMLInputElement>();
@@ -132,17 +133,22 @@ export function Header({ onMenu, menuOpen }: { onMenu: () => void; menuOpen: boo
       </button>
       <div class="tools-more">
         <span class="totals" title={`cache write ${u.cache_creation_input_tokens}, cache read ${u.cache_read_input_tokens}`}>
-          {formatTokens(u.input_tokens + u.cache_creation_input_tokens + u.cache_read_input_tokens)} in · {formatTokens(u.output_tokens)} out · {formatCost(u.cost_usd)}
+          {formatTokens(u.input_tokens + u.cache_creation_input_tokens + u.cache_read_input_tokens)} in · {formatTokens(u.output_tokens)} out
+          {u.thinking_tokens > 0 ? ` (${formatTokens(u.thinking_tokens)} thinking)` : ''}
+          {u.web_search_requests > 0 ? ` · ${u.web_search_requests === 1 ? '1 search' : `${u.web_search_requests} searches`}` : ''} · {formatCost(u.cost_usd)}
           {u.unpriced_messages > 0 ? ` + ${u.unpriced_messages} unpriced` : ''}
         </span>
-        <span class="exports">
-          <a class="chip" href={`/api/chats/${chat.id}/export`} download>
-            Export JSON
-          </a>
-          <a class="chip" href={`/api/chats/${chat.id}/export?format=markdown`} download>
-            Markdown
-          </a>
-        </span>
+        <div class="tools-panel">
+          <FeatureControls chat={chat} />
+          <span class="exports">
+            <a class="chip" href={`/api/chats/${chat.id}/export`} download>
+              Export JSON
+            </a>
+            <a class="chip" href={`/api/chats/${chat.id}/export?format=markdown`} download>
+              Markdown
+            </a>
+          </span>
+        </div>
       </div>
       </div>
       {prompting && (

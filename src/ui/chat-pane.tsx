@@ -1,4 +1,4 @@
-/** The open chat: header (model, system prompt, totals), the branch, and the message box. */
+/** The open chat: header (model, system prompt, totals), the branch, and the message box; files dropped on it are attached. */
 import { Header } from './chat-header.js';
 import { Composer } from './composer.js';
 import { MessageList, useVersionKeys } from './message-list.js';
@@ -7,6 +7,7 @@ import { currentChat, messages } from './chats.js';
 import { generating } from './generation.js';
 import { createChat } from './actions.js';
 import { apiKeyConfigured, loaded } from './session.js';
+import { useFileDrop } from './attachments.js';
 
 export function ChatPane({ onMenu, menuOpen }: { onMenu: () => void; menuOpen: boolean }) {
   const list = messages.value;
@@ -15,8 +16,14 @@ export function ChatPane({ onMenu, menuOpen }: { onMenu: () => void; menuOpen: b
   const follow = useFollow(list, chat?.id, started?.parent_id);
   useVersionKeys(list);
   const lastUser = [...list].reverse().find((m) => m.role === 'user');
+  const { dragging, ...drop } = useFileDrop(Boolean(chat) || loaded.value);
   return (
-    <section class="chat" aria-label={chat ? chat.name : 'Chat'}>
+    <section class={`chat${dragging ? ' dropping' : ''}`} aria-label={chat ? chat.name : 'Chat'} {...drop}>
+      {dragging && (
+        <div class="drop-overlay" aria-hidden="true">
+          Drop files to attach them
+        </div>
+      )}
       <Header onMenu={onMenu} menuOpen={menuOpen} />
       {!apiKeyConfigured.value && (
         <div class="banner" role="note">

@@ -1,13 +1,17 @@
-/** The message box: Enter sends, ↑ edits the last message, and Stop while a reply is being written. */
+/** The message box: files to send with it, Enter sends, ↑ edits the last message, and Stop while a reply is being written. */
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { MessageView } from './protocol.js';
 import { currentId, editing } from './chats.js';
 import { busy, stopGeneration } from './generation.js';
 import { send } from './actions.js';
+import { AttachButton, onPasteFiles, PendingFiles } from './attachments.js';
+import { pending, readyFiles, uploading } from './uploads.js';
 
 export function Composer({ lastUser, running, onSend }: { lastUser: MessageView | undefined; running: boolean; onSend: () => void }) {
   const [text, setText] = useState('');
   const [refused, setRefused] = useState(false);
+  const [waiting, setWaiting] = useState(false);
+  const [hint, setHint] = useState('');
   const ref = useRef<HTMLTextAreaElement>(null);
   const chatId = currentId.value;
   useLayoutEffect(() => {
@@ -21,14 +25,31 @@ export function Composer({ lastUser, running, onSend }: { lastUser: MessageView 
     if (!running) setRefused(false);
   }, [running]);
   const submit = async () => {
-    const content = text;
-    if (!content.trim()) return;
+    const files = pending.value.filter((p) => p.state !== 'refused');
+    if ((!text.trim() && files.length === 0) || waiting) return;
     // One reply at a time: a second message would race the first for its place in the branch.
     if (busy(chatId)) return setRefused(true);
+    setHint('');
+    if (uploading()) setWaiting(true);
+    const ready = await readyFiles();
+    setWaiting(false);
+    // Typing may have gone on while the files were uploading.
+    const content = ref.current?.value ?? text;
+    const failed = pending.value.filter((p) => p.state === 'refused' && files.some((f) => f.key === p.key));
+    if (failed.length) return setHint(`${failed.map((p) => `“${p.name}”`).join(', ')} could not be attached (see above): nothing was sent.`);
+    if (!content.trim() && ready.length === 0) return;
+    // Files alone: the message says which files they are (the protocol wants words, and so does a reader).
+    const body = content.trim() ? content : ready.map((p) => p.name).join(', ');
+    const kept = pending.value;
     setText('');
+    pending.value = [];
     onSend();
-    if (!(await send(content))) setText(content);
+    if (!(await send(body, ready.map((p) => ({ cid: p.blob!.cid, name: p.name }))))) {
+      setText(content);
+      pending.value = [...kept, ...pending.value];
+    }
   };
+  const sendable = Boolean(text.trim()) || pending.value.some((p) => p.state !== 'refused');
   return (
     <form
       class="composer"
@@ -37,6 +58,8 @@ export function Composer({ lastUser, running, onSend }: { lastUser: MessageView 
         void submit();
       }}
     >
+      <PendingFiles />
+      <AttachButton />
       <label class="sr-only" for="composer-input">
         Message
       </label>
@@ -48,6 +71,7 @@ export function Composer({ lastUser, running, onSend }: { lastUser: MessageView 
         aria-describedby="composer-keys"
         value={text}
         onInput={(e) => setText((e.target as HTMLTextAreaElement).value)}
+        onPaste={onPasteFiles}
         onKeyDown={(e) => {
           if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
             e.preventDefault();
@@ -79,12 +103,12 @@ export function Composer({ lastUser, running, onSend }: { lastUser: MessageView 
           Stop
         </button>
       ) : (
-        <button type="submit" class="primary send" disabled={!text.trim()}>
-          Send
+        <button type="submit" class="primary send" disabled={!sendable} aria-disabled={waiting ? 'true' : undefined}>
+          {waiting ? 'Sending…' : 'Send'}
         </button>
       )}
       <p class="composer-hint" role="status">
-        {refused && running ? 'Claude is still writing: wait for the reply, or stop it first. Your message is kept.' : ''}
+        {refused && running ? 'Claude is still writing: wait for the reply, or stop it first. Your message is kept.' : waiting ? 'Sending once the files are uploaded…' : hint}
       </p>
     </form>
   );

@@ -1,0 +1,95 @@
+/** A chat's extended thinking and web search, in its ⋯ menu: offered as far as its model can, with the reason when not. */
+import { useEffect, useState } from 'preact/hooks';
+import type { ChatView } from './protocol.js';
+import { DEFAULT_MODEL } from '../core/claude/models.js';
+import { MAX_SEARCHES_PER_REQUEST, type Effort } from '../core/claude/features.js';
+import { updateChat } from './actions.js';
+import { models } from './session.js';
+
+interface Capabilities {
+  thinking: boolean;
+  web_search: boolean;
+}
+
+/** What the model list says the chat's model can do; null when it does not say (then nothing is held back). */
+function capabilitiesOf(modelId: string): Capabilities | null {
+  const info = models.value.find((m) => m.id === modelId) as { capabilities?: Capabilities } | undefined;
+  return info?.capabilities ?? null;
+}
+
+const EFFORTS: { value: Effort; label: string }[] = [
+  { value: 'low', label: 'Low effort' },
+  { value: 'medium', label: 'Medium effort' },
+  { value: 'high', label: 'High effort' },
+];
+
+const DEFAULT_SEARCHES = 5;
+
+function MaxSearches({ chat, max }: { chat: ChatView; max: number }) {
+  const [value, setValue] = useState(String(max));
+  useEffect(() => setValue(String(max)), [max]);
+  const commit = () => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1 || n > MAX_SEARCHES_PER_REQUEST) return setValue(String(max));
+    if (n !== max) void updateChat(chat.id, { web_search: { max_uses: n } });
+  };
+  return (
+    <label class="feature">
+      <span>Searches per reply, at most</span>
+      <input type="number" class="max-searches" min={1} max={MAX_SEARCHES_PER_REQUEST} step={1} value={value} onInput={(e) => setValue(e.currentTarget.value)} onChange={commit} />
+    </label>
+  );
+}
+
+export function FeatureControls({ chat }: { chat: ChatView }) {
+  const model = chat.model ?? DEFAULT_MODEL;
+  const name = models.value.find((m) => m.id === model)?.display_name ?? model;
+  const caps = capabilitiesOf(model);
+  const canThink = caps?.thinking ?? true;
+  const canSearch = caps?.web_search ?? true;
+  return (
+    <div class="features" role="group" aria-label="Thinking and web search">
+      <label class="feature">
+        <span>Thinking</span>
+        <select
+          value={chat.thinking?.effort ?? ''}
+          // Once on, it can always be turned off, whatever the model.
+          disabled={!canThink && !chat.thinking}
+          aria-describedby={canThink ? undefined : 'thinking-why'}
+          onChange={(e) => {
+            const effort = EFFORTS.find((x) => x.value === e.currentTarget.value)?.value;
+            void updateChat(chat.id, { thinking: effort ? { effort } : null });
+          }}
+        >
+          <option value="">Off</option>
+          {EFFORTS.map((x) => (
+            <option key={x.value} value={x.value}>
+              {x.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      {!canThink && (
+        <p id="thinking-why" class="feature-why">
+          {name} does not offer extended thinking: choose another model to use it.
+        </p>
+      )}
+      <label class="feature check">
+        <input
+          type="checkbox"
+          checked={Boolean(chat.web_search)}
+          disabled={!canSearch && !chat.web_search}
+          aria-describedby={canSearch ? undefined : 'search-why'}
+          onChange={(e) => void updateChat(chat.id, { web_search: e.currentTarget.checked ? { max_uses: DEFAULT_SEARCHES } : null })}
+        />
+        <span>Web search</span>
+      </label>
+      {chat.web_search && <MaxSearches chat={chat} max={chat.web_search.max_uses} />}
+      {!canSearch && (
+        <p id="search-why" class="feature-why">
+          {name} cannot search the web: choose another model to use it.
+        </p>
+      )}
+    </div>
+  );
+}
