@@ -174,7 +174,7 @@ describe('smaller ones', () => {
       ['notes.json', JSON.stringify({ hello: 'world', format: 3 })],
       ['broken.json', '{ this is not json'],
     ] as const) {
-      await page.locator('input[type=file]').setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(body) });
+      await page.locator('.sidebar input[type=file]').setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(body) });
       const alert = page.getByRole('alert');
       await expect.poll(() => alert.count(), SETTLE).toBe(1);
       const text = await alert.innerText();

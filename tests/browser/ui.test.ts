@@ -315,7 +315,7 @@ describe('the chat UI', () => {
     const href = await page.getByRole('link', { name: 'Export JSON' }).getAttribute('href');
     const file = await (await fetch(`${host.url}${href}`)).text();
     expect(JSON.parse(file).format).toBe('theater-chat.chat');
-    await page.locator('input[type=file]').setInputFiles({ name: 'chat.json', mimeType: 'application/json', buffer: Buffer.from(file) });
+    await page.locator('.sidebar input[type=file]').setInputFiles({ name: 'chat.json', mimeType: 'application/json', buffer: Buffer.from(file) });
     await expect.poll(() => page.locator('.chat-item.current .chat-name').textContent(), SETTLE).toMatch(/\(imported\)$/);
     expect(await page.locator('.message').count()).toBe(2);
   });

@@ -58,7 +58,7 @@ export function gptConversation(title: string, contents: string[]): object {
 }
 
 export async function importConversation(page: Page, conversation: object, title: string): Promise<void> {
-  await page.locator('input[type=file]').setInputFiles({ name: 'conversations.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify([conversation])) });
+  await page.locator('.sidebar input[type=file]').setInputFiles({ name: 'conversations.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify([conversation])) });
   await expect.poll(() => page.locator('.chat-item.current .chat-name').textContent(), SETTLE).toContain(title);
 }
 
