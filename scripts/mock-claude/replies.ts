@@ -1,8 +1,9 @@
 /**
  * The mock's answer to a valid request, the same for the same request: the echo of the last user
  * text, a line per attachment of that turn, then as the request asks a `thinking` block (signed)
- * and a `redacted_thinking` one ("redacted" in the text), and web searches with cited results
- * ("search" in the text, a web search tool offered; "hostile" makes the results XSS attempts).
+ * and a `redacted_thinking` one (the word "redacted" in the text), and web searches with cited
+ * results (a word starting "search" in the text, a web search tool offered; "hostile" makes the
+ * results XSS attempts). Words, so that "research" asks for nothing.
  */
 import type Anthropic from '@anthropic-ai/sdk';
 import type { Note } from './blocks.js';
@@ -56,7 +57,7 @@ export function replyTo(request: Parsed): Reply {
     const shown = display === 'omitted' ? '' : thought;
     content.push({ type: 'thinking', thinking: shown, signature: signThinking(shown) });
     thinkingTokens = tokens(thought);
-    if (/redacted/i.test(said)) {
+    if (/\bredacted\b/i.test(said)) {
       content.push({ type: 'redacted_thinking', data: redactedData(seed) });
       thinkingTokens += REDACTED_TOKENS;
     }
@@ -66,10 +67,10 @@ export function replyTo(request: Parsed): Reply {
   let searches: number | undefined;
   if (request.webSearch) {
     searches = 0;
-    if (/search/i.test(said)) {
+    if (/\bsearch/i.test(said)) {
       const wanted = Number(/\[\[searches:(\d+)\]\]/.exec(textOf(last?.content ?? ''))?.[1] ?? 1);
       const allowed = request.webSearch.max_uses ?? Infinity;
-      const hostile = /hostile/i.test(said);
+      const hostile = /\bhostile\b/i.test(said);
       const query = said.replace(/\s+/g, ' ').slice(0, 120) || 'search';
       let found: Anthropic.WebSearchResultBlock[] | undefined;
       for (let i = 0; i < wanted; i++) {
