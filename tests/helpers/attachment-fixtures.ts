@@ -66,22 +66,24 @@ export function pdf(pages: number, o: PdfOptions = {}): Uint8Array {
   const kids = Array.from({ length: pages }, (_, i) => `${i + 3} 0 R`).join(' ');
   const page = '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>';
   const count = o.noCount ? '' : ` /Count ${pages}`;
-  let body = `%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [${kids}]${count} >>\nendobj\n`;
+  // Objects 1 (catalog), 2 (page tree), 3… (pages).
+  const objs = ['<< /Type /Catalog /Pages 2 0 R >>', `<< /Type /Pages /Kids [${kids}]${count} >>`, ...Array.from({ length: pages }, () => page)];
+  let body = '%PDF-1.7\n%\xe2\xe3\xcf\xd3\n';
   const parts: Uint8Array[] = [];
   if (o.objectStream) {
-    const objs = Array.from({ length: pages }, () => page);
+    // As PDF 1.5+ writers do: every object but streams inside one compressed object stream.
     let offset = 0;
     const header = objs.map((obj, i) => {
-      const entry = `${i + 3} ${offset}`;
+      const entry = `${i + 1} ${offset}`;
       offset += obj.length + 1;
       return entry;
     }).join(' ') + '\n';
     const data = deflateSync(Buffer.from(header + objs.join('\n'), 'latin1'));
-    parts.push(enc(body + `${pages + 3} 0 obj\n<< /Type /ObjStm /N ${pages} /First ${header.length} /Filter /FlateDecode /Length ${data.length} >>\nstream\n`));
+    parts.push(enc(body + `${pages + 3} 0 obj\n<< /Type /ObjStm /N ${objs.length} /First ${header.length} /Filter /FlateDecode /Length ${data.length} >>\nstream\n`));
     parts.push(new Uint8Array(data));
     body = '\nendstream\nendobj\n';
   } else {
-    for (let i = 0; i < pages; i++) body += `${i + 3} 0 obj\n${page}\nendobj\n`;
+    objs.forEach((obj, i) => (body += `${i + 1} 0 obj\n${obj}\nendobj\n`));
   }
   body += `trailer\n<< /Size ${pages + 4} /Root 1 0 R${o.encrypted ? ' /Encrypt 99 0 R' : ''} >>\n%%EOF\n`;
   if (o.update) {

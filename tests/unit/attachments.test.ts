@@ -124,8 +124,9 @@ describe('inspectAttachment: per-file limits, named in the refusal', () => {
   });
 
   it('counts pages the ways PDFs store them', () => {
-    // Page objects inside a compressed object stream (PDF 1.5+), invisible to a plain text scan.
+    // The page tree and pages inside a compressed object stream (PDF 1.5+), invisible to a plain scan.
     expect(inspectAttachment(pdf(7, { objectStream: true })).pages).toBe(7);
+    expect(inspectAttachment(pdf(6, { objectStream: true, noCount: true })).pages).toBe(6);
     expect(refusal(() => inspectAttachment(pdf(101, { objectStream: true }))).message).toMatch(/has 101 pages/);
     // No /Count: the /Type /Page objects are counted, and the /Type /Pages node is not one of them.
     expect(inspectAttachment(pdf(5, { noCount: true })).pages).toBe(5);
@@ -213,6 +214,8 @@ describe('inflate (for PDF object streams)', () => {
     text('hello hello hello hello hello'),
     text('The quick brown fox. '.repeat(5000)),
     Uint8Array.from({ length: 70_000 }, (_, i) => (i * 2654435761) >>> 24),
+    // Text then noise: zlib follows compressed blocks with a stored one, which starts mid-byte.
+    new Uint8Array([...text('abcabcabd'.repeat(3000)), ...Uint8Array.from({ length: 40_000 }, (_, i) => (i * 40503 + 7) >>> 8)]),
   ];
 
   it('inflates what zlib deflates, at every level (stored, fixed and dynamic blocks)', () => {

@@ -56,9 +56,11 @@ class Reader {
     return v;
   }
 
-  /** Stored blocks start on a byte boundary: give back whole bytes read ahead and drop the rest. */
+  /**
+   * Stored blocks start on a byte boundary. bits() never keeps a whole byte in reserve (fewer than
+   * 8 bits are left after every read), so dropping what is left lands on the next byte.
+   */
   align(): void {
-    this.pos -= this.cnt >> 3;
     this.buf = 0;
     this.cnt = 0;
   }
