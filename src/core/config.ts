@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AttachmentCaps } from './claude/attachments.js';
 
 /**
  * The actor's init state (Theater passes the manifest's init_state JSON, keys sorted).
@@ -30,18 +31,10 @@ export const InitConfig = z.object({
   /** Where the Claude API is; ANTHROPIC_BASE_URL in the environment wins. */
   anthropic_base_url: z.url().optional(),
   /**
-   * Lower caps on attached files than the API's own (docs/claude-features.md): bytes per image,
-   * PDF or text file, pages per PDF. A cap above the API's limit is ignored.
+   * Lower caps on attached files than the API's own (docs/claude-features.md), e.g. bytes per
+   * image, PDF or text file, pages per PDF. A cap above the API's limit is ignored.
    */
-  attachment_limits: z
-    .strictObject({
-      image_bytes: z.number().int().positive(),
-      pdf_bytes: z.number().int().positive(),
-      pdf_pages: z.number().int().positive(),
-      text_bytes: z.number().int().positive(),
-    })
-    .partial()
-    .default({}),
+  attachment_limits: AttachmentCaps.default({}),
   /** Extra browser origins (scheme://host:port) allowed to change chats over HTTP. */
   allowed_origins: z.array(z.url()).max(32).default([]),
 });

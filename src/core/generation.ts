@@ -11,6 +11,9 @@ import type { Llm, LlmFailure, LlmOutcome } from './claude/llm.js';
 import { planRetry, isRetryable, type RetryPlan } from './claude/retry.js';
 import { DEFAULT_MODEL } from './claude/models.js';
 import type { ServerFrame } from './protocol/frames.js';
+import type { BlobStore } from './blobs/store.js';
+import { toBase64 } from './blobs/base64.js';
+import type { BlobId } from './ids.js';
 
 export interface GenerationJob {
   chat_id: string;
@@ -41,14 +44,22 @@ async function answerPoint(chats: ChatService, leaf: MessageId | null): Promise<
   throw new AppError('bad_request', 'the chat has no message to answer yet');
 }
 
-export async function prepareGeneration(chats: ChatService, opts: GenerationOptions): Promise<GenerationJob> {
+export async function prepareGeneration(chats: ChatService, blobs: BlobStore, opts: GenerationOptions): Promise<GenerationJob> {
   const chat = chats.get(opts.chat_id);
   const parent = opts.parent_id ?? (await answerPoint(chats, chat.leaf));
   const node = await chats.node(parent);
-  if (node.role === 'error') return prepareGeneration(chats, { ...opts, parent_id: (await answerPoint(chats, parent)) });
+  if (node.role === 'error') return prepareGeneration(chats, blobs, { ...opts, parent_id: (await answerPoint(chats, parent)) });
   if (node.role !== 'user') throw new AppError('bad_request', 'a reply answers a user message: regenerate by naming the user message before the reply');
   const path = await chats.pathTo(parent);
-  const request = buildRequest(path, { model: opts.model ?? chat.model ?? DEFAULT_MODEL, max_tokens: opts.maxTokens, system: chat.system });
+  const files = new Map<BlobId, string>();
+  for (const turn of path) for (const a of turn.attachments ?? []) if (!files.has(a.cid)) files.set(a.cid, toBase64(await blobs.get(a.cid)));
+  const request = buildRequest(path, {
+    model: opts.model ?? chat.model ?? DEFAULT_MODEL,
+    max_tokens: opts.maxTokens,
+    system: chat.system,
+    features: { thinking: chat.thinking, web_search: chat.web_search },
+    files,
+  });
   return { chat_id: chat.id, parent_id: parent, request, attempt: opts.attempt ?? 1, spent_ms: opts.spent_ms ?? 0 };
 }
 
@@ -89,7 +100,7 @@ export async function finishGeneration(chats: ChatService, job: Pick<GenerationJ
       ...(r.request_id ? { request_id: r.request_id } : {}),
       ...(r.date ? { response_date: r.date } : {}),
     };
-    const added = await chats.append(job.chat_id, { role: 'assistant', content: r.content, meta }, job.parent_id);
+    const added = await chats.append(job.chat_id, { role: 'assistant', content: r.content, meta, ...(r.blocks?.length ? { blocks: r.blocks } : {}) }, job.parent_id);
     const message: MessageView = added.message;
     const chat = chatView(added.chat);
     const frames: Broadcast[] = [

@@ -99,7 +99,7 @@ describe('the smaller ones, dark desktop', () => {
     await page.keyboard.press('Enter');
     expect(await versions.getAttribute('aria-label')).toBe('Version 1 of 2');
     expect(await page.locator('.message.user .user-text').first().textContent()).toBe('first wording');
-    expect((await focused(page)).name).toBe('Previous version');
+    await expect.poll(async () => (await focused(page)).name, SETTLE).toBe('Previous version');
     await shot(page, 'versions-at-the-first-dark');
   });
 

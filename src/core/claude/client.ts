@@ -7,6 +7,8 @@ import { z } from 'zod';
 import type { Llm, LlmFailure, LlmOutcome } from './llm.js';
 import { modelInfo, type ModelInfo } from './models.js';
 import type { ClaudeRequest } from './request.js';
+import type { Usage } from '../dag/node.js';
+import type { ReplyBlock } from '../dag/parts.js';
 
 /** The fetch the SDK is given: the core names no global fetch (the component has none of its own). */
 export type Fetch = NonNullable<NonNullable<ConstructorParameters<typeof Anthropic>[0]>['fetch']>;
@@ -22,15 +24,35 @@ export interface ClientOptions {
 const Reply = z.object({
   id: z.string(),
   model: z.string(),
-  content: z.array(z.looseObject({ type: z.string(), text: z.string().optional() })),
+  content: z.array(z.looseObject({ type: z.string(), text: z.string().optional(), citations: z.unknown().optional() })),
   stop_reason: z.string().nullable(),
   usage: z.object({
     input_tokens: z.number().int().nonnegative(),
     output_tokens: z.number().int().nonnegative(),
     cache_creation_input_tokens: z.number().int().nonnegative().nullable().optional(),
     cache_read_input_tokens: z.number().int().nonnegative().nullable().optional(),
+    output_tokens_details: z.object({ thinking_tokens: z.number().int().nonnegative().nullable().optional() }).nullable().optional(),
+    server_tool_use: z.object({ web_search_requests: z.number().int().nonnegative().nullable().optional() }).nullable().optional(),
   }),
 });
+type Reply = z.infer<typeof Reply>;
+
+/** Plain text replies keep only their text; anything more (thinking, searches, citations) keeps every block. */
+function blocksWorthKeeping(content: Reply['content']): ReplyBlock[] | undefined {
+  const plain = content.every((b) => b.type === 'text' && !(Array.isArray(b.citations) && b.citations.length > 0));
+  return plain ? undefined : (content as ReplyBlock[]);
+}
+
+function usageOf(u: Reply['usage']): Usage {
+  const count = (n: number | null | undefined) => (n ? n : undefined);
+  const extra = {
+    cache_creation_input_tokens: count(u.cache_creation_input_tokens),
+    cache_read_input_tokens: count(u.cache_read_input_tokens),
+    thinking_tokens: count(u.output_tokens_details?.thinking_tokens),
+    web_search_requests: count(u.server_tool_use?.web_search_requests),
+  };
+  return { input_tokens: u.input_tokens, output_tokens: u.output_tokens, ...Object.fromEntries(Object.entries(extra).filter(([, v]) => v !== undefined)) };
+}
 
 const ModelList = z.object({ data: z.array(z.object({ id: z.string(), display_name: z.string().optional() })) });
 
@@ -86,20 +108,16 @@ export function claudeClient(options: ClientOptions): Llm {
       if (!key) return { ok: false, failure: { kind: 'no_key', message: 'no API key: set ANTHROPIC_API_KEY, or put the key in assets/api-key.txt, then retry' } };
       try {
         // Streaming, because the SDK refuses long non-streaming requests; on Theater the body arrives whole anyway.
-        const stream = client(key).messages.stream(request as Anthropic.MessageCreateParams);
+        const stream = client(key).messages.stream(request as unknown as Anthropic.MessageCreateParams);
         const { response, request_id } = await stream.withResponse();
         const parsed = Reply.safeParse(await stream.finalMessage());
         if (!parsed.success) return { ok: false, failure: { kind: 'malformed', message: 'the Claude API sent a reply without the fields of a message' } };
         const r = parsed.data;
         const text = r.content.filter((b) => b.type === 'text').map((b) => b.text ?? '').join('');
-        const usage = {
-          input_tokens: r.usage.input_tokens,
-          output_tokens: r.usage.output_tokens,
-          ...(r.usage.cache_creation_input_tokens ? { cache_creation_input_tokens: r.usage.cache_creation_input_tokens } : {}),
-          ...(r.usage.cache_read_input_tokens ? { cache_read_input_tokens: r.usage.cache_read_input_tokens } : {}),
-        };
+        const blocks = blocksWorthKeeping(r.content);
         const date = response.headers.get('date') ?? undefined;
-        return { ok: true, reply: { id: r.id, model: r.model, content: text, stop_reason: r.stop_reason ?? 'end_turn', usage, request_id: request_id ?? undefined, date } };
+        const reply = { id: r.id, model: r.model, content: text, ...(blocks ? { blocks } : {}), stop_reason: r.stop_reason ?? 'end_turn', usage: usageOf(r.usage), request_id: request_id ?? undefined, date };
+        return { ok: true, reply };
       } catch (e) {
         return { ok: false, failure: failureOf(e, key) };
       }

@@ -1,6 +1,7 @@
 /** The port to Claude: the core says what to ask, an adapter asks it (through whatever fetch it has). */
 import { z } from 'zod';
 import { Usage } from '../dag/node.js';
+import { ReplyBlocks } from '../dag/parts.js';
 import type { ClaudeRequest } from './request.js';
 import type { ModelInfo } from './models.js';
 
@@ -8,6 +9,8 @@ export const LlmReply = z.object({
   id: z.string(),
   model: z.string(),
   content: z.string(),
+  /** Every block, when the reply holds more than plain text (thinking, searches, citations). */
+  blocks: ReplyBlocks.optional(),
   stop_reason: z.string(),
   usage: Usage,
   request_id: z.string().optional(),

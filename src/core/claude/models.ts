@@ -1,6 +1,7 @@
 /** Models as the picker shows them: from GET /v1/models when reachable, else this dated list. */
 import { z } from 'zod';
 import { PRICES_AS_OF, Price, priceOf } from './prices.js';
+import { capabilitiesOf } from './capabilities.js';
 
 export const FALLBACK_MODELS_AS_OF = '2026-10-31';
 
@@ -9,6 +10,15 @@ export const ModelInfo = z.object({
   display_name: z.string(),
   /** USD per million tokens, with the date it was taken; null when unknown. */
   price: Price.extend({ as_of: z.string() }).nullable(),
+  /** What the picker may offer for it (capabilities.ts, dated). */
+  capabilities: z.object({
+    thinking: z.boolean(),
+    /** Thinks whatever the chat says: thinking cannot be turned off. */
+    thinking_always: z.boolean(),
+    web_search: z.boolean(),
+    vision: z.boolean(),
+    pdf: z.boolean(),
+  }),
 });
 export type ModelInfo = z.infer<typeof ModelInfo>;
 
@@ -24,7 +34,9 @@ export const DEFAULT_MODEL = 'claude-sonnet-5';
 
 export function modelInfo(id: string, displayName: string): ModelInfo {
   const price = priceOf(id);
-  return { id, display_name: displayName, price: price ? { ...price, as_of: PRICES_AS_OF } : null };
+  const caps = capabilitiesOf(id);
+  const capabilities = { thinking: caps.thinking !== 'none', thinking_always: caps.thinking_off === null, web_search: caps.web_search, vision: caps.vision, pdf: caps.pdf };
+  return { id, display_name: displayName, price: price ? { ...price, as_of: PRICES_AS_OF } : null, capabilities };
 }
 
 export function fallbackModels(): ModelInfo[] {

@@ -5,7 +5,7 @@
 import { AppError } from '../errors.js';
 import type { BlobId } from '../ids.js';
 import type { Attachment } from '../dag/parts.js';
-import { inspectAttachment, type Inspected } from '../claude/attachments.js';
+import { inspectAttachment, type AttachmentLimits, type Inspected } from '../claude/attachments.js';
 import type { OpDeps } from './deps.js';
 
 export type StoredFile = Inspected & { cid: BlobId };
@@ -35,4 +35,9 @@ export async function resolveAttachments(d: OpDeps, picks: readonly { cid: BlobI
 
 function dims(i: Inspected): Pick<Attachment, 'width' | 'height' | 'pages'> {
   return { ...(i.width ? { width: i.width } : {}), ...(i.height ? { height: i.height } : {}), ...(i.pages ? { pages: i.pages } : {}) };
+}
+
+/** The largest upload worth reading: anything bigger is refused before it is looked at. */
+export function maxFileBytes(limits: AttachmentLimits): number {
+  return Math.max(limits.image_bytes, limits.pdf_bytes, limits.text_bytes) + 1024;
 }

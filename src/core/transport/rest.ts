@@ -8,8 +8,7 @@ import { SECURITY_HEADERS, json, parseJsonBody, type CoreRequest, type CoreRespo
 import { serveAsset, type AssetTable } from '../assets.js';
 import { AttachmentPicks, BlobIdField, ChatId, ChatName, ClientTime, Content, MessageIdField, ModelId } from '../protocol/fields.js';
 import { ThinkingSetting, WebSearchSetting } from '../claude/features.js';
-import { maxFileBytes } from '../claude/attachments.js';
-import { readFile, uploadFile } from '../ops/files.js';
+import { maxFileBytes, readFile, uploadFile } from '../ops/files.js';
 import { declaredName, fileResponse } from './files.js';
 import { MAX_IMPORT_FILE_BYTES } from '../ops/deps.js';
 import { PROTOCOL_VERSION, describeIssues } from '../protocol/commands.js';
