@@ -6,15 +6,9 @@ import { MAX_SEARCHES_PER_REQUEST, type Effort } from '../core/claude/features.j
 import { updateChat } from './actions.js';
 import { models } from './session.js';
 
-interface Capabilities {
-  thinking: boolean;
-  web_search: boolean;
-}
-
-/** What the model list says the chat's model can do; null when it does not say (then nothing is held back). */
-function capabilitiesOf(modelId: string): Capabilities | null {
-  const info = models.value.find((m) => m.id === modelId) as { capabilities?: Capabilities } | undefined;
-  return info?.capabilities ?? null;
+/** What the model list says the chat's model can do; a model it does not list is offered neither (as the server would send neither). */
+function capabilitiesOf(modelId: string) {
+  return models.value.find((m) => m.id === modelId)?.capabilities ?? null;
 }
 
 const EFFORTS: { value: Effort; label: string }[] = [
@@ -45,8 +39,9 @@ export function FeatureControls({ chat }: { chat: ChatView }) {
   const model = chat.model ?? DEFAULT_MODEL;
   const name = models.value.find((m) => m.id === model)?.display_name ?? model;
   const caps = capabilitiesOf(model);
-  const canThink = caps?.thinking ?? true;
-  const canSearch = caps?.web_search ?? true;
+  const canThink = caps?.thinking ?? false;
+  const always = caps?.thinking_always ?? false;
+  const canSearch = caps?.web_search ?? false;
   return (
     <div class="features" role="group" aria-label="Thinking and web search">
       <label class="feature">
@@ -55,13 +50,14 @@ export function FeatureControls({ chat }: { chat: ChatView }) {
           value={chat.thinking?.effort ?? ''}
           // Once on, it can always be turned off, whatever the model.
           disabled={!canThink && !chat.thinking}
-          aria-describedby={canThink ? undefined : 'thinking-why'}
+          aria-describedby={canThink && !always ? undefined : 'thinking-why'}
           onChange={(e) => {
             const effort = EFFORTS.find((x) => x.value === e.currentTarget.value)?.value;
             void updateChat(chat.id, { thinking: effort ? { effort } : null });
           }}
         >
-          <option value="">Off</option>
+          {/* A model that always thinks is not asked to stop: "off" means its own default. */}
+          <option value="">{always ? 'Model default' : 'Off'}</option>
           {EFFORTS.map((x) => (
             <option key={x.value} value={x.value}>
               {x.label}
@@ -69,9 +65,9 @@ export function FeatureControls({ chat }: { chat: ChatView }) {
           ))}
         </select>
       </label>
-      {!canThink && (
+      {(!canThink || always) && (
         <p id="thinking-why" class="feature-why">
-          {name} does not offer extended thinking: choose another model to use it.
+          {always ? `${name} always thinks before it answers.` : `${name} does not offer extended thinking: choose another model to use it.`}
         </p>
       )}
       <label class="feature check">
