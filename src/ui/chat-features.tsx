@@ -1,5 +1,5 @@
 /** A chat's extended thinking and web search, in its ⋯ menu: offered as far as its model can, with the reason when not. */
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import type { ChatView } from './protocol.js';
 import { DEFAULT_MODEL } from '../core/claude/models.js';
 import { MAX_SEARCHES_PER_REQUEST, type Effort } from '../core/claude/features.js';
@@ -21,16 +21,32 @@ const DEFAULT_SEARCHES = 5;
 
 function MaxSearches({ chat, max }: { chat: ChatView; max: number }) {
   const [value, setValue] = useState(String(max));
-  useEffect(() => setValue(String(max)), [max]);
-  const commit = () => {
-    const n = Number(value);
+  // A new cap from the server (another tab, or this one's own) replaces what the box shows.
+  const [shown, setShown] = useState(max);
+  if (shown !== max) {
+    setShown(max);
+    setValue(String(max));
+  }
+  const commit = (typed: string) => {
+    const n = Number(typed);
     if (!Number.isInteger(n) || n < 1 || n > MAX_SEARCHES_PER_REQUEST) return setValue(String(max));
     if (n !== max) void updateChat(chat.id, { web_search: { max_uses: n } });
   };
   return (
     <label class="feature">
       <span>Searches per reply, at most</span>
-      <input type="number" class="max-searches" min={1} max={MAX_SEARCHES_PER_REQUEST} step={1} value={value} onInput={(e) => setValue(e.currentTarget.value)} onChange={commit} />
+      <input
+        type="number"
+        class="max-searches"
+        min={1}
+        max={MAX_SEARCHES_PER_REQUEST}
+        step={1}
+        value={value}
+        onInput={(e) => setValue(e.currentTarget.value)}
+        // Kept when the person is done with it (preact/compat makes onChange fire at every keystroke).
+        onBlur={(e) => commit(e.currentTarget.value)}
+        onKeyDown={(e) => e.key === 'Enter' && commit(e.currentTarget.value)}
+      />
     </label>
   );
 }

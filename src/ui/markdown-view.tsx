@@ -16,19 +16,69 @@ export async function copy(text: string, button: HTMLElement): Promise<void> {
 }
 
 /**
- * Where a citation goes in the Markdown: private-use characters around the source's number, which
+ * Where a citation goes in the Markdown: private-use characters around the index of the mark, which
  * no honest reply holds. They pass through marked and DOMPurify as text and become links after, so
- * the only markup added to sanitised HTML is this fixed link with a number in it.
+ * the only markup added to sanitised HTML is this fixed link.
  */
-export const citeMark = (n: number) => `\uE010${n}\uE011`;
-const CITE_MARK = /\uE010(\d{1,4})\uE011/g;
-const stripMarks = (text: string) => text.replace(CITE_MARK, '').replace(/[\uE010\uE011]/g, '');
+export interface CiteMark {
+  /** The source's number. */
+  n: number;
+  /** The passage it backs, shown on hover. */
+  cited: string;
+}
+export interface Cites {
+  messageId: string;
+  marks: CiteMark[];
+}
+export const citeMark = (index: number) => `\uE010${index}\uE011`;
+const CITE_GROUP = /(?:\uE010\d{1,5}\uE011)+/g;
+const stripMarks = (text: string) => text.replace(/\uE010\d{0,5}\uE011?|[\uE010\uE011]/g, '');
 
 /** The id of source `n` of a message, the target of its citation marks. */
 export const sourceAnchor = (messageId: string, n: number) => `src-${messageId.replace(/[^a-z0-9]/gi, '')}-${n}`;
 
-function withCitations(html: string, messageId: string): string {
-  return html.replace(CITE_MARK, (_m, n: string) => `<sup class="cite"><a href="#${sourceAnchor(messageId, Number(n))}" data-source="${Number(n)}" aria-label="Source ${Number(n)}">[${Number(n)}]</a></sup>`);
+/**
+ * The marks become links in the sanitised HTML's text only (a mark that landed in an attribute,
+ * say a link's title, is dropped): built with DOM calls in an inert template, never spliced as text.
+ */
+function withCitations(html: string, cites: Cites): string {
+  const template = document.createElement('template');
+  template.innerHTML = html;
+  const walker = document.createTreeWalker(template.content, NodeFilter.SHOW_TEXT | NodeFilter.SHOW_ELEMENT);
+  const texts: Text[] = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (node instanceof Text) {
+      if (/\uE010/.test(node.data)) texts.push(node);
+    } else for (const attr of (node as Element).attributes) if (/[\uE010\uE011]/.test(attr.value)) attr.value = stripMarks(attr.value);
+  }
+  for (const text of texts) {
+    const pieces = text.data.split(CITE_GROUP);
+    const groups = text.data.match(CITE_GROUP) ?? [];
+    const parts: Node[] = [];
+    pieces.forEach((piece, i) => {
+      if (piece) parts.push(document.createTextNode(stripMarks(piece)));
+      // Marks side by side stay together, in one superscript that does not break between them.
+      if (groups[i]) parts.push(citeGroup(groups[i], cites));
+    });
+    text.replaceWith(...parts);
+  }
+  return template.innerHTML;
+}
+
+function citeGroup(group: string, cites: Cites): HTMLElement {
+  const sup = document.createElement('sup');
+  sup.className = 'cite';
+  for (const [, k] of group.matchAll(/\uE010(\d+)\uE011/g)) {
+    const mark = cites.marks[Number(k)];
+    if (!mark) continue;
+    const a = document.createElement('a');
+    a.href = `#${sourceAnchor(cites.messageId, mark.n)}`;
+    a.setAttribute('aria-label', `Source ${mark.n}`);
+    if (mark.cited) a.title = `“${mark.cited.slice(0, 300)}”`;
+    a.textContent = `[${mark.n}]`;
+    sup.append(a);
+  }
+  return sup;
 }
 
 /** Brings a source entry into view and gives it the focus: the reader lands on what the mark pointed at. */
@@ -42,7 +92,7 @@ export function goToSource(anchor: string): void {
 }
 
 /** Markdown is rendered when the message comes near the screen: a long branch opens at once. */
-export function Markdown({ text, eager, citesOf }: { text: string; eager: boolean; citesOf?: string }) {
+export function Markdown({ text, eager, cites }: { text: string; eager: boolean; cites?: Cites }) {
   const ref = useRef<HTMLDivElement>(null);
   const [visible, setVisible] = useState(eager);
   useEffect(() => {
@@ -55,9 +105,9 @@ export function Markdown({ text, eager, citesOf }: { text: string; eager: boolea
   const math = mathReady.value;
   const html = useMemo(() => {
     if (!visible) return '';
-    const safe = renderMarkdown(citesOf ? text : stripMarks(text));
-    return citesOf ? withCitations(safe, citesOf) : safe;
-  }, [text, visible, math, citesOf]);
+    const safe = renderMarkdown(cites ? text : stripMarks(text));
+    return cites ? withCitations(safe, cites) : safe;
+  }, [text, visible, math, cites]);
   if (!visible) return <div ref={ref} class="plain">{stripMarks(text)}</div>;
   return (
     <div

@@ -6,7 +6,7 @@
 import type { JSX } from 'preact';
 import type { MessageView } from './protocol.js';
 import type { ReplyPart, Source } from '../core/chats/reply-parts.js';
-import { citeMark, copy, Markdown, sourceAnchor } from './markdown-view.js';
+import { citeMark, copy, Markdown, sourceAnchor, type CiteMark } from './markdown-view.js';
 import { formatTokens } from './format.js';
 
 type Part = ReplyPart;
@@ -99,13 +99,19 @@ function Thinking({ parts, label }: { parts: Part[]; label: string }) {
   );
 }
 
-/** Consecutive text parts are one piece of Markdown (the API splits sentences at citations), with a mark after each cited part. */
-function markdownOf(parts: Extract<Part, { type: 'text' }>[]): string {
+/** Consecutive text parts are one piece of Markdown (the API splits sentences at citations), with marks after each cited part. */
+function markdownOf(parts: Extract<Part, { type: 'text' }>[], marks: CiteMark[]): string {
   return parts
     .map((p) => {
       const text = p.text.replace(/[\uE010\uE011]/g, '');
-      const sources = [...new Set((p.citations ?? []).map((c) => c.source))];
-      return text + sources.map(citeMark).join('');
+      const seen = new Set<number>();
+      let after = '';
+      for (const c of p.citations ?? []) {
+        if (seen.has(c.source)) continue;
+        seen.add(c.source);
+        after += citeMark(marks.push({ n: c.source, cited: c.cited_text }) - 1);
+      }
+      return text + after;
     })
     .join('');
 }
@@ -128,8 +134,9 @@ export function ReplyParts({ message, eager }: { message: MessageView; eager: bo
     } else {
       const run: Extract<Part, { type: 'text' }>[] = [];
       while (i < parts.length && parts[i]!.type === 'text') run.push(parts[i++] as Extract<Part, { type: 'text' }>);
-      const text = markdownOf(run);
-      if (text.trim()) out.push(<Markdown key={`m${i}`} text={text} eager={eager} citesOf={message.id} />);
+      const marks: CiteMark[] = [];
+      const text = markdownOf(run, marks);
+      if (text.trim()) out.push(<Markdown key={`m${i}`} text={text} eager={eager} cites={{ messageId: message.id, marks }} />);
     }
   }
   return (
