@@ -20,6 +20,7 @@ export function AttachButton() {
         multiple
         accept={ACCEPT}
         class="sr-only attach-input"
+        aria-label="Files to attach"
         // The paperclip is the one control; the input it opens stays out of the tab order and out
         // of what a screen reader lists.
         aria-hidden="true"
