@@ -343,11 +343,11 @@ describe('a phone layout', () => {
       expect(await tools.getAttribute('aria-expanded')).toBe('true');
       const panel = page.locator('#chat-tools');
       for (const name of [/^System prompt/, /^Branches$/]) expect(await panel.getByRole('button', { name }).isVisible()).toBe(true);
-      expect(await panel.getByRole('combobox').isVisible()).toBe(true);
+      expect(await panel.getByRole('combobox', { name: /^Model/ }).isVisible()).toBe(true);
       expect(await panel.getByRole('link', { name: 'Export JSON' }).isVisible()).toBe(true);
       expect(await panel.locator('.totals').textContent()).toMatch(/in · .* out/);
       await shot(page, `phone-tools-${size.width}${size.dark ? '-dark' : ''}`);
-      await panel.getByRole('combobox').focus();
+      await panel.getByRole('combobox', { name: /^Model/ }).focus();
       await page.keyboard.press('Escape');
       expect(await panel.isVisible()).toBe(false);
       await expect.poll(async () => (await focused(page)).name, SETTLE).toBe('Chat options');
