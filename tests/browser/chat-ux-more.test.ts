@@ -116,8 +116,8 @@ describe('smaller ones', () => {
     const page = await open();
     const title = 'Planning the spring vegetable garden';
     await importConversation(page, gptConversation(title, ['what goes in first?', 'Peas, then lettuce.']), title);
-    await page.locator('.chat-header select').selectOption('claude-sonnet-5');
-    await expect.poll(() => page.locator('.chat-header select').inputValue(), SETTLE).toBe('claude-sonnet-5');
+    await page.locator('.chat-header .model select').selectOption('claude-sonnet-5');
+    await expect.poll(() => page.locator('.chat-header .model select').inputValue(), SETTLE).toBe('claude-sonnet-5');
     const header = () =>
       page.evaluate(() => {
         const head = document.querySelector<HTMLElement>('.chat-header')!;
