@@ -4,7 +4,7 @@
  * two chats; a hostile file name that stays text; every new control named and reachable by keyboard.
  */
 import { describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import type { FileChooser, Page } from 'playwright-core';
 import { shot } from '../helpers/browser.js';
 import { browserSuite, REPLY, SETTLE, focused, newChat, sendAndWait, unnamedControls } from '../helpers/ui-page.js';
 import { attachByPicker, dropFiles, pasteFiles, pendingChips, pdf, png } from '../helpers/test-files.js';
@@ -134,13 +134,16 @@ describe('attaching files', () => {
 
   it('names every new control and works from the keyboard: attach, remove, and the focus after', async () => {
     const page = await suite.open();
+    // Listening from the start: the browser is told to hand the picker over before any key is pressed.
+    const choosers: FileChooser[] = [];
+    page.on('filechooser', (c) => choosers.push(c));
     await newChat(page);
     await page.locator('#composer-input').focus();
     await page.keyboard.press('Shift+Tab');
     expect((await focused(page)).name).toBe('Attach files');
-    const chooser = page.waitForEvent('filechooser');
     await page.keyboard.press('Enter');
-    await (await chooser).setFiles([screenshot('one.png', 10, 10), screenshot('two.png', 12, 12)]);
+    await expect.poll(() => choosers.length, SETTLE).toBe(1);
+    await choosers[0]!.setFiles([screenshot('one.png', 10, 10), screenshot('two.png', 12, 12)]);
     await pendingChips(page, 2);
     expect(await unnamedControls(page)).toEqual([]);
     // Removing a file moves the focus to the next one's ×, then to the message box.
@@ -155,5 +158,66 @@ describe('attaching files', () => {
     await sendAndWait(page, 'named things');
     expect(await unnamedControls(page)).toEqual([]);
     await expect.poll(() => page.locator('.message.assistant').count(), REPLY).toBe(1);
+  });
+
+  it('waits for an upload under way before sending, and keeps the words when the server refuses the file', async () => {
+    const page = await suite.open();
+    await newChat(page);
+    // The upload is held until the test lets it go, the way a slow connection would hold it.
+    let letGo = () => {};
+    const held = new Promise<void>((resolve) => (letGo = resolve));
+    await page.route('**/api/blobs', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await pasteFiles(page, [screenshot('slow.png', 50, 40)]);
+    await expect.poll(() => page.locator('.pending-files .file-chip.uploading').textContent(), SETTLE).toContain('Uploading…');
+    await page.locator('#composer-input').fill('sent once it is up');
+    await page.locator('#composer-input').press('Enter');
+    await expect.poll(() => page.locator('.composer-hint').textContent(), SETTLE).toBe('Sending once the files are uploaded…');
+    expect(await page.locator('.message').count(), 'nothing sent yet').toBe(0);
+    letGo();
+    await page.locator('.message.assistant').first().waitFor(REPLY);
+    expect(await page.locator('.message.user .user-text').textContent()).toBe('sent once it is up');
+    expect((await sentImages(page)).length).toBe(1);
+
+    // Now the server says no: the refusal in its words on the chip, nothing sent, the words kept.
+    await page.unroute('**/api/blobs');
+    await page.route('**/api/blobs', (route) =>
+      route.fulfill({ status: 413, contentType: 'application/json', body: JSON.stringify({ error: { code: 'payload_too_large', message: 'the request body is 40000000 bytes; the limit is 33554432' } }) }),
+    );
+    await pasteFiles(page, [screenshot('refused.png', 50, 40)]);
+    expect((await pendingChips(page, 1))[0]).toContain('Not attached: The request body is 38.1 MB; the limit is 32 MB.');
+    await page.locator('#composer-input').fill('words that stay');
+    await page.locator('#composer-input').press('Enter');
+    await expect.poll(() => page.locator('.message.user').count(), SETTLE).toBe(2);
+    expect(await page.locator('.message.user .message-files').count(), 'the refused file went nowhere').toBe(1);
+  });
+
+  it('sends files alone under their names, and an edit keeps or drops them', async () => {
+    const page = await suite.open();
+    await newChat(page);
+    await attachByPicker(page, [screenshot('alone.png', 30, 30), { name: 'plan.txt', mimeType: 'text/plain', buffer: Buffer.from('step one\nstep two\n') }]);
+    await pendingChips(page, 2);
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.locator('.message.assistant').first().waitFor(REPLY);
+    expect(await page.locator('.message.user .user-text').textContent()).toBe('alone.png, plan.txt');
+    expect(await page.locator('.chat-item.current .chat-name').textContent()).toBe('alone.png, plan.txt');
+
+    // Editing the words only: the new version keeps both files.
+    await page.locator('.message.user').getByRole('button', { name: 'Edit' }).click();
+    expect(await page.locator('.edit-files li').count()).toBe(2);
+    await page.locator('.editor textarea').fill('what are these?');
+    await page.getByRole('button', { name: 'Save and send' }).click();
+    await expect.poll(() => page.locator('.message.user .siblings').getAttribute('aria-label'), REPLY).toBe('Version 2 of 2');
+    expect(await page.locator('.message.user .message-files li').count()).toBe(2);
+    // Taking one off: the next version has only the other.
+    await page.locator('.message.user').getByRole('button', { name: 'Edit' }).click();
+    await page.getByRole('button', { name: 'Remove alone.png from this version' }).click();
+    expect((await focused(page)).tag, 'the focus goes back to the text').toBe('textarea');
+    await page.getByRole('button', { name: 'Save and send' }).click();
+    await expect.poll(() => page.locator('.message.user .siblings').getAttribute('aria-label'), REPLY).toBe('Version 3 of 3');
+    expect(await page.locator('.message.user .message-files').textContent()).toContain('plan.txt');
+    expect(await page.locator('.message.user .message-files li').count()).toBe(1);
   });
 });

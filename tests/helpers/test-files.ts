@@ -73,6 +73,8 @@ export async function pasteFiles(page: Page, files: TestFile[]): Promise<void> {
 /** The paperclip, then the system's file picker. */
 export async function attachByPicker(page: Page, files: TestFile[]): Promise<void> {
   const chooser = page.waitForEvent('filechooser');
+  // A round trip first: the browser has been told to hand the picker over before the click.
+  await page.evaluate(() => 0);
   await page.getByRole('button', { name: 'Attach files' }).click();
   await (await chooser).setFiles(files);
 }
