@@ -160,7 +160,7 @@ describe('attaching files', () => {
     await expect.poll(() => page.locator('.message.assistant').count(), REPLY).toBe(1);
   });
 
-  it('waits for an upload under way before sending, and keeps the words when the server refuses the file', async () => {
+  it('waits for an upload under way before sending, and sends nothing, keeping the words, when the server refuses it meanwhile', async () => {
     const page = await suite.open();
     await newChat(page);
     // The upload is held until the test lets it go, the way a slow connection would hold it.
@@ -181,17 +181,25 @@ describe('attaching files', () => {
     expect(await page.locator('.message.user .user-text').textContent()).toBe('sent once it is up');
     expect((await sentImages(page)).length).toBe(1);
 
-    // Now the server says no: the refusal in its words on the chip, nothing sent, the words kept.
+    // Now the server says no while the message waits for it: the refusal on the chip in plain
+    // words, nothing sent, the words still in the box.
+    let refuse = () => {};
+    const refused = new Promise<void>((resolve) => (refuse = resolve));
     await page.unroute('**/api/blobs');
-    await page.route('**/api/blobs', (route) =>
-      route.fulfill({ status: 413, contentType: 'application/json', body: JSON.stringify({ error: { code: 'payload_too_large', message: 'the request body is 40000000 bytes; the limit is 33554432' } }) }),
-    );
+    await page.route('**/api/blobs', async (route) => {
+      await refused;
+      await route.fulfill({ status: 413, contentType: 'application/json', body: JSON.stringify({ error: { code: 'payload_too_large', message: 'the request body is 40000000 bytes; the limit is 33554432' } }) });
+    });
     await pasteFiles(page, [screenshot('refused.png', 50, 40)]);
-    expect((await pendingChips(page, 1))[0]).toContain('Not attached: The request body is 38.1 MB; the limit is 32 MB.');
     await page.locator('#composer-input').fill('words that stay');
     await page.locator('#composer-input').press('Enter');
-    await expect.poll(() => page.locator('.message.user').count(), SETTLE).toBe(2);
-    expect(await page.locator('.message.user .message-files').count(), 'the refused file went nowhere').toBe(1);
+    await expect.poll(() => page.locator('.composer-hint').textContent(), SETTLE).toBe('Sending once the files are uploaded…');
+    refuse();
+    expect((await pendingChips(page, 1))[0]).toContain('Not attached: The request body is 38.1 MB; the limit is 32 MB.');
+    await expect.poll(() => page.locator('.composer-hint').textContent(), SETTLE).toBe('“refused.png” could not be attached (see above): nothing was sent.');
+    expect(await page.locator('#composer-input').inputValue()).toBe('words that stay');
+    expect(await page.locator('.message.user').count()).toBe(1);
+    await shot(page, 'attachment-refused-while-sending');
   });
 
   it('sends files alone under their names, and an edit keeps or drops them', async () => {
@@ -219,5 +227,24 @@ describe('attaching files', () => {
     await expect.poll(() => page.locator('.message.user .siblings').getAttribute('aria-label'), REPLY).toBe('Version 3 of 3');
     expect(await page.locator('.message.user .message-files').textContent()).toContain('plan.txt');
     expect(await page.locator('.message.user .message-files li').count()).toBe(1);
+  });
+
+  it('fits a phone in dark mode: chips that wrap, finger-sized controls, nothing wider than the screen', async () => {
+    const page = await suite.open({ width: 390, height: 844, dark: true });
+    await newChat(page);
+    await pasteFiles(page, [screenshot('a-rather-long-screenshot-name-from-the-phone.png', 1170, 2532)]);
+    await attachByPicker(page, [{ name: 'minutes.pdf', mimeType: 'application/pdf', buffer: pdf(2) }]);
+    await pendingChips(page, 2);
+    const small = await page.locator('.composer .attach, .pending-files .remove').evaluateAll((els) =>
+      els.map((el) => el.getBoundingClientRect()).filter((r) => r.width < 44 || r.height < 44).map((r) => `${Math.round(r.width)}×${Math.round(r.height)}`),
+    );
+    expect(small).toEqual([]);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await shot(page, 'attachment-pending-phone-dark');
+    await sendAndWait(page, 'from my phone');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    const thumb = (await page.locator('.message.user .message-files img').boundingBox())!;
+    expect(thumb.width, 'a tall screenshot keeps its proportions').toBeLessThan(thumb.height);
+    await shot(page, 'attachment-sent-phone-dark');
   });
 });
