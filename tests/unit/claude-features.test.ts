@@ -7,7 +7,9 @@
 import { describe, expect, it } from 'vitest';
 import { buildRequest, type Turn } from '../../src/core/claude/request.js';
 import { costOf } from '../../src/core/claude/cost.js';
-import { priceOf, WEB_SEARCH_USD_PER_SEARCH } from '../../src/core/claude/prices.js';
+import { priceOf } from '../../src/core/claude/prices.js';
+import { WEB_SEARCH_PRICE } from '../../src/core/claude/capabilities.js';
+const WEB_SEARCH_USD_PER_SEARCH = WEB_SEARCH_PRICE.usd_per_search;
 import { addUsage } from '../../src/core/chats/usage.js';
 import { ZERO_USAGE } from '../../src/core/chats/record.js';
 import { replyParts } from '../../src/core/chats/reply-parts.js';
@@ -102,7 +104,7 @@ describe('features as each model takes them', () => {
 
   it('gives an adaptive model an effort, and tells a model that thinks by default not to when thinking is off', () => {
     const on = buildRequest(branch, { ...opts, model: 'claude-opus-4-8', features });
-    expect(on.thinking).toEqual({ type: 'adaptive' });
+    expect(on.thinking).toEqual({ type: 'adaptive', display: 'summarized' });
     expect(on.output_config).toEqual({ effort: 'medium' });
     expect(on.max_tokens).toBe(1000);
     const off = buildRequest(branch, { ...opts, model: 'claude-opus-4-8', features: { thinking: null, web_search: null } });

@@ -31,7 +31,8 @@ export const ClaudeRequest = z.object({
   thinking: z
     .union([
       z.object({ type: z.literal('enabled'), budget_tokens: z.number().int().min(1024) }),
-      z.object({ type: z.enum(['adaptive', 'disabled', 'between_tools']) }),
+      z.object({ type: z.literal('adaptive'), display: z.enum(['summarized', 'omitted']).optional() }),
+      z.object({ type: z.enum(['disabled', 'between_tools']) }),
     ])
     .optional(),
   output_config: z.object({ effort: z.enum(['low', 'medium', 'high']) }).optional(),
@@ -104,7 +105,8 @@ function featureFields(options: RequestOptions): Partial<ClaudeRequest> {
   const thinking = options.features?.thinking;
   if (!thinking && (caps.thinking_off === 'disabled' || caps.thinking_off === 'between_tools')) out.thinking = { type: caps.thinking_off };
   if (thinking && caps.thinking === 'adaptive') {
-    out.thinking = { type: 'adaptive' };
+    // Some models send an empty thinking text unless asked for a summary: the person wants to read it.
+    out.thinking = { type: 'adaptive', display: 'summarized' };
     if (caps.efforts.includes(thinking.effort)) out.output_config = { effort: thinking.effort };
   }
   if (thinking && caps.thinking === 'budget') {
