@@ -74,7 +74,9 @@ export async function exportMarkdown(chats: ChatService, chatId: string): Promis
       if (p.type === 'search') parts.push(`> Searched the web: ${p.query}`, '');
     }
     parts.push(m.content, '');
-    if (m.sources?.length) parts.push('Sources:', '', ...m.sources.map((s) => `${s.n}. ${s.title} — <${s.url}>`), '');
+    // Only a safe URL is written as a link: the file may be opened in any Markdown viewer.
+    const source = (s: NonNullable<typeof m.sources>[number]) => `${s.n}. ${s.title.replace(/[<>`]/g, '')} — ${s.href ? `<${s.href}>` : `\`${s.url.replace(/`/g, '')}\``}`;
+    if (m.sources?.length) parts.push('Sources:', '', ...m.sources.map(source), '');
   }
   return parts.join('\n');
 }
