@@ -12,6 +12,7 @@ import { TEST_API_KEY } from '../helpers/secrets.js';
 import { pdf, png } from '../helpers/media-fixtures.js';
 import type { Frame } from '../scenarios/driver.js';
 
+type F = Record<string, any>;
 type Msg = { id: string; role: string; content: string; meta: Record<string, any>; attachments?: any[]; parts?: any[]; sources?: any[]; cost_usd?: number | null };
 
 let mock: MockClaude;
@@ -29,7 +30,7 @@ afterAll(async () => {
 });
 
 async function upload(bytes: Buffer, name: string, type = 'application/octet-stream'): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${host.url}/api/blobs`, { method: 'POST', body: bytes, headers: { 'content-type': type, 'x-file-name': encodeURIComponent(name) } });
+  const res = await fetch(`${host.url}/api/blobs`, { method: 'POST', body: new Uint8Array(bytes), headers: { 'content-type': type, 'x-file-name': encodeURIComponent(name) } });
   return { status: res.status, body: await res.json() };
 }
 
@@ -56,14 +57,14 @@ describe('attached files', () => {
     const paper = await upload(pdf(3), 'paper.pdf', 'application/pdf');
     expect(paper.body.blob).toMatchObject({ kind: 'pdf', pages: 3 });
 
-    const sent = await c.command({
+    const sent = (await c.command({
       type: 'send_message',
       content: 'What are these?',
       attachments: [
         { cid: first.body.blob.cid, name: 'screen shot.png' },
         { cid: paper.body.blob.cid, name: 'paper.pdf' },
       ],
-    });
+    })) as F;
     expect(sent.message.attachments).toEqual([
       { cid: first.body.blob.cid, kind: 'image', media_type: 'image/png', name: 'screen shot.png', size: image.length, width: 64, height: 48 },
       { cid: paper.body.blob.cid, kind: 'pdf', media_type: 'application/pdf', name: 'paper.pdf', size: paper.body.blob.size, pages: 3 },
@@ -97,7 +98,7 @@ describe('attached files', () => {
     const c = await ChatClient.open(host.url);
     await c.command({ type: 'create_chat', name: 'Refusals' });
     const missing = 'bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku';
-    const error = await c.command({ type: 'send_message', content: 'see this', attachments: [{ cid: missing, name: 'ghost.png' }] });
+    const error = (await c.command({ type: 'send_message', content: 'see this', attachments: [{ cid: missing, name: 'ghost.png' }] })) as F;
     expect(error).toMatchObject({ type: 'error', code: 'bad_request' });
     expect(error.message).toMatch(/ghost\.png.*not uploaded/);
     expect(((await c.command({ type: 'get_branch' })) as Frame & { messages: Msg[] }).messages).toHaveLength(0);
@@ -108,15 +109,15 @@ describe('attached files', () => {
 describe('thinking and web search', () => {
   it('stores thinking with its signature and sends it back unchanged when the chat goes on', async () => {
     const c = await ChatClient.open(host.url);
-    const { chat } = await c.command({ type: 'create_chat', name: 'Thinking', model: 'claude-haiku-4-5' });
-    const updated = await c.command({ type: 'update_chat', chat_id: chat.id, thinking: { effort: 'low' } });
+    const { chat } = (await c.command({ type: 'create_chat', name: 'Thinking', model: 'claude-haiku-4-5' })) as F;
+    const updated = (await c.command({ type: 'update_chat', chat_id: chat.id, thinking: { effort: 'low' } })) as F;
     expect(updated.chat.thinking).toEqual({ effort: 'low' });
     await c.command({ type: 'send_message', content: 'think about tides, redacted please' });
     const first = await reply(c);
     expect(first.parts!.map((p) => p.type)).toEqual(['thinking', 'redacted_thinking', 'text']);
     expect(first.parts![0].text).toMatch(/Mock thinking/);
     expect(first.meta.usage.thinking_tokens).toBeGreaterThan(0);
-    expect(mock.requests.at(-1)!.body).toMatchObject({ thinking: { type: 'enabled', budget_tokens: 2048 } });
+    expect(mock.requests.at(-1)!.body as F).toMatchObject({ thinking: { type: 'enabled', budget_tokens: 2048 } });
 
     // The mock answers 400 to a thinking block whose signature does not match its text.
     await c.command({ type: 'send_message', content: 'and now?' });
@@ -127,7 +128,7 @@ describe('thinking and web search', () => {
 
   it('searches the web when the chat allows it, with numbered sources, inert hostile links, and the searches priced', async () => {
     const c = await ChatClient.open(host.url);
-    const { chat } = await c.command({ type: 'create_chat', name: 'Search', model: 'claude-haiku-4-5' });
+    const { chat } = (await c.command({ type: 'create_chat', name: 'Search', model: 'claude-haiku-4-5' })) as F;
     await c.command({ type: 'update_chat', chat_id: chat.id, web_search: { max_uses: 2 } });
     await c.command({ type: 'send_message', content: 'search the hostile web for tides' });
     const answer = await reply(c);
@@ -141,7 +142,7 @@ describe('thinking and web search', () => {
     for (const href of hrefs) expect(href).toMatch(/^https?:/);
     expect(answer.sources!.some((s) => s.href === null)).toBe(true);
     expect(answer.meta.usage.web_search_requests).toBe(1);
-    expect(mock.requests.at(-1)!.body.tools).toEqual([{ type: 'web_search_20250305', name: 'web_search', max_uses: 2 }]);
+    expect((mock.requests.at(-1)!.body as F).tools).toEqual([{ type: 'web_search_20250305', name: 'web_search', max_uses: 2 }]);
     const u = answer.meta.usage;
     expect(answer.cost_usd).toBeCloseTo((u.input_tokens * 1 + u.output_tokens * 5) / 1e6 + 0.01, 8);
     const list = (await c.command({ type: 'list_chats' })) as Frame & { chats: any[] };
@@ -149,10 +150,23 @@ describe('thinking and web search', () => {
   });
 });
 
+describe('the model list', () => {
+  it('says per model what the picker may offer, from the API where it says so', async () => {
+    const c = await ChatClient.open(host.url);
+    const list = (await c.command({ type: 'list_models', refresh: true })) as F;
+    expect(list.source).toBe('api');
+    const caps = (id: string) => list.models.find((m: F) => m.id === id).capabilities;
+    expect(caps('claude-sonnet-5')).toMatchObject({ thinking: true, web_search: true, vision: true, pdf: true });
+    expect(caps('claude-haiku-4-5')).toMatchObject({ thinking: true });
+    // The API lists no capabilities for this one: the dated table's default for a model it does not know.
+    expect(caps('claude-mock-unpriced')).toMatchObject({ thinking: false, web_search: true });
+  });
+});
+
 describe('export and import', () => {
   it('carry files, thinking and sources losslessly', async () => {
     const c = await ChatClient.open(host.url);
-    const { chat } = await c.command({ type: 'create_chat', name: 'Carry', model: 'claude-haiku-4-5' });
+    const { chat } = (await c.command({ type: 'create_chat', name: 'Carry', model: 'claude-haiku-4-5' })) as F;
     await c.command({ type: 'update_chat', chat_id: chat.id, thinking: { effort: 'medium' } });
     const image = png(20, 10, [200, 10, 10]);
     const { body } = await upload(image, 'red.png', 'image/png');

@@ -151,3 +151,26 @@ describe('reply parts', () => {
     expect(sources.every((s) => s.href === null)).toBe(true);
   });
 });
+
+describe('what a model can do: the API list over the dated table', () => {
+  it('takes the API word where it speaks, and the table where it is silent', async () => {
+    const { withApiCapabilities } = await import('../../src/core/claude/api-capabilities.js');
+    const { capabilitiesOf } = await import('../../src/core/claude/capabilities.js');
+    const table = capabilitiesOf('claude-haiku-4-5');
+    expect(withApiCapabilities(table, null)).toBe(table);
+    const api = {
+      thinking: { supported: true, types: { adaptive: { supported: true }, enabled: { supported: false }, disabled: { supported: true } } },
+      effort: { supported: true, low: { supported: true }, medium: { supported: true }, high: { supported: false } },
+      server_tools: { web_search: { supported: false } },
+    };
+    const merged = withApiCapabilities(table, api);
+    expect(merged).toMatchObject({ thinking: 'adaptive', efforts: ['low', 'medium'], web_search: false, vision: true, thinking_off: table.thinking_off });
+    const unknown = withApiCapabilities(capabilitiesOf('claude-brand-new'), api);
+    expect(unknown).toMatchObject({ thinking: 'adaptive', thinking_off: 'disabled' });
+    // A request to it follows what the API said.
+    const req = buildRequest([{ role: 'user', content: 'hi' }], { ...opts, model: 'claude-brand-new', capabilities: unknown, features: { thinking: { effort: 'low' }, web_search: { max_uses: 1 } } });
+    expect(req.thinking).toEqual({ type: 'adaptive', display: 'summarized' });
+    expect(req.output_config).toEqual({ effort: 'low' });
+    expect(req.tools).toBeUndefined();
+  });
+});

@@ -11,7 +11,7 @@ import type { MessageNode } from '../dag/node.js';
 import type { Attachment } from '../dag/parts.js';
 import type { BlobId } from '../ids.js';
 import type { ChatFeatures } from './features.js';
-import { capabilitiesOf } from './capabilities.js';
+import { capabilitiesOf, type Capabilities } from './capabilities.js';
 import { fromBase64 } from '../blobs/base64.js';
 
 const CacheControl = z.object({ type: z.literal('ephemeral') });
@@ -47,6 +47,8 @@ export interface RequestOptions {
   max_tokens: number;
   system: string | null;
   features?: ChatFeatures;
+  /** What the model can do (default: the dated table). */
+  capabilities?: Readonly<Capabilities>;
   /** The attached files' bytes as base64, by id (read from the store by the caller). */
   files?: ReadonlyMap<BlobId, string>;
 }
@@ -100,7 +102,7 @@ export function buildRequest(branch: readonly Turn[], options: RequestOptions): 
  * plain request. "Off" is said the way the model needs: some think unless told not to.
  */
 function featureFields(options: RequestOptions): Partial<ClaudeRequest> {
-  const caps = capabilitiesOf(options.model);
+  const caps = options.capabilities ?? capabilitiesOf(options.model);
   const out: Partial<ClaudeRequest> = {};
   const thinking = options.features?.thinking;
   if (!thinking && (caps.thinking_off === 'disabled' || caps.thinking_off === 'between_tools')) out.thinking = { type: caps.thinking_off };
