@@ -11,6 +11,7 @@ import { expectNoFatal, startHost, type RunningHost } from '../helpers/host.js';
 import { TEST_API_KEY } from '../helpers/secrets.js';
 import { pdf, png } from '../helpers/media-fixtures.js';
 import type { Frame } from '../scenarios/driver.js';
+import { connect } from 'node:net';
 
 type F = Record<string, any>;
 type Msg = { id: string; role: string; content: string; meta: Record<string, any>; attachments?: any[]; parts?: any[]; sources?: any[]; cost_usd?: number | null };
@@ -82,6 +83,26 @@ describe('attached files', () => {
     const download = await fetch(`${host.url}/api/blobs/${paper.body.blob.cid}?name=${encodeURIComponent('<b>paper</b>.pdf')}`);
     expect(download.headers.get('content-disposition')).toBe('attachment; filename="bpaperb.pdf"');
     expect(download.headers.get('content-security-policy')).toContain('sandbox');
+  });
+
+  it('stores nothing of an upload cut off halfway', async () => {
+    const image = png(300, 200, [9, 99, 199]);
+    const socket = connect(Number(new URL(host.url).port), '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write(`POST /api/blobs HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/png\r\nContent-Length: ${image.length}\r\n\r\n`);
+    socket.write(image.subarray(0, image.length >> 1));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    socket.destroy();
+    // The whole file, uploaded now, is new: nothing of the first attempt was kept under its id.
+    const { createHash } = await import('node:crypto');
+    const whole = await upload(image, 'whole.png', 'image/png');
+    expect(whole.status).toBe(201);
+    const half = image.subarray(0, image.length >> 1);
+    const digest = createHash('sha256').update(half).digest();
+    const { CID } = await import('multiformats/cid');
+    const { create } = await import('multiformats/hashes/digest');
+    const halfCid = CID.create(1, 0x55, create(0x12, digest)).toString();
+    expect((await fetch(`${host.url}/api/blobs/${halfCid}`)).status).toBe(404);
   });
 
   it('refuses what Claude would refuse before storing anything, naming the limit', async () => {
