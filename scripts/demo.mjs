@@ -18,7 +18,9 @@ const mockUrl = await new Promise((resolve, reject) => {
   });
   mock.once('exit', (code) => reject(new Error(`the mock Claude API exited (${code})`)));
 });
-console.log(`demo: answers come from the mock Claude API at ${mockUrl}; try "show me some markdown" or "[[fault:529]]"`);
+console.log(`demo: answers come from the mock Claude API at ${mockUrl}. Try "show me some markdown" or "[[fault:529]]";`);
+console.log('  attach or paste an image or a PDF (the reply describes its size); turn Thinking on in ⋯ and ask it to "think";');
+console.log('  turn Web search on in ⋯ and ask it to "search" for cited sources.');
 const { HOST_PROCESS_ENV } = await import(join(root, 'dist/host/cli.js'));
 const app = spawn(process.execPath, [join(root, 'bin/theater-chat.js'), 'run', join(root, 'actor.toml'), '--data', join(root, 'data/demo'), ...process.argv.slice(2)], {
   stdio: 'inherit',

@@ -13,6 +13,8 @@ import { DEFAULT_MODEL } from './claude/models.js';
 import type { ServerFrame } from './protocol/frames.js';
 import type { BlobStore } from './blobs/store.js';
 import { toBase64 } from './blobs/base64.js';
+import { apiLimitsFor, checkRequestAttachments } from './claude/attachments.js';
+import { capabilitiesOf, type Capabilities } from './claude/capabilities.js';
 import type { BlobId } from './ids.js';
 
 export interface GenerationJob {
@@ -32,6 +34,8 @@ export interface GenerationOptions {
   attempt?: number;
   spent_ms?: number;
   maxTokens: number;
+  /** What the model can do, as this instance knows it (default: the dated table). */
+  capabilities?: (model: string) => Readonly<Capabilities>;
 }
 
 /** Where a reply goes when none is named: the leaf, or past trailing error records to the message they failed on. */
@@ -51,13 +55,18 @@ export async function prepareGeneration(chats: ChatService, blobs: BlobStore, op
   if (node.role === 'error') return prepareGeneration(chats, blobs, { ...opts, parent_id: (await answerPoint(chats, parent)) });
   if (node.role !== 'user') throw new AppError('bad_request', 'a reply answers a user message: regenerate by naming the user message before the reply');
   const path = await chats.pathTo(parent);
+  const model = opts.model ?? chat.model ?? DEFAULT_MODEL;
+  // What the API would refuse for the whole request (too many images, pages or bytes) is said now.
+  const capabilities = (opts.capabilities ?? capabilitiesOf)(model);
+  checkRequestAttachments(path.flatMap((turn) => turn.attachments ?? []), apiLimitsFor(capabilities.context_window));
   const files = new Map<BlobId, string>();
   for (const turn of path) for (const a of turn.attachments ?? []) if (!files.has(a.cid)) files.set(a.cid, toBase64(await blobs.get(a.cid)));
   const request = buildRequest(path, {
-    model: opts.model ?? chat.model ?? DEFAULT_MODEL,
+    model,
     max_tokens: opts.maxTokens,
     system: chat.system,
     features: { thinking: chat.thinking, web_search: chat.web_search },
+    capabilities,
     files,
   });
   return { chat_id: chat.id, parent_id: parent, request, attempt: opts.attempt ?? 1, spent_ms: opts.spent_ms ?? 0 };

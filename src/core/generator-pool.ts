@@ -3,6 +3,7 @@
  * chat actor never blocks on one (docs/child-actors.md). Everything here is a pure step over the
  * pool's state plus the runtime's link; the chat's state carries the pool between calls.
  */
+import type { ModelDirectory } from './claude/directory.js';
 import type { BlobStore } from './blobs/store.js';
 import { z } from 'zod';
 import type { ChatService } from './chats/service.js';
@@ -56,6 +57,8 @@ export const MAX_GENERATORS = 3;
 export interface PoolContext {
   chats: ChatService;
   blobs: BlobStore;
+  /** The model list this instance has read, for what each model can do. */
+  models?: ModelDirectory;
   link: GeneratorLink;
   maxTokens: number;
   baseUrl?: string;
@@ -123,7 +126,13 @@ export async function pump(ctx: PoolContext, pool: Pool): Promise<PoolStep> {
   for (const [jobId, pending] of waiting) {
     let job;
     try {
-      job = await prepareGeneration(ctx.chats, ctx.blobs, { ...pending, parent_id: pending.parent_id as MessageId, maxTokens: ctx.maxTokens });
+      const models = ctx.models;
+      job = await prepareGeneration(ctx.chats, ctx.blobs, {
+        ...pending,
+        parent_id: pending.parent_id as MessageId,
+        maxTokens: ctx.maxTokens,
+        ...(models ? { capabilities: (m: string) => models.capabilitiesOf(m) } : {}),
+      });
     } catch (e) {
       generations = without(generations, jobId);
       broadcasts.push(...(await finish(ctx, pending, { ok: false, failure: { kind: 'generator', message: `the reply could not be prepared: ${e instanceof Error ? e.message : String(e)}` } })));

@@ -37,7 +37,7 @@ function nextJobId(pool: Pool): string {
 
 function poolContext(ctx: Context, chats: ChatService): Parameters<typeof pump>[0] | undefined {
   if (!ctx.generators) return undefined;
-  return { chats, blobs: new BlobStore(ctx.ports), link: ctx.generators, maxTokens: ctx.settings.limits.max_tokens, baseUrl: ctx.settings.anthropic_base_url, log: ctx.ports.log };
+  return { chats, blobs: new BlobStore(ctx.ports), models: ctx.models, link: ctx.generators, maxTokens: ctx.settings.limits.max_tokens, baseUrl: ctx.settings.anthropic_base_url, log: ctx.ports.log };
 }
 
 /**

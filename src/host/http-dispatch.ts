@@ -112,16 +112,21 @@ function toHeaderList(raw: string[]): [string, string][] {
   return out;
 }
 
+/** As c50: a body that could not be read whole (too big, or the client went away) reaches the actor as none. */
 async function readBody(req: IncomingMessage): Promise<Uint8Array | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   let tooBig = false;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > BODY_LIMIT) tooBig = true;
-    else chunks.push(chunk);
+  try {
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > BODY_LIMIT) tooBig = true;
+      else chunks.push(chunk);
+    }
+  } catch {
+    return undefined;
   }
-  if (tooBig) return undefined;
+  if (tooBig || !req.complete) return undefined;
   return new Uint8Array(Buffer.concat(chunks));
 }
 

@@ -1,4 +1,5 @@
 /** Search, export and import through the component, over WebSocket and REST. */
+import { MAX_IMPORT_FILE_BYTES } from '../../src/core/ops/deps.js';
 import { describe, expect, it } from 'vitest';
 import { ChatClient } from '../helpers/chat-client.js';
 import { startHost } from '../helpers/host.js';
@@ -46,8 +47,8 @@ describe('search, export and import through the component', () => {
     const copy = ((await imported.json()) as F).chats[0];
     const branchAfter = ((await c.command({ type: 'get_branch', chat_id: copy.id })) as F).messages;
     expect(branchAfter).toEqual(branchBefore);
-    // A file over what Theater hands an actor is refused, and nothing is stored.
-    const huge = await fetch(`${suite.host.url}/api/import`, { method: 'POST', body: ' '.repeat(2 * 1024 * 1024 + 100) });
+    // A file over the import limit (an export may carry its attached files) is refused, and nothing is stored.
+    const huge = await fetch(`${suite.host.url}/api/import`, { method: 'POST', body: ' '.repeat(MAX_IMPORT_FILE_BYTES + 100) });
     expect(huge.status).toBe(413);
     const tampered = file.replace('line 3:', 'line 3 (edited):');
     const refused = await fetch(`${suite.host.url}/api/import`, { method: 'POST', body: tampered });

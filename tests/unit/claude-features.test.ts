@@ -7,7 +7,9 @@
 import { describe, expect, it } from 'vitest';
 import { buildRequest, type Turn } from '../../src/core/claude/request.js';
 import { costOf } from '../../src/core/claude/cost.js';
-import { priceOf, WEB_SEARCH_USD_PER_SEARCH } from '../../src/core/claude/prices.js';
+import { priceOf } from '../../src/core/claude/prices.js';
+import { WEB_SEARCH_PRICE } from '../../src/core/claude/capabilities.js';
+const WEB_SEARCH_USD_PER_SEARCH = WEB_SEARCH_PRICE.usd_per_search;
 import { addUsage } from '../../src/core/chats/usage.js';
 import { ZERO_USAGE } from '../../src/core/chats/record.js';
 import { replyParts } from '../../src/core/chats/reply-parts.js';
@@ -102,7 +104,7 @@ describe('features as each model takes them', () => {
 
   it('gives an adaptive model an effort, and tells a model that thinks by default not to when thinking is off', () => {
     const on = buildRequest(branch, { ...opts, model: 'claude-opus-4-8', features });
-    expect(on.thinking).toEqual({ type: 'adaptive' });
+    expect(on.thinking).toEqual({ type: 'adaptive', display: 'summarized' });
     expect(on.output_config).toEqual({ effort: 'medium' });
     expect(on.max_tokens).toBe(1000);
     const off = buildRequest(branch, { ...opts, model: 'claude-opus-4-8', features: { thinking: null, web_search: null } });
@@ -147,5 +149,28 @@ describe('reply parts', () => {
     const { sources } = replyParts(blocks);
     expect(sources).toHaveLength(hostile.length);
     expect(sources.every((s) => s.href === null)).toBe(true);
+  });
+});
+
+describe('what a model can do: the API list over the dated table', () => {
+  it('takes the API word where it speaks, and the table where it is silent', async () => {
+    const { withApiCapabilities } = await import('../../src/core/claude/api-capabilities.js');
+    const { capabilitiesOf } = await import('../../src/core/claude/capabilities.js');
+    const table = capabilitiesOf('claude-haiku-4-5');
+    expect(withApiCapabilities(table, null)).toBe(table);
+    const api = {
+      thinking: { supported: true, types: { adaptive: { supported: true }, enabled: { supported: false }, disabled: { supported: true } } },
+      effort: { supported: true, low: { supported: true }, medium: { supported: true }, high: { supported: false } },
+      server_tools: { web_search: { supported: false } },
+    };
+    const merged = withApiCapabilities(table, api);
+    expect(merged).toMatchObject({ thinking: 'adaptive', efforts: ['low', 'medium'], web_search: false, vision: true, thinking_off: table.thinking_off });
+    const unknown = withApiCapabilities(capabilitiesOf('claude-brand-new'), api);
+    expect(unknown).toMatchObject({ thinking: 'adaptive', thinking_off: 'disabled' });
+    // A request to it follows what the API said.
+    const req = buildRequest([{ role: 'user', content: 'hi' }], { ...opts, model: 'claude-brand-new', capabilities: unknown, features: { thinking: { effort: 'low' }, web_search: { max_uses: 1 } } });
+    expect(req.thinking).toEqual({ type: 'adaptive', display: 'summarized' });
+    expect(req.output_config).toEqual({ effort: 'low' });
+    expect(req.tools).toBeUndefined();
   });
 });

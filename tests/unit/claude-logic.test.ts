@@ -78,6 +78,8 @@ describe('usage and cost', () => {
       cache_read_input_tokens: 1000,
       cost_usd: (100 * 2 + 50 * 10 + 1000 * 0.2) / 1e6,
       unpriced_messages: 1,
+      thinking_tokens: 0,
+      web_search_requests: 0,
     });
   });
 });

@@ -4,6 +4,7 @@
  * is always starting or idle. The link below behaves as c50's message-server does for the chat:
  * "Actor not found" until the child has started, "Recipient actor not found" once it is gone.
  */
+import { BlobStore } from '../../src/core/blobs/store.js';
 import { describe, expect, it } from 'vitest';
 import { ChatService } from '../../src/core/chats/service.js';
 import { memoryPorts } from '../helpers/memory-ports.js';
@@ -41,7 +42,7 @@ async function setup() {
   const ports = memoryPorts();
   const chats = new ChatService(ports);
   const link = new TestLink();
-  const ctx: PoolContext = { chats, link, maxTokens: 100, log: ports.log };
+  const ctx: PoolContext = { chats, blobs: new BlobStore(ports), link, maxTokens: 100, log: ports.log };
   const chat = await chats.create({ name: 'c' });
   const asked = await chats.append(chat.id, { role: 'user', content: 'hi', meta: {} });
   const pool: Pool = { generators: {}, generations: { '1': { chat_id: chat.id, parent_id: asked.message.id, attempt: 1, spent_ms: 0 } } };

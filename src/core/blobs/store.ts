@@ -7,26 +7,17 @@ import { CID } from 'multiformats/cid';
 import * as raw from 'multiformats/codecs/raw';
 import { sha256 } from 'multiformats/hashes/sha2';
 import { AppError } from '../errors.js';
-import { CID_TEXT, type BlobId } from '../ids.js';
+import type { BlobId } from '../ids.js';
+import { parseCid } from '../cid.js';
 import type { Ports } from '../ports.js';
 
 export async function blobIdOf(bytes: Uint8Array): Promise<BlobId> {
   return CID.create(1, raw.code, await sha256.digest(bytes)).toString() as BlobId;
 }
 
-/** Accepts only the CIDs this app makes for files, so ids of another shape never reach the store. */
+/** Accepts only the file ids this app makes (raw CIDs). */
 export function parseBlobId(text: unknown, field = 'cid'): BlobId {
-  if (typeof text !== 'string' || !CID_TEXT.test(text)) throw new AppError('bad_request', `${field} is not a file id`);
-  let cid: CID;
-  try {
-    cid = CID.parse(text);
-  } catch {
-    throw new AppError('bad_request', `${field} is not a file id`);
-  }
-  if (cid.version !== 1 || cid.code !== raw.code || cid.multihash.code !== sha256.code || cid.toString() !== text) {
-    throw new AppError('bad_request', `${field} is not a file id of this app`);
-  }
-  return text as BlobId;
+  return parseCid<BlobId>(text, raw.code, field, 'file id');
 }
 
 const label = (id: BlobId) => `blob/${id}`;

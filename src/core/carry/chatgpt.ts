@@ -35,6 +35,22 @@ const Conversation = z.object({
 
 const File = z.union([z.array(Conversation).max(10_000), Conversation]);
 
+/**
+ * conversations.json names a message's images and files but does not hold their bytes (they sit
+ * beside it in ChatGPT's zip): the message says what was there rather than losing it silently.
+ */
+function partText(part: unknown): string {
+  if (typeof part === 'string') return part;
+  if (typeof part !== 'object' || part === null) return '';
+  const p = part as Record<string, unknown>;
+  if (p.content_type === 'image_asset_pointer') {
+    const size = typeof p.width === 'number' && typeof p.height === 'number' ? ` (${p.width}×${p.height})` : '';
+    return `[An image${size} was attached in ChatGPT; conversations.json does not hold its file.]`;
+  }
+  if (typeof p.content_type === 'string' && typeof p.name === 'string') return `[A file “${p.name.slice(0, 200)}” was attached in ChatGPT; conversations.json does not hold it.]`;
+  return '';
+}
+
 const isoOf = (seconds: number | null | undefined) => (typeof seconds === 'number' && Number.isFinite(seconds) ? new Date(seconds * 1000).toISOString() : undefined);
 
 async function convert(conv: z.infer<typeof Conversation>): Promise<PreparedChat> {
@@ -52,7 +68,7 @@ async function convert(conv: z.infer<typeof Conversation>): Promise<PreparedChat
     seen.add(key);
     const entry = mapping[key]!;
     const role = entry.message?.author.role;
-    const text = (entry.message?.content?.parts ?? []).filter((p): p is string => typeof p === 'string').join('\n').trim();
+    const text = (entry.message?.content?.parts ?? []).map(partText).filter((p) => p !== '').join('\n').trim();
     let here: MessageId | null = parent;
     if ((role === 'user' || role === 'assistant') && text) {
       const model = entry.message?.metadata?.model_slug;

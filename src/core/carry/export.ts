@@ -67,7 +67,16 @@ export async function exportMarkdown(chats: ChatService, chatId: string): Promis
   if (chat.system) parts.push('> System prompt:', ...chat.system.split('\n').map((l) => `> ${l}`), '');
   for (const m of messages) {
     const who = m.role === 'user' ? 'You' : m.role === 'assistant' ? `Claude${m.meta.model ? ` (${m.meta.model})` : ''}` : 'Error';
-    parts.push(`## ${who}`, '', m.content, '');
+    parts.push(`## ${who}`, '');
+    for (const a of m.attachments ?? []) parts.push(`> Attached: ${a.name} (${a.media_type}, ${a.size} bytes)`, '');
+    for (const p of m.parts ?? []) {
+      if (p.type === 'thinking' && p.text) parts.push('<details><summary>Thinking</summary>', '', p.text, '', '</details>', '');
+      if (p.type === 'search') parts.push(`> Searched the web: ${p.query}`, '');
+    }
+    parts.push(m.content, '');
+    // Only a safe URL is written as a link: the file may be opened in any Markdown viewer.
+    const source = (s: NonNullable<typeof m.sources>[number]) => `${s.n}. ${s.title.replace(/[<>`]/g, '')} — ${s.href ? `<${s.href}>` : `\`${s.url.replace(/`/g, '')}\``}`;
+    if (m.sources?.length) parts.push('Sources:', '', ...m.sources.map(source), '');
   }
   return parts.join('\n');
 }

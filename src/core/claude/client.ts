@@ -5,7 +5,9 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { z } from 'zod';
 import type { Llm, LlmFailure, LlmOutcome } from './llm.js';
-import { modelInfo, type ModelInfo } from './models.js';
+import type { ListedModel } from './models.js';
+import { capabilitiesOf } from './capabilities.js';
+import { ApiCapabilities, withApiCapabilities } from './api-capabilities.js';
 import type { ClaudeRequest } from './request.js';
 import type { Usage } from '../dag/node.js';
 import type { ReplyBlock } from '../dag/parts.js';
@@ -54,7 +56,8 @@ function usageOf(u: Reply['usage']): Usage {
   return { input_tokens: u.input_tokens, output_tokens: u.output_tokens, ...Object.fromEntries(Object.entries(extra).filter(([, v]) => v !== undefined)) };
 }
 
-const ModelList = z.object({ data: z.array(z.object({ id: z.string(), display_name: z.string().optional() })) });
+/** A capabilities object this app cannot read leaves the model to the dated table, not out of the list. */
+const ModelList = z.object({ data: z.array(z.object({ id: z.string(), display_name: z.string().optional(), capabilities: ApiCapabilities.nullable().optional().catch(null) })) });
 
 function headerRecord(headers: Headers | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -123,14 +126,14 @@ export function claudeClient(options: ClientOptions): Llm {
       }
     },
 
-    async models(): Promise<ModelInfo[] | undefined> {
+    async models(): Promise<ListedModel[] | undefined> {
       const key = options.apiKey();
       if (!key) return undefined;
       try {
         const page = await client(key).models.list({ limit: 100 });
         const parsed = ModelList.safeParse({ data: page.data });
         if (!parsed.success) return undefined;
-        return parsed.data.data.map((m) => modelInfo(m.id, m.display_name ?? m.id));
+        return parsed.data.data.map((m) => ({ id: m.id, display_name: m.display_name ?? m.id, capabilities: withApiCapabilities(capabilitiesOf(m.id), m.capabilities) }));
       } catch {
         return undefined;
       }

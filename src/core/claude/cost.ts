@@ -1,6 +1,7 @@
 /** Cost of one reply from its usage, counting cache writes and reads at their own rates. */
 import type { Usage } from '../dag/node.js';
-import { WEB_SEARCH_USD_PER_SEARCH, priceOf } from './prices.js';
+import { priceOf } from './prices.js';
+import { WEB_SEARCH_PRICE } from './capabilities.js';
 
 /** USD, or undefined when the model's price is not known. Thinking is billed as the output it is part of. */
 export function costOf(model: string, usage: Usage): number | undefined {
@@ -11,5 +12,5 @@ export function costOf(model: string, usage: Usage): number | undefined {
     usage.output_tokens * p.output +
     (usage.cache_creation_input_tokens ?? 0) * p.cache_write +
     (usage.cache_read_input_tokens ?? 0) * p.cache_read;
-  return micro / 1_000_000 + (usage.web_search_requests ?? 0) * WEB_SEARCH_USD_PER_SEARCH;
+  return micro / 1_000_000 + (usage.web_search_requests ?? 0) * WEB_SEARCH_PRICE.usd_per_search;
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { Usage } from '../dag/node.js';
 import { ReplyBlocks } from '../dag/parts.js';
 import type { ClaudeRequest } from './request.js';
-import type { ModelInfo } from './models.js';
+import type { ListedModel } from './models.js';
 
 export const LlmReply = z.object({
   id: z.string(),
@@ -41,5 +41,5 @@ export interface Llm {
   /** Whether an API key is available right now (read at call time, never stored). */
   hasKey(): boolean;
   send(request: ClaudeRequest): Promise<LlmOutcome>;
-  models(): Promise<ModelInfo[] | undefined>;
+  models(): Promise<ListedModel[] | undefined>;
 }

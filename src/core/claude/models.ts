@@ -1,7 +1,7 @@
 /** Models as the picker shows them: from GET /v1/models when reachable, else this dated list. */
 import { z } from 'zod';
 import { PRICES_AS_OF, Price, priceOf } from './prices.js';
-import { capabilitiesOf } from './capabilities.js';
+import { capabilitiesOf, type Capabilities } from './capabilities.js';
 
 export const FALLBACK_MODELS_AS_OF = '2026-10-31';
 
@@ -32,9 +32,15 @@ const FALLBACK: [string, string][] = [
 
 export const DEFAULT_MODEL = 'claude-sonnet-5';
 
-export function modelInfo(id: string, displayName: string): ModelInfo {
+/** A model as the API listed it, with what it can do (the API's word over the table's). */
+export interface ListedModel {
+  id: string;
+  display_name: string;
+  capabilities: Readonly<Capabilities>;
+}
+
+export function modelInfo(id: string, displayName: string, caps: Readonly<Capabilities> = capabilitiesOf(id)): ModelInfo {
   const price = priceOf(id);
-  const caps = capabilitiesOf(id);
   const capabilities = { thinking: caps.thinking !== 'none', thinking_always: caps.thinking_off === null, web_search: caps.web_search, vision: caps.vision, pdf: caps.pdf };
   return { id, display_name: displayName, price: price ? { ...price, as_of: PRICES_AS_OF } : null, capabilities };
 }

@@ -29,9 +29,6 @@ const TABLE: Record<string, Price> = {
   'claude-opus-4-1': price(15, 75),
 };
 
-/** Web search, a server tool: $10 per 1,000 searches on every model, on the same date. */
-export const WEB_SEARCH_USD_PER_SEARCH = 0.01;
-
 /** Dated snapshots (`claude-haiku-4-5-20251001`) cost what their alias costs. */
 export function priceOf(model: string): Price | undefined {
   return TABLE[model] ?? TABLE[model.replace(/-\d{8}$/, '')];

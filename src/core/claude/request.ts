@@ -11,7 +11,7 @@ import type { MessageNode } from '../dag/node.js';
 import type { Attachment } from '../dag/parts.js';
 import type { BlobId } from '../ids.js';
 import type { ChatFeatures } from './features.js';
-import { capabilitiesOf } from './capabilities.js';
+import { capabilitiesOf, type Capabilities } from './capabilities.js';
 import { fromBase64 } from '../blobs/base64.js';
 
 const CacheControl = z.object({ type: z.literal('ephemeral') });
@@ -31,7 +31,8 @@ export const ClaudeRequest = z.object({
   thinking: z
     .union([
       z.object({ type: z.literal('enabled'), budget_tokens: z.number().int().min(1024) }),
-      z.object({ type: z.enum(['adaptive', 'disabled', 'between_tools']) }),
+      z.object({ type: z.literal('adaptive'), display: z.enum(['summarized', 'omitted']).optional() }),
+      z.object({ type: z.enum(['disabled', 'between_tools']) }),
     ])
     .optional(),
   output_config: z.object({ effort: z.enum(['low', 'medium', 'high']) }).optional(),
@@ -46,6 +47,8 @@ export interface RequestOptions {
   max_tokens: number;
   system: string | null;
   features?: ChatFeatures;
+  /** What the model can do (default: the dated table). */
+  capabilities?: Readonly<Capabilities>;
   /** The attached files' bytes as base64, by id (read from the store by the caller). */
   files?: ReadonlyMap<BlobId, string>;
 }
@@ -99,12 +102,13 @@ export function buildRequest(branch: readonly Turn[], options: RequestOptions): 
  * plain request. "Off" is said the way the model needs: some think unless told not to.
  */
 function featureFields(options: RequestOptions): Partial<ClaudeRequest> {
-  const caps = capabilitiesOf(options.model);
+  const caps = options.capabilities ?? capabilitiesOf(options.model);
   const out: Partial<ClaudeRequest> = {};
   const thinking = options.features?.thinking;
   if (!thinking && (caps.thinking_off === 'disabled' || caps.thinking_off === 'between_tools')) out.thinking = { type: caps.thinking_off };
   if (thinking && caps.thinking === 'adaptive') {
-    out.thinking = { type: 'adaptive' };
+    // Some models send an empty thinking text unless asked for a summary: the person wants to read it.
+    out.thinking = { type: 'adaptive', display: 'summarized' };
     if (caps.efforts.includes(thinking.effort)) out.output_config = { effort: thinking.effort };
   }
   if (thinking && caps.thinking === 'budget') {

@@ -8,6 +8,7 @@ import { CID } from 'multiformats/cid';
 import { sha256 } from 'multiformats/hashes/sha2';
 import { z } from 'zod';
 import { AppError } from '../errors.js';
+import { parseCid } from '../cid.js';
 import { Attachments, ReplyBlocks, type Attachment, type ReplyBlock } from './parts.js';
 import { CID_TEXT, type MessageId } from '../ids.js';
 
@@ -55,21 +56,9 @@ export interface MessageNode {
   blocks?: ReplyBlock[];
 }
 
-
-
-/** Accepts only the CIDs this app makes (v1, dag-json, sha2-256), so ids of the wrong shape never reach the store. */
+/** Accepts only the message ids this app makes (dag-json CIDs). */
 export function parseMessageId(text: unknown, field = 'message_id'): MessageId {
-  if (typeof text !== 'string' || !CID_TEXT.test(text)) throw new AppError('bad_request', `${field} is not a message id`);
-  let cid: CID;
-  try {
-    cid = CID.parse(text);
-  } catch {
-    throw new AppError('bad_request', `${field} is not a message id`);
-  }
-  if (cid.version !== 1 || cid.code !== dagJson.code || cid.multihash.code !== sha256.code || cid.toString() !== text) {
-    throw new AppError('bad_request', `${field} is not a message id of this app`);
-  }
-  return text as MessageId;
+  return parseCid<MessageId>(text, dagJson.code, field, 'message id');
 }
 
 function withoutUndefined<T extends object>(value: T): T {

@@ -19,7 +19,7 @@ export interface GenerateSpec {
 export async function generate(d: OpDeps, spec: GenerateSpec): Promise<Change<ServerFrame>> {
   const llm = d.llm;
   if (!llm) throw new AppError('internal', 'this host has no Claude client');
-  const job = await prepareGeneration(d.chats, d.blobs, { ...spec, maxTokens: d.limits.max_tokens });
+  const job = await prepareGeneration(d.chats, d.blobs, { ...spec, maxTokens: d.limits.max_tokens, capabilities: (m) => d.models.capabilitiesOf(m) });
   // Two replies to one message at once would race for the same place: the second is refused.
   if (Object.values(d.generations).some((p) => p.chat_id === job.chat_id && p.parent_id === job.parent_id)) {
     throw new AppError('conflict', 'a reply to this message is being generated already: wait for it, or stop it first');

@@ -91,6 +91,8 @@ const NewChatBody = z.strictObject({
   model: ModelId.nullable().optional(),
   system: z.string().nullable().optional(),
   starting_head: MessageIdField.nullable().optional(),
+  thinking: ThinkingSetting.nullable().optional(),
+  web_search: WebSearchSetting.nullable().optional(),
   created_at: ClientTime.optional(),
 });
 const ChatChangesBody = z.strictObject({
