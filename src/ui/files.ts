@@ -59,10 +59,7 @@ export function fitBox(width: number | undefined, height: number | undefined, ma
   return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
 }
 
-/**
- * Byte counts in a server's refusal, in units a person reads ("52428800 bytes" → "50 MB"); a bare
- * number of seven digits or more is a byte count too (the request-size guard says "the limit is 33554432").
- */
+/** Byte counts in a server's refusal, in units a person reads ("52428800 bytes" → "50 MB"). */
 export function plainSizes(message: string): string {
-  return message.replace(/\b(\d{4,}) bytes\b|\b(\d{7,})\b(?!\s*(?:pixels|pages|px|×))/g, (_m, a?: string, b?: string) => formatSize(Number(a ?? b)));
+  return message.replace(/\b(\d{4,}) bytes\b/g, (_m, bytes: string) => formatSize(Number(bytes)));
 }

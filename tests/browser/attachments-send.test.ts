@@ -44,14 +44,14 @@ describe('sending files', () => {
     await page.unroute('**/api/blobs');
     await page.route('**/api/blobs', async (route) => {
       await refused;
-      await route.fulfill({ status: 413, contentType: 'application/json', body: JSON.stringify({ error: { code: 'payload_too_large', message: 'the request body is 40000000 bytes; the limit is 33554432' } }) });
+      await route.fulfill({ status: 413, contentType: 'application/json', body: JSON.stringify({ error: { code: 'payload_too_large', message: '“refused.png” is 38.1 MB: Claude takes files up to 32 MB' } }) });
     });
     await pasteFiles(page, [screenshot('refused.png', 50, 40)]);
     await page.locator('#composer-input').fill('words that stay');
     await page.locator('#composer-input').press('Enter');
     await expect.poll(() => page.locator('.composer-hint').textContent(), SETTLE).toBe('Sending once the files are uploaded…');
     refuse();
-    expect((await pendingChips(page, 1))[0]).toContain('Not attached: The request body is 38.1 MB; the limit is 32 MB.');
+    expect((await pendingChips(page, 1))[0]).toContain('Not attached: “refused.png” is 38.1 MB: Claude takes files up to 32 MB.');
     await expect.poll(() => page.locator('.composer-hint').textContent(), SETTLE).toBe('“refused.png” could not be attached (see above): nothing was sent.');
     expect(await page.locator('#composer-input').inputValue()).toBe('words that stay');
     expect(await page.locator('.message.user').count()).toBe(1);

@@ -83,6 +83,11 @@ describe('attached files', () => {
     const download = await fetch(`${host.url}/api/blobs/${paper.body.blob.cid}?name=${encodeURIComponent('<b>paper</b>.pdf')}`);
     expect(download.headers.get('content-disposition')).toBe('attachment; filename="bpaperb.pdf"');
     expect(download.headers.get('content-security-policy')).toContain('sandbox');
+    // A text file keeps its own extension, and is still never served as anything but plain text.
+    const notes = await upload(Buffer.from('# Notes\n\n<script>alert(1)</script>\n'), 'notes.md', 'text/html');
+    const text = await fetch(`${host.url}/api/blobs/${notes.body.blob.cid}?name=notes.md`);
+    expect(text.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    expect(text.headers.get('content-disposition')).toBe('attachment; filename="notes.md"');
   });
 
   it('stores nothing of an upload cut off halfway', async () => {
@@ -111,6 +116,9 @@ describe('attached files', () => {
     const refused = await upload(huge, 'huge.png', 'image/png');
     expect(refused.status).toBe(413);
     expect(refused.body.error.message).toMatch(/huge\.png.*images up to 3\.75 MB/);
+    const enormous = await upload(Buffer.alloc(33 * 1024 * 1024, 1), 'enormous.pdf', 'application/pdf');
+    expect(enormous.status).toBe(413);
+    expect(enormous.body.error.message).toBe('“enormous.pdf” is 33 MB: Claude takes files up to 32 MB');
     const video = await upload(Buffer.from('\x00\x00\x00\x18ftypmp42 not really a video'), 'movie.mp4', 'video/mp4');
     expect(video.status).toBe(400);
     expect(video.body.error.message).toMatch(/movie\.mp4.*not a file Claude can read/);

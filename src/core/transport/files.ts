@@ -21,7 +21,7 @@ export function declaredName(req: CoreRequest): string | undefined {
 
 export function fileResponse(bytes: Uint8Array, file: Inspected, name: string | null): CoreResponse {
   const type = file.kind === 'text' ? 'text/plain; charset=utf-8' : file.media_type;
-  const disposition = file.kind === 'image' ? 'inline' : `attachment; filename="${exportFilename(name?.replace(/\.[^.]*$/, '') || 'file', extension(file))}"`;
+  const disposition = file.kind === 'image' ? 'inline' : `attachment; filename="${exportFilename(name?.replace(/\.[^.]*$/, '') || 'file', extension(file, name))}"`;
   return {
     status: 200,
     headers: [
@@ -37,8 +37,10 @@ export function fileResponse(bytes: Uint8Array, file: Inspected, name: string | 
   };
 }
 
-function extension(file: Inspected): string {
+/** A text file keeps its own extension (notes.md stays .md): it is served as text/plain whatever it says. */
+function extension(file: Inspected, name: string | null): string {
   if (file.kind === 'pdf') return 'pdf';
-  if (file.kind === 'text') return 'txt';
+  const own = /\.([A-Za-z0-9]{1,8})$/.exec(name ?? '')?.[1];
+  if (file.kind === 'text') return own?.toLowerCase() ?? 'txt';
   return file.media_type.split('/')[1] ?? 'bin';
 }

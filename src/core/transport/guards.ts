@@ -41,7 +41,7 @@ export function checkOrigin(settings: Settings, req: CoreRequest): void {
  * c50 hands the actor request bodies of up to 100 MiB (server_instance.rs:845): the app refuses what
  * is larger than anything it takes (an import, a file, or a message at the content limit) before reading it.
  */
-export function checkBodySize(settings: Settings, req: CoreRequest, routeLimit?: number): void {
+export function checkBodySize(settings: Settings, req: CoreRequest, routeLimit?: number, what?: (size: number, limit: number) => string): void {
   const limit = routeLimit ?? Math.max(MAX_IMPORT_BYTES, 2 * settings.limits.max_content_bytes) + 64 * 1024;
-  if (req.body && req.body.length > limit) throw new AppError('payload_too_large', `the request body is ${req.body.length} bytes; the limit is ${limit}`);
+  if (req.body && req.body.length > limit) throw new AppError('payload_too_large', what?.(req.body.length, limit) ?? `the request body is ${req.body.length} bytes; the limit is ${limit}`);
 }

@@ -70,20 +70,28 @@ const Limit = (max: number) => z.coerce.number().int().min(1).max(max);
 const LIST_PAGE = { default: 50, max: 200 };
 const BRANCH_PAGE = { default: 100, max: 500 };
 
-function guarded(method: Route['method'], pattern: string, handle: Route['handle'], bodyLimit?: (d: RestDeps) => number): Route {
+/** A route's own body limit, and how to say that a body is over it. */
+interface BodyLimit {
+  limit: (d: RestDeps) => number;
+  tooBig?: (req: CoreRequest, size: number, limit: number) => string;
+}
+
+function guarded(method: Route['method'], pattern: string, handle: Route['handle'], sized?: BodyLimit): Route {
   return {
     method,
     pattern,
     handle: (d, req) => {
       checkHost(d.settings, req);
       if (method !== 'GET') checkOrigin(d.settings, req);
-      checkBodySize(d.settings, req, bodyLimit?.(d));
+      checkBodySize(d.settings, req, sized?.limit(d), sized?.tooBig && ((size, limit) => sized.tooBig!(req, size, limit)));
       return handle(d, req);
     },
   };
 }
 
 /** The response says what the operation returned; everything else it changed goes with it. */
+const megabytes = (bytes: number) => `${(bytes / (1024 * 1024)).toFixed(1).replace(/\.0$/, '')} MB`;
+
 const respond = <R>(status: number, change: Change<R>, shape: (result: R) => unknown): RestResult => ({ response: json(status, shape(change.result)), change });
 
 const NewChatBody = z.strictObject({
@@ -151,7 +159,7 @@ export const REST_ROUTES: readonly Route[] = [
       if (!req.body) throw new AppError('bad_request', 'the file is missing: send it as the request body');
       return respond(201, await importFile(d, new TextDecoder().decode(req.body), MAX_IMPORT_FILE_BYTES), (chats) => ({ chats }));
     },
-    () => MAX_IMPORT_FILE_BYTES,
+    { limit: () => MAX_IMPORT_FILE_BYTES, tooBig: (_req, size, limit) => `the file is ${megabytes(size)}: import takes files up to ${megabytes(limit)}` },
   ),
   guarded(
     'POST',
@@ -161,7 +169,10 @@ export const REST_ROUTES: readonly Route[] = [
       const blob = await uploadFile(d, req.body, { name: declaredName(req), media_type: req.headers.get('content-type') });
       return { response: json(201, { blob }) };
     },
-    (d) => maxFileBytes(d.attachmentLimits),
+    {
+      limit: (d) => maxFileBytes(d.attachmentLimits),
+      tooBig: (req, size, limit) => `“${declaredName(req) ?? 'the file'}” is ${megabytes(size)}: Claude takes files up to ${megabytes(limit)}`,
+    },
   ),
   guarded('GET', '/api/blobs/{cid}', async (d, req) => {
     const { bytes, file } = await readFile(d, param(req, 'cid', BlobIdField));
