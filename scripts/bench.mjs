@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'rolldown';
 import WebSocket from 'ws';
+import { writeBenchmark } from './bench/writes.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 // Every scratch folder of the run (stores of up to 270 MB, the browser's profile) lands in one,
@@ -388,6 +389,9 @@ if (!only || only === 'foundation') {
   componentSize();
 }
 if (!only || only === 'chat') await chatBenchmarks();
+if (!only || only === 'writes') await writeBenchmark({ root, report, chatClient });
+// The same writes with a longer chat list (BENCH_EXISTING=200): an append must not cost more for it.
+if (only === 'writes' && process.env.BENCH_EXISTING) await writeBenchmark({ root, report, chatClient, existing: Number(process.env.BENCH_EXISTING) });
 if (!only || only === 'generation') await generationBenchmark();
 if (!only || only === 'ui') await uiBenchmark();
 if (!only || only === 'chain') await chainBenchmark();

@@ -5,7 +5,7 @@
 import { AppError } from './errors.js';
 import { chatView, type ChatService, type MessageView } from './chats/service.js';
 import type { MessageId } from './dag/node.js';
-import type { Broadcast, Change } from './ops/change.js';
+import { chatListed, type Broadcast, type Change } from './ops/change.js';
 import { buildRequest, type ClaudeRequest } from './claude/request.js';
 import type { Llm, LlmFailure, LlmOutcome } from './claude/llm.js';
 import { planRetry, isRetryable, type RetryPlan } from './claude/retry.js';
@@ -116,7 +116,7 @@ export async function finishGeneration(chats: ChatService, job: Pick<GenerationJ
       viewers({ type: 'message_added', chat, message, branched: added.branched }),
       viewers({ type: 'generation_finished', chat_id: job.chat_id, parent_id: job.parent_id, message_id: message.id }),
     ];
-    if (added.reordered) frames.push({ to: 'all', frame: { type: 'chats_update', chats: chats.list() } });
+    if (added.reordered) frames.push(chatListed(chat, 'top'));
     return { result: frames[1]!.frame, events: frames };
   }
   const f = outcome.failure;

@@ -20,6 +20,7 @@ import { TheaterServer } from './theater-server.js';
 import type { ActorOptions } from './actor-options.js';
 import type { HttpRequest, HttpResponse, MiddlewareResult, WebsocketMessage } from './wit-types.js';
 import type { FromWorker, OutgoingFrame, WorkerCall } from './worker-protocol.js';
+import type { Tally } from './host-tally.js';
 
 /** stop_actor waits this long for the actor's current call (crates/theater/src/theater_runtime.rs:907-921). */
 const STOP_WAIT_MS = 10_000;
@@ -53,6 +54,7 @@ export class ActorHost extends EventEmitter implements HostCallContext {
   lastStateBytes = 0;
   private componentDir?: string;
   readonly recycling: InstanceRecycling;
+  private tallyAsked: ((tally: Tally) => void)[] = [];
 
   readonly supervisor: Supervisor;
 
@@ -134,9 +136,9 @@ export class ActorHost extends EventEmitter implements HostCallContext {
 
   /** A worker running the component with this state (init is not called: the caller decides). */
   private spawnWorker(state: Uint8Array | undefined): Promise<Worker> {
-    const { storeRoot, filesystemBase, allowedEnv } = this.options;
+    const { storeRoot, filesystemBase, allowedEnv, tallyHostCalls: tally } = this.options;
     return startComponentWorker({
-      start: { dir: this.componentDir!, state, storeRoot, filesystemBase, allowedEnv },
+      start: { dir: this.componentDir!, state, storeRoot, filesystemBase, allowedEnv, tally },
       host: this,
       onMessage: (message) => this.onWorkerMessage(message),
       onCrash: (worker, e) => {
@@ -155,6 +157,8 @@ export class ActorHost extends EventEmitter implements HostCallContext {
         return this.sendFrames(message.sent);
       case 'memory':
         return this.options.log(memoryLine(message, this.recycling.recycles, this.chain.bytes, this.chain.summary()));
+      case 'tally':
+        return this.tallyAsked.shift()?.(message.tally);
       case 'reinstantiated':
         return this.recycling.reinstantiated(message.error);
       case 'result':
@@ -179,6 +183,14 @@ export class ActorHost extends EventEmitter implements HostCallContext {
         // Closed after the actor sent: c50 drops such frames too.
       }
     }
+  }
+
+  /** What the guest asked of the host so far; counted only with the tallyHostCalls option (host-tally.ts). */
+  tally(): Promise<Tally> {
+    return new Promise((resolve) => {
+      this.tallyAsked.push(resolve);
+      this.worker!.postMessage({ kind: 'tally' });
+    });
   }
 
   /** c50: the actor is stopped, not restarted; in-flight callers get nothing. */

@@ -17,6 +17,8 @@ export interface ActorOptions {
   log: (line: string) => void;
   /** The theater-server this actor runs in; without one, the actor gets a server of its own. */
   server?: TheaterServer;
+  /** Count host calls, store writes and frames for the bench (host-tally.ts). */
+  tallyHostCalls?: boolean;
   /** Wait this long before loading the component (a spawned child on c50 compiles it first). */
   loadDelayMs?: number;
 }

@@ -1,6 +1,7 @@
 /** Messages between the host's main thread and the component's worker thread. */
 import type { MessagePort } from 'node:worker_threads';
 import type { WebsocketMessage } from './wit-types.js';
+import type { Tally } from './host-tally.js';
 
 export interface OutgoingFrame {
   server: bigint;
@@ -17,6 +18,8 @@ export interface WorkerStart {
   allowedEnv: string[];
   rpc: MessagePort;
   signal: SharedArrayBuffer;
+  /** Count host calls, store writes and frames (host-tally.ts); off unless a bench asks. */
+  tally?: boolean;
 }
 
 /** A guest's call of a main-thread import, as the worker forwards it (host-calls.ts decides whether it runs). */
@@ -43,7 +46,7 @@ export type WorkerSocketChange =
   | { kind: 'ws-open'; server: bigint; connection: bigint }
   | { kind: 'ws-closed'; server: bigint; connection: bigint };
 
-export type ToWorker = WorkerStart | WorkerCall | WorkerSocketChange | { kind: 'reinstantiate' } | { kind: 'memory' };
+export type ToWorker = WorkerStart | WorkerCall | WorkerSocketChange | { kind: 'reinstantiate' } | { kind: 'memory' } | { kind: 'tally' };
 
 export interface WorkerMemory {
   kind: 'memory';
@@ -61,4 +64,5 @@ export type FromWorker =
   | { kind: 'frames'; sent: OutgoingFrame[] }
   | { kind: 'reinstantiated'; error?: string }
   | WorkerMemory
+  | { kind: 'tally'; tally: Tally }
   | { kind: 'fatal'; id: number; target: string; error: string; chainBytes: number };

@@ -15,6 +15,7 @@ import type { ClientImports, FrameworkImports, RuntimeImports, WebsocketMessage 
 import type { FromWorker, HostCallReply, HostCallRequest, ToWorker, WorkerStart } from './worker-protocol.js';
 import { hostCallNames, type HostCallInterface } from './host-calls.js';
 import { callEventBytes, errorEventBytes, resultEventBytes } from './chain-account.js';
+import { countFrame, emptyTally, tallied, TalliedFileStore } from './host-tally.js';
 
 const port = parentPort!;
 const post = (message: FromWorker) => port.postMessage(message);
@@ -26,6 +27,8 @@ const openSockets = new Set<string>();
 /** Frames the actor sent during the current call; they travel with its result, in order. */
 let outgoing: { server: bigint; connection: bigint; message: WebsocketMessage }[] = [];
 const socketKey = (server: bigint, connection: bigint) => `${server}:${connection}`;
+/** What the guest asked of the host, kept only when the host asked for it (host-tally.ts). */
+const tally = emptyTally();
 
 function syncRpc(rpc: MessagePort, signal: Int32Array) {
   return (iface: HostCallInterface, fn: string, args: unknown[]): unknown => {
@@ -69,6 +72,7 @@ function imports(start: WorkerStart) {
   // c50 queues outgoing frames on a channel and returns; only a vanished connection is an Err.
   framework.sendWebsocketMessage = (server, connection, message) => {
     if (!openSockets.has(socketKey(server, connection))) throw `Connection not found: ${connection}`;
+    if (start.tally) countFrame(tally, message);
     outgoing.push({ server, connection, message });
   };
   const client: ClientImports = {
@@ -81,9 +85,10 @@ function imports(start: WorkerStart) {
       return rpc('theater:simple/http-client', 'sendHttp', [req]) as ReturnType<ClientImports['sendHttp']>;
     },
   };
-  return {
+  const store = start.tally ? new TalliedFileStore(start.storeRoot, tally) : new FileStore(start.storeRoot);
+  const linked = {
     'theater:simple/runtime': stringErrors(runtime),
-    'theater:simple/store': stringErrors(storeImports(new FileStore(start.storeRoot))),
+    'theater:simple/store': stringErrors(storeImports(store)),
     'theater:simple/http-framework': framework,
     'theater:simple/http-client': client,
     'theater:simple/supervisor': forward('theater:simple/supervisor'),
@@ -94,6 +99,8 @@ function imports(start: WorkerStart) {
     'theater:simple/http-types': {},
     'theater:simple/websocket-types': {},
   };
+  if (!start.tally) return linked;
+  return Object.fromEntries(Object.entries(linked).map(([iface, impl]) => [iface, tallied(tally, iface, impl)]));
 }
 
 /** The component's linear memories: the host recycles an instance whose memory has grown. */
@@ -152,6 +159,7 @@ function describe(e: unknown): string {
 }
 
 port.on('message', (message: ToWorker) => {
+  if (message.kind === 'tally') return post({ kind: 'tally', tally });
   if (message.kind === 'memory') return post({ kind: 'memory', heapBytes: v8.getHeapStatistics().total_heap_size, linearBytes: memoryBytes() });
   if (message.kind === 'reinstantiate') {
     memories.length = 0;

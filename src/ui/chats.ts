@@ -15,6 +15,13 @@ export const currentChat = computed(() => chats.value.find((c) => c.id === curre
 /** Where the open chat is remembered, so the next visit comes back to it. */
 export const LAST_CHAT = 'theater-chat:last-chat';
 
+/** One chat of the list as the actor tells it: to the top, or changed where it stands. */
+export function listChat(chat: ChatView, at: 'top' | 'same'): void {
+  const known = chats.value.some((c) => c.id === chat.id);
+  if (at === 'same' && known) return upsertChat(chat);
+  chats.value = [chat, ...chats.value.filter((c) => c.id !== chat.id)];
+}
+
 export function upsertChat(chat: ChatView): void {
   chats.value = chats.value.some((c) => c.id === chat.id) ? chats.value.map((c) => (c.id === chat.id ? chat : c)) : [chat, ...chats.value];
 }

@@ -1,7 +1,7 @@
 /** The session with the actor: its welcome (and the resync after a reconnect), what it tells of itself, and its events applied. */
 import { batch, signal } from '@preact/signals';
 import type { Frame, FrameOf, ModelInfo } from './protocol.js';
-import { chats, currentId, LAST_CHAT, messages, tree, upsertChat } from './chats.js';
+import { chats, currentId, LAST_CHAT, listChat, messages, tree, upsertChat } from './chats.js';
 import { generationFailed, generationFinished, generationStarted, resumeGenerations } from './generation.js';
 import { loadTree, openChat, showBranch } from './actions.js';
 import { notice } from './notices.js';
@@ -39,8 +39,8 @@ function chatFromHash(): string | null {
 
 function onEvent(frame: Frame): void {
   switch (frame.type) {
-    case 'chats_update':
-      chats.value = frame.chats;
+    case 'chat_listed':
+      listChat(frame.chat, frame.at);
       break;
     case 'chat_created':
     case 'chat_updated':

@@ -1,6 +1,7 @@
 import { ChatClient } from '../helpers/chat-client.js';
 import { expectNoFatal, startHost, type RunningHost } from '../helpers/host.js';
 import { runChatScenarios } from '../scenarios/chat-scenarios.js';
+import { runListScenarios } from '../scenarios/list-scenarios.js';
 import type { ChatDriver, Frame } from '../scenarios/driver.js';
 
 async function componentDriver(): Promise<ChatDriver> {
@@ -49,3 +50,4 @@ async function componentDriver(): Promise<ChatDriver> {
 }
 
 runChatScenarios('component on the Node host', componentDriver);
+runListScenarios('component on the Node host', componentDriver);

@@ -134,7 +134,7 @@ export function runChatScenarios(label: string, makeDriver: () => Promise<ChatDr
       expect((await d.command('b', { type: 'get_head' })) as Frame).toMatchObject({ current_chat_id: y.id });
       const bEvents = await d.events('b');
       expect(bEvents.filter((f) => f.type === 'message_added')).toEqual([]);
-      expect(bEvents.some((f) => f.type === 'chats_update')).toBe(true);
+      expect(bEvents).toContainEqual(expect.objectContaining({ type: 'chat_listed', at: 'top', chat: expect.objectContaining({ id: x.id }) }));
       await d.command('b', { type: 'switch_chat', chat_id: x.id });
       await send(d, 'a', 'seen by b');
       const seen = (await d.events('b')).filter((f) => f.type === 'message_added');
@@ -142,7 +142,7 @@ export function runChatScenarios(label: string, makeDriver: () => Promise<ChatDr
       expect(seen[0]).toMatchObject({ message: { content: 'seen by b' } });
       expect((await d.events('a')).filter((f) => f.type === 'message_added')).toEqual([]);
       await d.command('a', { type: 'rename_chat', chat_id: x.id, name: 'X renamed' });
-      expect((await d.events('b')).map((f) => f.type)).toEqual(expect.arrayContaining(['chat_updated', 'chats_update']));
+      expect((await d.events('b')).map((f) => f.type)).toEqual(expect.arrayContaining(['chat_updated', 'chat_listed']));
     });
 
     withDriver('refuses bad input with a clear message and changes nothing', async (d) => {
@@ -179,7 +179,7 @@ export function runChatScenarios(label: string, makeDriver: () => Promise<ChatDr
       const created = await d.http('POST', '/api/chats', { name: 'From REST' });
       expect(created.status).toBe(201);
       const id = created.json.chat.id as string;
-      expect((await d.events('a')).some((f) => f.type === 'chats_update')).toBe(true);
+      expect((await d.events('a')).some((f) => f.type === 'chat_listed')).toBe(true);
       expect((await d.http('GET', `/api/chats/${id}`)).json.chat.name).toBe('From REST');
       await d.command('a', { type: 'switch_chat', chat_id: id });
       const posted = await d.http('POST', `/api/chats/${id}/messages`, { content: 'via REST' });
@@ -211,7 +211,7 @@ export function runChatScenarios(label: string, makeDriver: () => Promise<ChatDr
           Array.isArray(v) ? v.map(shape)
           : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, /(^id|_id|leaf|_at)$/.test(k) && typeof x === 'string' ? alias(x) : shape(x)]))
           : v;
-        return (await d.events('watcher')).map((f) => (f.type === 'chats_update' ? { type: f.type, names: (f.chats as Chat[]).map((c) => c.name).filter((n) => n.startsWith('Both ways')) } : shape(f)));
+        return (await d.events('watcher')).map(shape);
       };
       const trace = async (via: 'ws' | 'rest') => {
         const steps: unknown[] = [];

@@ -1,5 +1,6 @@
 import { NativeApp } from '../helpers/native-app.js';
 import { runChatScenarios } from '../scenarios/chat-scenarios.js';
+import { runListScenarios } from '../scenarios/list-scenarios.js';
 import type { ChatDriver, Frame } from '../scenarios/driver.js';
 
 function nativeDriver(): ChatDriver {
@@ -17,3 +18,4 @@ function nativeDriver(): ChatDriver {
 }
 
 runChatScenarios('native core', async () => nativeDriver());
+runListScenarios('native core', async () => nativeDriver());

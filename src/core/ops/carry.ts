@@ -2,8 +2,8 @@
 import { chatView, type ChatView } from '../chats/service.js';
 import { exportChat, exportFilename, exportMarkdown } from '../carry/export.js';
 import { prepareImport, writeImport } from '../carry/import.js';
-import { changed, type Change } from './change.js';
-import { MAX_IMPORT_BYTES, listChanged, type OpDeps } from './deps.js';
+import { changed, chatListed, type Change } from './change.js';
+import { MAX_IMPORT_BYTES, type OpDeps } from './deps.js';
 
 export interface ExportFile {
   chat_id: string;
@@ -22,5 +22,6 @@ export async function exportFile(d: OpDeps, chatId: string, format: 'json' | 'ma
 export async function importFile(d: OpDeps, text: string, maxBytes = MAX_IMPORT_BYTES): Promise<Change<ChatView[]>> {
   const prepared = await prepareImport(text, d.chats, d.blobs, maxBytes);
   const chats = (await writeImport(prepared, d.chats, d.blobs)).map(chatView);
-  return changed(chats, [listChanged(d)]);
+  // Each chat went to the top as it was written: in that order, the same moves give the same list.
+  return changed(chats, chats.map((chat) => chatListed(chat, 'top')));
 }

@@ -5,6 +5,7 @@
  */
 import type { ServerFrame } from '../protocol/frames.js';
 import type { Pending } from '../generations.js';
+import type { ChatView } from '../chats/views.js';
 
 /** Who else hears about a change: everyone, or those viewing one chat. */
 export interface Broadcast {
@@ -28,3 +29,10 @@ export interface Change<R> {
 }
 
 export const changed = <R>(result: R, events: Broadcast[] = []): Change<R> => ({ result, events });
+
+/**
+ * Everyone's chat list changed at one chat: it is new or moved to the top (`top`), or it changed
+ * where it stands (`same`). One chat, never the whole list: with a list in every event, each
+ * message cost every connection every chat (issue 16).
+ */
+export const chatListed = (chat: ChatView, at: 'top' | 'same'): Broadcast => ({ to: 'all', frame: { type: 'chat_listed', chat, at } });

@@ -5,7 +5,6 @@ import type { Llm } from '../claude/llm.js';
 import type { ModelDirectory } from '../claude/directory.js';
 import type { Pending } from '../generations.js';
 import type { SearchIndex } from '../search/index.js';
-import type { Broadcast } from './change.js';
 import type { BlobStore } from '../blobs/store.js';
 import type { AttachmentLimits } from '../claude/attachments.js';
 
@@ -49,5 +48,3 @@ export function checkContent(content: string, limits: Limits, field = 'content')
   }
 }
 
-/** Everyone's chat list changed (a chat was added, renamed, removed or moved to the top). */
-export const listChanged = (d: OpDeps): Broadcast => ({ to: 'all', frame: { type: 'chats_update', chats: d.chats.list() } });

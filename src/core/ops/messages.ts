@@ -1,8 +1,8 @@
 /** Messages and branches: send, edit, read, and choose which branch a chat shows. */
 import { chatView, type Branch, type BranchPage, type ChatService, type ChatView, type MessageView, type TreeNode } from '../chats/service.js';
 import type { MessageId } from '../dag/node.js';
-import { changed, type Change } from './change.js';
-import { checkContent, listChanged, type OpDeps } from './deps.js';
+import { changed, chatListed, type Change } from './change.js';
+import { checkContent, type OpDeps } from './deps.js';
 import { resolveAttachments } from './files.js';
 import type { BlobId } from '../ids.js';
 
@@ -16,7 +16,7 @@ export interface Added {
 export function messageAdded(d: OpDeps, appended: Awaited<ReturnType<ChatService['append']>>): Change<Added> {
   const added: Added = { chat: chatView(appended.chat), message: appended.message, branched: appended.branched };
   const result = changed(added, [{ to: { chat: added.chat.id }, frame: { type: 'message_added', ...added }, skipSender: true }]);
-  if (appended.reordered) result.events.push(listChanged(d));
+  if (appended.reordered) result.events.push(chatListed(added.chat, 'top'));
   return result;
 }
 

@@ -26,7 +26,10 @@ export const ServerFrame = z.discriminatedUnion('type', [
   }),
   frame('pong', { protocol: z.number().int() }),
   frame('error', { code: ErrorCode, message: z.string() }),
+  /** The reply to list_chats: the whole list. Events never carry it (see chat_listed). */
   frame('chats_update', { chats: z.array(ChatView) }),
+  /** One chat as the list shows it: new or moved to the top (`top`), or changed where it stands (`same`). */
+  frame('chat_listed', { chat: ChatView, at: z.enum(['top', 'same']) }),
   frame('chat_created', { chat: ChatView }),
   frame('chat_updated', { chat: ChatView }),
   frame('chat_deleted', { chat_id: z.string() }),

@@ -1,0 +1,83 @@
+// Issue 16's write workload: many people typing at once, each in a chat of their own, through the
+// component on the Node host. Beside the time it prints what one append costs the host: calls by
+// name, files written, frames sent, and what c50's event chain would keep.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const percentile = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
+
+/** b - a for every count of the tally. */
+function spent(a, b) {
+  const calls = {};
+  for (const [name, c] of Object.entries(b.calls)) {
+    const was = a.calls[name] ?? { calls: 0, argBytes: 0, resultBytes: 0 };
+    if (c.calls > was.calls) calls[name] = { calls: c.calls - was.calls, argBytes: c.argBytes - was.argBytes, resultBytes: c.resultBytes - was.resultBytes };
+  }
+  return { calls, storeFiles: b.storeFiles - a.storeFiles, storeBytes: b.storeBytes - a.storeBytes, frames: b.frames - a.frames, frameBytes: b.frameBytes - a.frameBytes };
+}
+
+/**
+ * `clients` connections, each creating its own chat and sending `perClient` messages one after
+ * another, all connections at once. `existing` chats are made first, so the list is that long.
+ */
+export async function writeBenchmark({ root, report, chatClient, clients = 20, perClient = 50, existing = 0, print = console.log }) {
+  const { ActorHost, initStateBytes } = await import(join(root, 'dist/host/cli.js'));
+  const actor = new ActorHost({
+    component: join(root, 'dist/chat.wasm'),
+    initState: initStateBytes({ port: 0 }, {}),
+    storeRoot: join(mkdtempSync(join(tmpdir(), 'bench-writes-')), 'store'),
+    allowedEnv: [],
+    log: () => undefined,
+    tallyHostCalls: true,
+  });
+  await actor.start();
+  const { host, port } = actor.framework.listening()[0];
+  const url = `http://${host}:${port}`;
+  const people = await Promise.all(Array.from({ length: clients }, () => chatClient(url)));
+  for (let i = 0; i < existing; i++) await people[0].command({ type: 'create_chat', name: `older ${i}` });
+  for (const [i, p] of people.entries()) {
+    const created = await p.command({ type: 'create_chat', name: `writer ${i}` });
+    if (created.type !== 'chat_created') throw new Error(JSON.stringify(created));
+  }
+  const before = await actor.tally();
+  // A copy: the account updates its entry in place.
+  const chainBefore = { ...(actor.chainByExport.get('httpHandlers.handleWebsocketMessage') ?? { calls: 0, bytes: 0 }) };
+  const recyclesBefore = actor.recycling.recycles;
+  const times = [];
+  const started = performance.now();
+  await Promise.all(
+    people.map(async (p, i) => {
+      for (let n = 0; n < perClient; n++) {
+        const t = performance.now();
+        const reply = await p.command({ type: 'send_message', content: `writer ${i} says ${n}` });
+        if (reply.type !== 'message_added') throw new Error(JSON.stringify(reply));
+        times.push(performance.now() - t);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const cost = spent(before, await actor.tally());
+  const chainAfter = actor.chainByExport.get('httpHandlers.handleWebsocketMessage');
+  const recycles = actor.recycling.recycles - recyclesBefore;
+  for (const p of people) p.close();
+  await actor.stop();
+
+  const appends = clients * perClient;
+  const per = (n) => (n / appends).toFixed(1);
+  const label = `${clients} clients × ${perClient} send_message, own chats${existing ? `, ${existing} other chats` : ''}`;
+  report(`${label}: messages/s`, (appends / seconds).toFixed(0), '≥ 400', appends / seconds >= 400);
+  report(`${label}: p50 / p99`, `${median(times).toFixed(0)} ms / ${percentile(times, 0.99).toFixed(0)} ms`, 'p99 ≤ 100 ms', percentile(times, 0.99) <= 100);
+  report(`${label}: fresh instances during the run`, String(recycles), '0', recycles === 0);
+  const calls = Object.values(cost.calls).reduce((n, c) => n + c.calls, 0);
+  report(`  per append: host calls`, per(calls), '', true);
+  report(`  per append: store files written / bytes`, `${per(cost.storeFiles)} / ${per(cost.storeBytes)} B`, '', true);
+  report(`  per append: frames sent / bytes`, `${per(cost.frames)} / ${per(cost.frameBytes)} B`, '', true);
+  report(`  per append: c50 chain (handle-websocket-message)`, `${per(chainAfter.bytes - chainBefore.bytes)} B`, '', true);
+  print(`\nper append, host calls by name (${label}):`);
+  for (const [name, c] of Object.entries(cost.calls).sort((a, b) => b[1].calls - a[1].calls)) {
+    print(`  ${name.padEnd(58)} ${per(c.calls).padStart(6)} calls  ${per(c.argBytes).padStart(8)} B in  ${per(c.resultBytes).padStart(8)} B out`);
+  }
+  return { appends, seconds, times, cost, recycles };
+}

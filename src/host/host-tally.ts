@@ -1,0 +1,86 @@
+/**
+ * A count of what the component asks of its host, for the bench (issue 16: what does an append
+ * cost?). Only a worker started with `tally` wraps its imports; without it nothing here runs, so
+ * the calls pay nothing for the feature.
+ */
+import { createHash } from 'node:crypto';
+import { FileStore } from './store.js';
+import type { WebsocketMessage } from './wit-types.js';
+
+export interface CallCount {
+  calls: number;
+  /** Bytes of strings and byte lists passed in and returned: what the canonical ABI copies. */
+  argBytes: number;
+  resultBytes: number;
+}
+
+export interface Tally {
+  /** By `interface#function`, e.g. `theater:simple/store#store`. */
+  calls: Record<string, CallCount>;
+  /** Files the store wrote: content it did not hold yet, and label files. */
+  storeFiles: number;
+  storeBytes: number;
+  frames: number;
+  frameBytes: number;
+}
+
+export const emptyTally = (): Tally => ({ calls: {}, storeFiles: 0, storeBytes: 0, frames: 0, frameBytes: 0 });
+
+/** Bytes a value carries across the boundary: strings (UTF-16 length, close enough for ASCII ids) and byte lists. */
+export function payloadBytes(value: unknown): number {
+  if (typeof value === 'string') return value.length;
+  if (value instanceof Uint8Array) return value.byteLength;
+  if (Array.isArray(value)) return value.reduce((n: number, v) => n + payloadBytes(v), 0);
+  if (value && typeof value === 'object') return Object.values(value).reduce((n: number, v) => n + payloadBytes(v), 0);
+  return 0;
+}
+
+/** The same functions, each counted under `iface#name`; thrown errors pass through unchanged. */
+export function tallied<T extends object>(tally: Tally, iface: string, impl: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [name, fn] of Object.entries(impl)) {
+    if (typeof fn !== 'function') {
+      out[name] = fn;
+      continue;
+    }
+    const count: CallCount = (tally.calls[`${iface}#${name}`] ??= { calls: 0, argBytes: 0, resultBytes: 0 });
+    out[name] = (...args: unknown[]) => {
+      count.calls++;
+      count.argBytes += payloadBytes(args);
+      const result = (fn as (...a: unknown[]) => unknown)(...args);
+      count.resultBytes += payloadBytes(result);
+      return result;
+    };
+  }
+  return out as T;
+}
+
+export function countFrame(tally: Tally, message: WebsocketMessage): void {
+  tally.frames++;
+  tally.frameBytes += message.text !== undefined ? Buffer.byteLength(message.text) : (message.data?.byteLength ?? 0);
+}
+
+/** A FileStore that counts the files it writes. */
+export class TalliedFileStore extends FileStore {
+  constructor(
+    root: string,
+    private readonly tally: Tally,
+  ) {
+    super(root);
+  }
+
+  override store(storeId: string, content: Uint8Array): string {
+    const hash = createHash('sha1').update(content).digest('hex');
+    if (!this.exists(storeId, hash)) {
+      this.tally.storeFiles++;
+      this.tally.storeBytes += content.byteLength;
+    }
+    return super.store(storeId, content);
+  }
+
+  override label(storeId: string, label: string, hash: string): void {
+    super.label(storeId, label, hash);
+    this.tally.storeFiles++;
+    this.tally.storeBytes += hash.length;
+  }
+}
