@@ -3,6 +3,7 @@
  * model list, this start's settings), and how a call's context and its end are made from the state.
  */
 import assets from 'virtual:assets';
+import { accessKey } from './access.js';
 import { loadSettings, onDisconnect, type Context, type CoreState, type Outbound, type Settings } from '../core/app.js';
 import { NodeCache } from '../core/dag/cache.js';
 import { SearchIndex } from '../core/search/index.js';
@@ -54,6 +55,7 @@ export function contextOf(state: ActorState): Context {
     llm: instance.llm,
     models: instance.models,
     search: instance.search,
+    accessKey,
     generators: settings.generator_manifest ? theaterGenerators(settings.generator_manifest) : undefined,
     // A peer found gone here is forgotten when the call's last frames go out (finishCall).
     emit: (outbound) => void send(server, outbound),

@@ -17,6 +17,8 @@ import type { Change } from './ops/change.js';
 import type { OpDeps } from './ops/deps.js';
 import { chatOf, chatsOf, deliver, isAuthed, type CallResult, type Context, type HttpResult, type Outbound } from './context.js';
 import { advance, withPending } from './pool-calls.js';
+import { needsLogin } from './transport/login.js';
+import { helloIsValid } from './transport/sessions.js';
 
 export { REST_ROUTES as ROUTES, type Route };
 export { packState, unpackState, CoreStateWire, type CoreState } from './state.js';
@@ -28,8 +30,10 @@ export const WEBSOCKET_PATH = '/ws';
 
 export async function handleHttp(ctx: Context, route: Route, req: CoreRequest): Promise<HttpResult> {
   try {
-    const result = await route.handle({ ...opDeps(ctx, ctx.state), state: ctx.state, settings: ctx.settings, assets: ctx.assets }, req);
-    const applied = result.change ? applyChange(ctx, ctx.state, undefined, result.change) : { state: ctx.state, outbound: [] };
+    const deps = { ...opDeps(ctx, ctx.state), state: ctx.state, settings: ctx.settings, assets: ctx.assets, ports: ctx.ports, accessKey: ctx.accessKey };
+    const result = await route.handle(deps, req);
+    const before = result.endSessions ? signedOut(ctx.state) : ctx.state;
+    const applied = result.change ? applyChange(ctx, before, undefined, result.change) : { state: before, outbound: [] };
     return advance(ctx, { ...applied, response: result.response });
   } catch (e) {
     const err = toAppError(e);
@@ -69,6 +73,18 @@ function applyChange(ctx: Context, before: CoreState, asker: string | undefined,
   return { state, outbound };
 }
 
+/** After a logout no open connection is trusted until it says hello with a new session's token. */
+function signedOut(state: CoreState): CoreState {
+  return { ...state, connections: Object.fromEntries(Object.keys(state.connections).map((id) => [id, false])) };
+}
+
+/** On c50 the actor never sees the upgrade's cookie: beyond loopback, the hello token names the session. */
+async function helloAccepted(ctx: Context, token: string): Promise<boolean> {
+  if (!needsLogin(ctx.settings)) return token === ctx.settings.session_token;
+  const key = ctx.accessKey?.()?.trim();
+  return key !== undefined && key !== '' && (await helloIsValid(ctx.ports, key, token));
+}
+
 export function onConnect(state: CoreState, connection: ConnectionId): CoreState {
   if (connection in state.connections) return state;
   return { ...state, connections: { ...state.connections, [connection]: false } };
@@ -97,7 +113,7 @@ async function socketText(ctx: Context, connection: ConnectionId, text: string):
   const conn = state.connections[connection];
 
   if (command.type === 'hello') {
-    if (command.token !== ctx.settings.session_token) {
+    if (!(await helloAccepted(ctx, command.token))) {
       return fail(new AppError('unauthorized', 'the session token is not this server\'s: reload the page'));
     }
     state = { ...state, connections: { ...state.connections, [connection]: chatOf(conn) } };

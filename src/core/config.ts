@@ -37,6 +37,14 @@ export const InitConfig = z.object({
   attachment_limits: AttachmentCaps.default({}),
   /** Extra browser origins (scheme://host:port) allowed to change chats over HTTP. */
   allowed_origins: z.array(z.url()).max(32).default([]),
+  /**
+   * The names (without port) this server answers to besides loopback names and IP addresses, e.g.
+   * "chat.example.org": any other Host is refused, whatever the bind address (DNS rebinding).
+   */
+  allowed_hosts: z
+    .array(z.string().regex(/^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/, 'allowed_hosts: a host name without scheme or port'))
+    .max(32)
+    .default([]),
 });
 export type InitConfig = z.infer<typeof InitConfig>;
 

@@ -30,6 +30,8 @@ export interface Context {
   emit?: (outbound: Outbound[]) => void;
   /** Generator actors (Theater); without it a generation runs inside the call. */
   generators?: GeneratorLink;
+  /** The access key asked for beyond loopback: read from the host at each call, never kept. */
+  accessKey?: () => string | undefined;
   /** The full-text index, kept by the instance between calls. */
   search?: SearchIndex;
 }

@@ -29,6 +29,8 @@ export class NativeApp {
   state: CoreState;
   readonly settings: Settings;
   readonly inbox = new Map<string, Record<string, unknown>[]>();
+  /** The access key the host would hand over (bound beyond loopback); change it to rotate. */
+  accessKey: string | undefined;
 
   constructor(
     readonly ports: Ports = memoryPorts(),
@@ -47,7 +49,7 @@ export class NativeApp {
   private readonly search: SearchIndex;
 
   private ctx() {
-    return { ports: this.ports, state: this.state, settings: this.settings, assets: ASSETS, cache: this.cache, search: this.search };
+    return { ports: this.ports, state: this.state, settings: this.settings, assets: ASSETS, cache: this.cache, search: this.search, accessKey: () => this.accessKey };
   }
 
   private deliver(outbound: Outbound[]): void {

@@ -40,6 +40,7 @@ describe('init config', () => {
       generation_timeout_ms: 180_000,
       generator_manifest: 'generator.toml',
       allowed_origins: [],
+      allowed_hosts: [],
       attachment_limits: {},
     });
   });

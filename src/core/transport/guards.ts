@@ -6,21 +6,31 @@ import { MAX_IMPORT_BYTES } from '../ops/deps.js';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
+/** Bound to loopback, only this machine reaches the app: no key is asked for. */
+export const isLoopback = (bindHost: string): boolean => LOOPBACK.has(bindHost.toLowerCase());
+
 function hostname(host: string): string {
   return host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0]!;
 }
 
+/** A name that is an address: DNS never answers for it, so it cannot be rebound. */
+const isAddress = (name: string): boolean => /^\d{1,3}(\.\d{1,3}){3}$/.test(name) || name.startsWith('[');
+
 /**
- * DNS rebinding: a hostile name that resolves to 127.0.0.1 makes the browser treat it as the app's
- * own origin. While bound to loopback, only loopback names are answered.
+ * DNS rebinding: a hostile name that resolves to this machine makes the browser treat it as the
+ * app's own origin. So on every bind address only loopback names, the names in allowed_hosts (and
+ * allowed_origins) and, beyond loopback, IP addresses are answered.
  */
 export function checkHost(settings: Settings, req: CoreRequest): void {
-  if (!LOOPBACK.has(settings.bind_host)) return;
   const host = req.headers.get('host');
-  if (host === undefined) return;
+  if (host === undefined) return; // HTTP/1.0 without a name: no browser sends it, so no rebinding
   const name = hostname(host).toLowerCase();
-  const allowed = LOOPBACK.has(name) || settings.allowed_origins.some((o) => new URL(o).host.toLowerCase() === host.toLowerCase());
-  if (!allowed) throw new AppError('forbidden', `host "${host.slice(0, 100)}" is not this server`);
+  const allowed =
+    LOOPBACK.has(name) ||
+    (!isLoopback(settings.bind_host) && isAddress(name)) ||
+    settings.allowed_hosts.includes(name) ||
+    settings.allowed_origins.some((o) => new URL(o).host.toLowerCase() === host.toLowerCase());
+  if (!allowed) throw new AppError('forbidden', `host "${host.slice(0, 100)}" is not this server: add it to allowed_hosts (--allow-host)`);
 }
 
 /** A page on another site must not change chats through the user's browser. */

@@ -23,8 +23,10 @@ import { exportFile, importFile } from '../ops/carry.js';
 import { search } from '../ops/lookup.js';
 import { servePage } from './page.js';
 import { checkBodySize, checkHost, checkOrigin } from './guards.js';
+import { helloTokenOf } from './sessions.js';
+import { logIn, logOut, loginPage, requireSession, sessionOf, type AccessDeps } from './login.js';
 
-export interface RestDeps extends OpDeps {
+export interface RestDeps extends OpDeps, AccessDeps {
   state: CoreState;
   settings: Settings;
   assets: AssetTable;
@@ -34,6 +36,8 @@ export interface RestResult {
   response: CoreResponse;
   /** What the operation changed, beyond the response: app.ts applies it as for a WebSocket command. */
   change?: Change<unknown>;
+  /** Logged out: the open WebSockets must say hello again (app.ts). */
+  endSessions?: boolean;
 }
 
 export interface Route {
@@ -76,17 +80,28 @@ interface BodyLimit {
   tooBig?: (req: CoreRequest, size: number, limit: number) => string;
 }
 
-function guarded(method: Route['method'], pattern: string, handle: Route['handle'], sized?: BodyLimit): Route {
+/** Every route but the login page's own needs a session when served beyond loopback. */
+function guarded(method: Route['method'], pattern: string, handle: Route['handle'], sized?: BodyLimit, open = false): Route {
   return {
     method,
     pattern,
-    handle: (d, req) => {
+    handle: async (d, req) => {
       checkHost(d.settings, req);
       if (method !== 'GET') checkOrigin(d.settings, req);
+      if (!open) await requireSession(d, req);
       checkBodySize(d.settings, req, sized?.limit(d), sized?.tooBig && ((size, limit) => sized.tooBig!(req, size, limit)));
       return handle(d, req);
     },
   };
+}
+
+/** The page: without a session, the login page in its place (a browser gets somewhere it can act). */
+async function page(d: RestDeps, req: CoreRequest): Promise<RestResult> {
+  const secret = await sessionOf(d, req);
+  if (secret === undefined) return { response: loginPage(401) };
+  // Beyond loopback each session's page carries its own hello token, which ends with the session.
+  const token = secret === null ? d.settings.session_token : await helloTokenOf(secret);
+  return { response: await servePage(d.assets, token, req) };
 }
 
 /** The response says what the operation returned; everything else it changed goes with it. */
@@ -131,7 +146,10 @@ function download(file: { format: 'json' | 'markdown'; filename: string; content
 }
 
 export const REST_ROUTES: readonly Route[] = [
-  guarded('GET', '/', async (d, req) => ({ response: await servePage(d.assets, d.settings.session_token, req) })),
+  guarded('GET', '/', page, undefined, true),
+  guarded('GET', '/login', async (d, req) => ({ response: await logIn(d, req) }), undefined, true),
+  guarded('POST', '/login', async (d, req) => ({ response: await logIn(d, req) }), { limit: () => 4096 }, true),
+  guarded('POST', '/logout', async (d, req) => ({ response: await logOut(d, req), endSessions: true })),
   guarded('GET', '/assets/{*path}', (d, req) => ({ response: serveAsset(d.assets, req.params.path ?? '', req.headers.get('accept-encoding')) })),
   guarded('GET', '/api/health', (d) => {
     // Generators as they were when this call began: ready ones can answer a reply at once.

@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import { NativeApp } from '../helpers/native-app.js';
+import { memoryPorts } from '../helpers/memory-ports.js';
+
+const KEY = '0123456789abcdef0123456789abcdef';
+const LAN = { host: '192.168.1.20:8084' };
+
+function served(config: Record<string, unknown> = {}): NativeApp {
+  const app = new NativeApp(memoryPorts(), { host: '0.0.0.0', ...config });
+  app.accessKey = KEY;
+  return app;
+}
+
+const cookieOf = (res: { headers: Map<string, string> }) => res.headers.get('set-cookie')?.split(';')[0] ?? '';
+const pageToken = (html: string) => /content="([^"]*)"/.exec(html)?.[1];
+
+async function logIn(app: NativeApp, via = LAN): Promise<string> {
+  const res = await app.http('GET', `/login?key=${KEY}`, undefined, via);
+  expect(res.status).toBe(303);
+  return cookieOf(res);
+}
+
+describe('served beyond loopback', () => {
+  it('without a session refuses the page, the API, assets and the WebSocket, and creates nothing', async () => {
+    const app = served();
+    const page = await app.http('GET', '/', undefined, LAN);
+    expect(page.status).toBe(401);
+    expect(page.text).toContain('action="/login"');
+    expect(page.text).not.toContain(app.settings.session_token);
+    expect((await app.http('GET', '/api/chats', undefined, LAN)).status).toBe(401);
+    expect((await app.http('GET', '/assets/app.js', undefined, LAN)).status).toBe(401);
+    expect((await app.http('POST', '/api/chats', { name: 'intruder' }, LAN)).status).toBe(401);
+    const cookie = await logIn(app);
+    const chat = (await app.http('POST', '/api/chats', { name: 'owner' }, { ...LAN, cookie })).json as { chat: { id: string } };
+    const sent = (await app.http('POST', `/api/chats/${chat.chat.id}/messages`, { content: 'hi' }, { ...LAN, cookie })).json as { message: { id: string } };
+    await app.connect('ws', false);
+    expect(await app.command('ws', { type: 'hello', token: app.settings.session_token })).toMatchObject({ code: 'unauthorized' });
+    expect(await app.command('ws', { type: 'create_chat', name: 'intruder' })).toMatchObject({ code: 'unauthorized' });
+    expect(await app.command('ws', { type: 'generate_llm_response', chat_id: chat.chat.id, parent_id: sent.message.id })).toMatchObject({ code: 'unauthorized' });
+    expect(app.state.generations).toEqual({});
+    expect((await app.http('GET', '/api/chats', undefined, { ...LAN, cookie })).json).toMatchObject({ chats: [{ name: 'owner' }] });
+  });
+
+  it('a wrong key is refused the same way and sets no cookie', async () => {
+    const app = served();
+    for (const res of [
+      await app.http('GET', '/login?key=0123456789abcdef0123456789abcdee', undefined, LAN),
+      await app.http('POST', '/login', 'key=guess', LAN),
+    ]) {
+      expect(res.status).toBe(401);
+      expect(res.headers.has('set-cookie')).toBe(false);
+      expect(res.text).toContain('not the access key');
+    }
+    expect((await app.http('GET', '/api/chats', undefined, { ...LAN, cookie: 'theater_chat_session=guess' })).status).toBe(401);
+  });
+
+  it('the right key gives a strict HttpOnly cookie and a redirect without the key; then everything works', async () => {
+    const app = served();
+    const res = await app.http('GET', `/login?key=${KEY}`, undefined, LAN);
+    expect(res.headers.get('location')).toBe('/');
+    const flags = res.headers.get('set-cookie')!.split(';').map((f) => f.trim());
+    expect(flags).toEqual(expect.arrayContaining(['HttpOnly', 'SameSite=Strict', 'Path=/']));
+    expect(flags.find((f) => f.startsWith('Max-Age='))).toMatch(/^Max-Age=[1-9]\d+$/);
+    const cookie = cookieOf(res);
+    expect((await app.http('POST', '/api/chats', { name: 'mine' }, { ...LAN, cookie })).status).toBe(201);
+    const page = await app.http('GET', '/', undefined, { ...LAN, cookie });
+    expect(page.status).toBe(200);
+    const token = pageToken(page.text)!;
+    expect(token).not.toBe(app.settings.session_token);
+    expect(page.text).not.toContain(cookie.split('=')[1]);
+    await app.connect('ws', false);
+    expect(await app.command('ws', { type: 'hello', token })).toMatchObject({ type: 'welcome', chats: [{ name: 'mine' }] });
+    // The form logs in too.
+    expect((await app.http('POST', '/login', `key=${KEY}`, { ...LAN, 'content-type': 'application/x-www-form-urlencoded' })).status).toBe(303);
+  });
+
+  it('rotating the key ends every session, cookie and hello token alike', async () => {
+    const app = served();
+    const cookie = await logIn(app);
+    const token = pageToken((await app.http('GET', '/', undefined, { ...LAN, cookie })).text)!;
+    app.accessKey = 'fedcba9876543210fedcba9876543210';
+    expect((await app.http('GET', '/api/chats', undefined, { ...LAN, cookie })).status).toBe(401);
+    expect((await app.http('GET', '/', undefined, { ...LAN, cookie })).status).toBe(401);
+    await app.connect('ws', false);
+    expect(await app.command('ws', { type: 'hello', token })).toMatchObject({ code: 'unauthorized' });
+  });
+
+  it('logging out ends every session and unauthenticates open WebSockets', async () => {
+    const app = served();
+    const first = await logIn(app);
+    const second = await logIn(app);
+    const token = pageToken((await app.http('GET', '/', undefined, { ...LAN, cookie: first })).text)!;
+    await app.connect('ws', false);
+    expect(await app.command('ws', { type: 'hello', token })).toMatchObject({ type: 'welcome' });
+    const out = await app.http('POST', '/logout', undefined, { ...LAN, cookie: second });
+    expect(out.status).toBe(303);
+    expect(out.headers.get('set-cookie')).toMatch(/Max-Age=0/);
+    for (const cookie of [first, second]) expect((await app.http('GET', '/api/chats', undefined, { ...LAN, cookie })).status).toBe(401);
+    expect(await app.command('ws', { type: 'list_chats' })).toMatchObject({ code: 'unauthorized' });
+    expect(await app.command('ws', { type: 'hello', token })).toMatchObject({ code: 'unauthorized' });
+  });
+
+  it('without a configured key nobody gets in', async () => {
+    const app = served();
+    app.accessKey = undefined;
+    expect((await app.http('GET', '/login?key=anything', undefined, LAN)).status).toBe(401);
+    expect((await app.http('GET', '/api/chats', undefined, LAN)).status).toBe(401);
+  });
+});
+
+describe('Host names (DNS rebinding) on every bind address', () => {
+  it('refuses an unknown name whether bound to loopback or not, and answers allowed_hosts', async () => {
+    for (const host of ['127.0.0.1', '0.0.0.0']) {
+      const app = served({ host, allowed_hosts: ['Chat.Example.org'] });
+      const cookie = await logIn(app, { host: '127.0.0.1:8084' });
+      expect((await app.http('GET', '/api/chats', undefined, { host: 'rebound.evil.example:8084', cookie })).status, host).toBe(403);
+      expect((await app.http('GET', '/login', undefined, { host: 'rebound.evil.example' })).status, host).toBe(403);
+      expect((await app.http('GET', '/api/chats', undefined, { host: 'chat.example.org', cookie })).status, host).toBe(200);
+    }
+  });
+
+  it('loopback stays as today: no login', async () => {
+    const app = new NativeApp();
+    expect((await app.http('GET', '/api/chats')).status).toBe(200);
+    const page = await app.http('GET', '/');
+    expect(pageToken(page.text)).toBe(app.settings.session_token);
+    expect((await app.http('GET', '/login')).headers.get('location')).toBe('/');
+  });
+});
