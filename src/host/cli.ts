@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { initStateBytes, loadManifest } from './manifest.js';
 import { TheaterServer } from './theater-server.js';
 import { fsck } from './fsck.js';
+import { ensureAccessKey, reachableHost } from './access-key.js';
 
 export { transpiledFor } from './transpile.js';
 export { ActorHost } from './actor-host.js';
@@ -15,13 +16,18 @@ export { fsck } from './fsck.js';
 export { initStateBytes } from './manifest.js';
 export { HOST_PROCESS_ENV } from './process-env.js';
 
-const USAGE = `usage: theater-chat run <actor.toml> [--port N] [--host ADDR] [--data DIR] [--allow-origin URL]...
+const USAGE = `usage: theater-chat run <actor.toml> [--port N] [--host ADDR] [--data DIR] [--allow-origin URL]... [--allow-host NAME]...
        theater-chat fsck [store-id] [--data DIR]   check every message against its id and every chat's branch
 
   --port          HTTP port (init state "port"; env THEATER_CHAT_PORT; 0 = any free port)
   --host          bind address (init state "host"; env THEATER_CHAT_HOST; default 127.0.0.1)
   --data          THEATER_HOME: the store lives in <data>/store (default: $THEATER_HOME, else ./data beside the manifest)
-  --allow-origin  an extra browser origin allowed to open /ws (repeatable)`;
+  --allow-origin  an extra browser origin allowed to open /ws (repeatable)
+  --allow-host    a name this server answers to besides loopback names and IP addresses (repeatable;
+                  init state "allowed_hosts"). Any other Host header is refused.
+
+  Beyond loopback every browser logs in with the access key: THEATER_CHAT_ACCESS_KEY, else
+  access-key.txt in the actor's filesystem folder (made, mode 0600, at the first start without one).`;
 
 function log(line: string): void {
   process.stderr.write(`${new Date().toISOString()} ${line}\n`);
@@ -36,6 +42,7 @@ export async function main(argv: string[]): Promise<number> {
       host: { type: 'string' },
       data: { type: 'string' },
       'allow-origin': { type: 'string', multiple: true },
+      'allow-host': { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -62,6 +69,10 @@ export async function main(argv: string[]): Promise<number> {
   const origins = values['allow-origin'] ?? [];
   // The actor checks Origin on HTTP changes; the host checks it at the WebSocket upgrade. One list for both.
   if (origins.length > 0) overrides.allowed_origins = [...((loaded.initState?.allowed_origins as string[] | undefined) ?? []), ...origins];
+  const hosts = values['allow-host'] ?? [];
+  if (hosts.length > 0) overrides.allowed_hosts = [...((loaded.initState?.allowed_hosts as string[] | undefined) ?? []), ...hosts];
+  const bindHost = String(overrides.host ?? loaded.initState?.host ?? '127.0.0.1');
+  const access = ensureAccessKey(bindHost, loaded.filesystemBase, process.env);
   const home = values.data ?? process.env.THEATER_HOME ?? join(loaded.baseDir, 'data');
   mkdirSync(join(home, 'store'), { recursive: true });
 
@@ -106,6 +117,12 @@ export async function main(argv: string[]): Promise<number> {
     const shown = h.includes(':') ? `[${h}]` : h;
     const scope = h === '127.0.0.1' || h === 'localhost' || h === '::1' ? 'this machine only' : 'reachable from the network';
     process.stdout.write(`listening http://${shown}:${p}/ (${scope})\n`);
+    if (access.kind === 'generated') {
+      // Once, like Jupyter: the key is in the file from now on, and the page redirects away from this URL.
+      process.stdout.write(`log in (new access key, kept in ${access.path}): http://${reachableHost(h)}:${p}/login?key=${access.key}\n`);
+    } else if (access.kind !== 'loopback') {
+      process.stdout.write(`every browser logs in with the access key (${access.kind === 'env' ? 'THEATER_CHAT_ACCESS_KEY' : access.path})\n`);
+    }
   }
   return stopped;
 }

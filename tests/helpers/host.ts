@@ -28,6 +28,8 @@ export interface RunningHost {
   proc: ChildProcess;
   /** Everything the host wrote to stderr so far (its log). */
   log(): string;
+  /** Everything the host printed to stdout so far (where it listens, the login URL). */
+  output(): string;
   /** Resolves with the exit code. */
   exited: Promise<number | null>;
   stop(): Promise<number | null>;
@@ -95,7 +97,8 @@ export async function startHost(options: HostOptions = {}): Promise<RunningHost>
   const port = await new Promise<number>((resolve, reject) => {
     proc.stdout!.on('data', (d: Buffer) => {
       stdout += d.toString();
-      const m = /listening http:\/\/127\.0\.0\.1:(\d+)\//.exec(stdout);
+      // Bound to a wildcard address, the host is still reached through 127.0.0.1.
+      const m = /listening http:\/\/(?:127\.0\.0\.1|0\.0\.0\.0|\[::\]):(\d+)\//.exec(stdout);
       if (m) resolve(Number(m[1]));
     });
     void exited.then((code) => reject(new Error(`host exited (${code}) before listening:\n${stderr}`)));
@@ -108,6 +111,7 @@ export async function startHost(options: HostOptions = {}): Promise<RunningHost>
     data,
     proc,
     log: () => stderr,
+    output: () => stdout,
     exited,
     async stop() {
       if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');

@@ -1,0 +1,129 @@
+/**
+ * Bound to 0.0.0.0 and reached through 127.0.0.1 with a LAN Host header, as a stranger on the
+ * network would: nothing without the access key; everything with it; nothing again after rotation.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cpSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { ROOT, expectNoFatal, startHost, tempDir, type RunningHost } from '../helpers/host.js';
+
+interface Answer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+let host: RunningHost;
+let keyFile: string;
+const LAN = '192.168.1.20';
+
+function http(method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: host.port, method, path, headers: { host: `${LAN}:${host.port}`, ...headers } }, (res) => {
+      let text = '';
+      res.on('data', (d: Buffer) => (text += d.toString()));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** One frame's answer over a fresh WebSocket: hello with `token`, then `command`. */
+async function overSocket(token: string, command: object): Promise<[Record<string, unknown>, Record<string, unknown>]> {
+  const ws = new WebSocket(`ws://127.0.0.1:${host.port}/ws`, { headers: { host: `${LAN}:${host.port}` } });
+  const frames: Record<string, unknown>[] = [];
+  ws.on('message', (d) => frames.push(JSON.parse(String(d)) as Record<string, unknown>));
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  ws.send(JSON.stringify({ type: 'hello', token, request_id: 'h' }));
+  ws.send(JSON.stringify({ ...command, request_id: 'c' }));
+  const deadline = Date.now() + 10_000;
+  while (!(frames.some((f) => f.request_id === 'h') && frames.some((f) => f.request_id === 'c')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  ws.close();
+  return [frames.find((f) => f.request_id === 'h')!, frames.find((f) => f.request_id === 'c')!];
+}
+
+const cookieOf = (a: Answer) => String(a.headers['set-cookie']?.[0] ?? '').split(';')[0]!;
+const tokenOf = (page: string) => /name="theater-chat-session" content="([^"]*)"/.exec(page)?.[1];
+
+beforeAll(async () => {
+  const dir = tempDir();
+  cpSync(join(ROOT, 'actor.toml'), join(dir, 'actor.toml'));
+  mkdirSync(join(dir, 'assets'));
+  writeFileSync(join(dir, 'assets/init.json'), JSON.stringify({ host: '0.0.0.0', port: 0, generator_manifest: '' }));
+  mkdirSync(join(dir, 'dist'));
+  cpSync(join(ROOT, 'dist/chat.wasm'), join(dir, 'dist/chat.wasm'));
+  keyFile = join(dir, 'assets/access-key.txt');
+  host = await startHost({ manifest: join(dir, 'actor.toml'), env: { THEATER_CHAT_ACCESS_KEY: '', ANTHROPIC_BASE_URL: 'http://127.0.0.1:9/' } });
+  for (let i = 0; i < 100 && !host.output().includes('/login?key='); i++) await new Promise((r) => setTimeout(r, 50));
+}, 120_000);
+
+afterAll(async () => {
+  await host?.stop();
+  if (host) expectNoFatal(host);
+});
+
+describe('bound to 0.0.0.0', () => {
+  it('makes a 128-bit key only the owner can read and prints a login URL', () => {
+    const key = readFileSync(keyFile, 'utf8').trim();
+    expect(key).toMatch(/^[0-9a-f]{32}$/);
+    expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+    expect(host.output()).toMatch(new RegExp(`http://[^\\s]+/login\\?key=${key}`));
+    expect(host.log()).not.toContain(key);
+  });
+
+  it('without the session refuses the page, the API, assets, the WebSocket and a generation, creating nothing', async () => {
+    const page = await http('GET', '/');
+    expect(page.status).toBe(401);
+    expect(page.body).toContain('action="/login"');
+    expect(tokenOf(page.body)).toBeUndefined();
+    expect((await http('GET', '/api/chats')).status).toBe(401);
+    expect((await http('GET', '/assets/app.js')).status).toBe(401);
+    expect((await http('POST', '/api/chats', { 'content-type': 'application/json' }, '{"name":"intruder"}')).status).toBe(401);
+    const [hello, created] = await overSocket('0'.repeat(32), { type: 'create_chat', name: 'intruder' });
+    expect(hello).toMatchObject({ type: 'error', code: 'unauthorized' });
+    expect(created).toMatchObject({ type: 'error', code: 'unauthorized' });
+  });
+
+  it('refuses a wrong key the same way, with no cookie', async () => {
+    for (const answer of [await http('GET', `/login?key=${'f'.repeat(32)}`), await http('POST', '/login', { 'content-type': 'application/x-www-form-urlencoded' }, 'key=guess')]) {
+      expect(answer.status).toBe(401);
+      expect(answer.headers['set-cookie']).toBeUndefined();
+    }
+  });
+
+  it('logs in with the printed URL; then everything works; a rebinding Host is still refused', async () => {
+    const path = /\/login\?key=[0-9a-f]+/.exec(host.output())![0];
+    const login = await http('GET', path);
+    expect(login.status).toBe(303);
+    expect(login.headers.location).toBe('/');
+    expect(String(login.headers['set-cookie'])).toMatch(/; HttpOnly; SameSite=Strict; Max-Age=\d+/);
+    const cookie = cookieOf(login);
+    const page = await http('GET', '/', { cookie });
+    expect(page.status).toBe(200);
+    const token = tokenOf(page.body)!;
+    expect(token).toMatch(/^[0-9a-f]{32}$/);
+    const [hello, created] = await overSocket(token, { type: 'create_chat', name: 'mine' });
+    expect(hello).toMatchObject({ type: 'welcome' });
+    expect(created).toMatchObject({ type: 'chat_created' });
+    const chats = JSON.parse((await http('GET', '/api/chats', { cookie })).body) as { chats: { id: string; name: string }[] };
+    expect(chats.chats.map((c) => c.name)).toEqual(['mine']);
+    const chatId = chats.chats[0]!.id;
+    const sent = await http('POST', `/api/chats/${chatId}/messages`, { cookie, 'content-type': 'application/json' }, '{"content":"hi"}');
+    const parent = (JSON.parse(sent.body) as { message: { id: string } }).message.id;
+    // A paid call from a stranger: refused before anything starts.
+    const [, stranger] = await overSocket('0'.repeat(32), { type: 'generate_llm_response', chat_id: chatId, parent_id: parent });
+    expect(stranger).toMatchObject({ type: 'error', code: 'unauthorized' });
+    const health = JSON.parse((await http('GET', '/api/health', { cookie })).body) as { status: string };
+    expect(health.status).toBe('ok');
+    expect((await http('GET', '/api/chats', { cookie, host: `rebound.evil.example:${host.port}` })).status).toBe(403);
+
+    // A new key file: every earlier session ends at once.
+    writeFileSync(keyFile, `${'ab'.repeat(16)}\n`);
+    expect((await http('GET', '/api/chats', { cookie })).status).toBe(401);
+    expect((await overSocket(token, { type: 'list_chats' }))[0]).toMatchObject({ code: 'unauthorized' });
+    expect((await http('GET', `/login?key=${'ab'.repeat(16)}`)).status).toBe(303);
+  });
+});
