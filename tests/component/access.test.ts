@@ -3,7 +3,7 @@
  * network would: nothing without the access key; everything with it; nothing again after rotation.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cpSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import WebSocket from 'ws';
@@ -19,9 +19,9 @@ let host: RunningHost;
 let keyFile: string;
 const LAN = '192.168.1.20';
 
-function http(method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<Answer> {
+function http(method: string, path: string, headers: Record<string, string> = {}, body?: string, to = host): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: host.port, method, path, headers: { host: `${LAN}:${host.port}`, ...headers } }, (res) => {
+    const req = request({ host: '127.0.0.1', port: to.port, method, path, headers: { host: `${LAN}:${host.port}`, ...headers } }, (res) => {
       let text = '';
       res.on('data', (d: Buffer) => (text += d.toString()));
       res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: text }));
@@ -48,15 +48,23 @@ async function overSocket(token: string, command: object): Promise<[Record<strin
 const cookieOf = (a: Answer) => String(a.headers['set-cookie']?.[0] ?? '').split(';')[0]!;
 const tokenOf = (page: string) => /name="theater-chat-session" content="([^"]*)"/.exec(page)?.[1];
 
-beforeAll(async () => {
+/** The app in a folder of its own, so that the key it makes lands there (assets/access-key.txt). */
+function layout(bind: string): string {
   const dir = tempDir();
   cpSync(join(ROOT, 'actor.toml'), join(dir, 'actor.toml'));
   mkdirSync(join(dir, 'assets'));
-  writeFileSync(join(dir, 'assets/init.json'), JSON.stringify({ host: '0.0.0.0', port: 0, generator_manifest: '' }));
+  writeFileSync(join(dir, 'assets/init.json'), JSON.stringify({ host: bind, port: 0, generator_manifest: '' }));
   mkdirSync(join(dir, 'dist'));
   cpSync(join(ROOT, 'dist/chat.wasm'), join(dir, 'dist/chat.wasm'));
+  return dir;
+}
+
+const ENV = { THEATER_CHAT_ACCESS_KEY: '', ANTHROPIC_BASE_URL: 'http://127.0.0.1:9/' };
+
+beforeAll(async () => {
+  const dir = layout('0.0.0.0');
   keyFile = join(dir, 'assets/access-key.txt');
-  host = await startHost({ manifest: join(dir, 'actor.toml'), env: { THEATER_CHAT_ACCESS_KEY: '', ANTHROPIC_BASE_URL: 'http://127.0.0.1:9/' } });
+  host = await startHost({ manifest: join(dir, 'actor.toml'), env: ENV });
   for (let i = 0; i < 100 && !host.output().includes('/login?key='); i++) await new Promise((r) => setTimeout(r, 50));
 }, 120_000);
 
@@ -126,4 +134,23 @@ describe('bound to 0.0.0.0', () => {
     expect((await overSocket(token, { type: 'list_chats' }))[0]).toMatchObject({ code: 'unauthorized' });
     expect((await http('GET', `/login?key=${'ab'.repeat(16)}`)).status).toBe(303);
   });
+});
+
+describe('bound to loopback', () => {
+  it('asks for no login and makes no key, answers --allow-host names and refuses any other name', async () => {
+    const dir = layout('127.0.0.1');
+    const local = await startHost({ manifest: join(dir, 'actor.toml'), env: ENV, args: ['--allow-host', 'chat.example.org'] });
+    try {
+      const get = (name: string) => http('GET', '/api/chats', { host: `${name}:${local.port}` }, undefined, local);
+      expect((await get('127.0.0.1')).status).toBe(200);
+      expect((await get('chat.example.org')).status).toBe(200);
+      expect((await get('rebound.evil.example')).status).toBe(403);
+      expect((await get(LAN)).status).toBe(403);
+      expect(existsSync(join(dir, 'assets/access-key.txt'))).toBe(false);
+      expect(local.output()).not.toContain('/login');
+    } finally {
+      await local.stop();
+    }
+    expectNoFatal(local);
+  }, 120_000);
 });
