@@ -30,11 +30,12 @@ export interface ServerIds {
 }
 
 export function startServer(
-  config: { host: string; port: number },
+  config: { host: string; port: number; tls?: { cert_path: string; key_path: string } },
   routes: readonly { method: string; pattern: string }[],
   websocketPath: string,
 ): { ids: ServerIds; port: number } {
-  const server = framework.createServer({ host: config.host, port: config.port });
+  const tlsConfig = config.tls && { certPath: config.tls.cert_path, keyPath: config.tls.key_path };
+  const server = framework.createServer({ host: config.host, port: config.port, ...(tlsConfig ? { tlsConfig } : {}) });
   const routeIds = new Map<bigint, number>();
   routes.forEach((route, index) => {
     const handler = framework.registerHandler(`${route.method} ${route.pattern}`);

@@ -82,7 +82,7 @@ export const actor = {
       if (problem) log(`error: ${problem}`);
       const { state: core } = startup(theaterPorts(parsed.store_id), parsed);
       const { ids, port } = startServer(parsed, ROUTES, WEBSOCKET_PATH);
-      log(`info: serving http://${parsed.host}:${port}/ (store ${parsed.store_id})`);
+      log(`info: serving ${parsed.tls ? 'https' : 'http'}://${parsed.host}:${port}/ (store ${parsed.store_id})`);
       const state: ActorState = { core, server: ids.server.toString(), routes: compactRoutes(ids.routes) };
       forgetSettings();
       // The first generator starts now: on Theater it compiles for seconds, before anyone asks.

@@ -41,6 +41,11 @@ export const InitConfig = z.object({
    * The names (without port) this server answers to besides loopback names and IP addresses, e.g.
    * "chat.example.org": any other Host is refused, whatever the bind address (DNS rebinding).
    */
+  /**
+   * Serve HTTPS: c50's http-framework takes the PEM certificate and key paths when it creates the
+   * server (read by Theater relative to its working directory). Session cookies are then Secure.
+   */
+  tls: z.object({ cert_path: z.string().min(1).max(4096), key_path: z.string().min(1).max(4096) }).optional(),
   allowed_hosts: z
     .array(z.string().regex(/^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/, 'allowed_hosts: a host name without scheme or port'))
     .max(32)

@@ -16,6 +16,8 @@ export const Settings = z.object({
   bind_host: z.string(),
   allowed_origins: z.array(z.string()),
   allowed_hosts: z.array(z.string()).default([]),
+  /** Served over TLS by the server itself: cookies are marked Secure. */
+  tls: z.boolean().default(false),
   limits: z.object({ max_content_bytes: z.number().int().positive(), max_tokens: z.number().int().positive() }),
   attachment_limits: InitConfig.shape.attachment_limits,
   anthropic_base_url: z.string().optional(),
@@ -32,6 +34,7 @@ export function startup(ports: Ports, config: InitConfig): { state: CoreState; s
     bind_host: config.host,
     allowed_origins: config.allowed_origins,
     allowed_hosts: config.allowed_hosts.map((h) => h.toLowerCase()),
+    tls: config.tls !== undefined,
     limits: { max_content_bytes: config.max_content_bytes, max_tokens: config.max_tokens },
     attachment_limits: config.attachment_limits,
     ...(config.anthropic_base_url ? { anthropic_base_url: config.anthropic_base_url } : {}),

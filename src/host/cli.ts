@@ -2,7 +2,7 @@
  * `theater-chat run actor.toml`: runs the actor the way Theater c50b1871 would, on Node.
  */
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { initStateBytes, loadManifest } from './manifest.js';
 import { TheaterServer } from './theater-server.js';
@@ -16,7 +16,7 @@ export { fsck } from './fsck.js';
 export { initStateBytes } from './manifest.js';
 export { HOST_PROCESS_ENV } from './process-env.js';
 
-const USAGE = `usage: theater-chat run <actor.toml> [--port N] [--host ADDR] [--data DIR] [--allow-origin URL]... [--allow-host NAME]...
+const USAGE = `usage: theater-chat run <actor.toml> [--port N] [--host ADDR] [--data DIR] [--allow-origin URL]... [--allow-host NAME]... [--tls-cert PEM --tls-key PEM]
        theater-chat fsck [store-id] [--data DIR]   check every message against its id and every chat's branch
 
   --port          HTTP port (init state "port"; env THEATER_CHAT_PORT; 0 = any free port)
@@ -25,6 +25,7 @@ const USAGE = `usage: theater-chat run <actor.toml> [--port N] [--host ADDR] [--
   --allow-origin  an extra browser origin allowed to open /ws (repeatable)
   --allow-host    a name this server answers to besides loopback names and IP addresses (repeatable;
                   init state "allowed_hosts"). Any other Host header is refused.
+  --tls-cert/--tls-key  serve HTTPS with this PEM certificate and key (init state "tls")
 
   Beyond loopback every browser logs in with the access key: THEATER_CHAT_ACCESS_KEY, else
   access-key.txt in the actor's filesystem folder (made, mode 0600, at the first start without one).`;
@@ -43,6 +44,8 @@ export async function main(argv: string[]): Promise<number> {
       data: { type: 'string' },
       'allow-origin': { type: 'string', multiple: true },
       'allow-host': { type: 'string', multiple: true },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -71,6 +74,8 @@ export async function main(argv: string[]): Promise<number> {
   if (origins.length > 0) overrides.allowed_origins = [...((loaded.initState?.allowed_origins as string[] | undefined) ?? []), ...origins];
   const hosts = values['allow-host'] ?? [];
   if (hosts.length > 0) overrides.allowed_hosts = [...((loaded.initState?.allowed_hosts as string[] | undefined) ?? []), ...hosts];
+  if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) throw new Error('--tls-cert and --tls-key go together');
+  if (values['tls-cert'] && values['tls-key']) overrides.tls = { cert_path: resolve(values['tls-cert']), key_path: resolve(values['tls-key']) };
   const bindHost = String(overrides.host ?? loaded.initState?.host ?? '127.0.0.1');
   const access = ensureAccessKey(bindHost, loaded.filesystemBase, process.env);
   const home = values.data ?? process.env.THEATER_HOME ?? join(loaded.baseDir, 'data');
@@ -113,13 +118,14 @@ export async function main(argv: string[]): Promise<number> {
     await server.shutdown();
     return 1;
   }
-  for (const { host: h, port: p } of servers) {
+  for (const { host: h, port: p, tls } of servers) {
+    const scheme = tls ? 'https' : 'http';
     const shown = h.includes(':') ? `[${h}]` : h;
     const scope = h === '127.0.0.1' || h === 'localhost' || h === '::1' ? 'this machine only' : 'reachable from the network';
-    process.stdout.write(`listening http://${shown}:${p}/ (${scope})\n`);
+    process.stdout.write(`listening ${scheme}://${shown}:${p}/ (${scope})\n`);
     if (access.kind === 'generated') {
       // Once, like Jupyter: the key is in the file from now on, and the page redirects away from this URL.
-      process.stdout.write(`log in (new access key, kept in ${access.path}): http://${reachableHost(h)}:${p}/login?key=${access.key}\n`);
+      process.stdout.write(`log in (new access key, kept in ${access.path}): ${scheme}://${reachableHost(h)}:${p}/login?key=${access.key}\n`);
     } else if (access.kind !== 'loopback') {
       process.stdout.write(`every browser logs in with the access key (${access.kind === 'env' ? 'THEATER_CHAT_ACCESS_KEY' : access.path})\n`);
     }

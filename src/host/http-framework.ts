@@ -9,7 +9,8 @@
  * started it (lib.rs:233-240). This file is the registry and the servers' lifecycle; how a running
  * server's requests and sockets reach that actor is http-dispatch.ts.
  */
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
+import { listenerFor } from './tls-listener.js';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { serveRequest, serveUpgrade } from './http-dispatch.js';
 import { METHODS, bySpecificity, checkRoutePath, compilePattern, type CompiledPattern } from './router.js';
@@ -37,6 +38,8 @@ export interface ServerEntry {
   id: bigint;
   host: string;
   port: number;
+  /** PEM paths from the server config (c50: tls-config); read when the server starts. */
+  tls?: { certPath: string; keyPath: string };
   routes: Map<bigint, RouteEntry>;
   middleware: Map<bigint, { path: string; handler: bigint }>;
   websockets: Map<string, WebsocketEntry>;
@@ -63,21 +66,20 @@ export class HttpFramework {
   constructor(private options: FrameworkOptions) {}
 
   /** Addresses of running servers (of one actor, if given), for the CLI's start-up line. */
-  listening(owner?: ActorCalls): { host: string; port: number }[] {
+  listening(owner?: ActorCalls): { host: string; port: number; tls: boolean }[] {
     return [...this.servers.values()]
       .filter((s) => s.http?.listening && (owner === undefined || s.owner === owner))
-      .map((s) => ({ host: s.host, port: s.port }));
+      .map((s) => ({ host: s.host, port: s.port, tls: s.tls !== undefined }));
   }
 
-  createServer(config: { port?: number; host?: string; tlsConfig?: unknown }): bigint {
+  createServer(config: { port?: number; host?: string; tlsConfig?: { certPath: string; keyPath: string } }): bigint {
     const host = config.host ?? '127.0.0.1';
     if (host.length === 0 || host.length >= 255 || /\s/.test(host)) throw 'Invalid host';
-    if (config.tlsConfig) throw 'TLS is not supported by the Node host; put a TLS proxy in front';
     const id = this.nextServer++;
-    this.servers.set(id, { id, host, port: config.port ?? 0, routes: new Map(), middleware: new Map(), websockets: new Map(), connections: new Map() });
+    const tls = config.tlsConfig && { certPath: config.tlsConfig.certPath, keyPath: config.tlsConfig.keyPath };
+    this.servers.set(id, { id, host, port: config.port ?? 0, tls, routes: new Map(), middleware: new Map(), websockets: new Map(), connections: new Map() });
     return id;
   }
-
   private server(id: bigint): ServerEntry {
     const server = this.servers.get(id);
     if (!server) throw `Server not found: ${id}`;
@@ -162,7 +164,7 @@ export class HttpFramework {
       throw `Failed to build router: ${(e as Error).message}`;
     }
     server.frozen = [...byPath.values()].sort((a, b) => bySpecificity(a.compiled, b.compiled));
-    const http = createServer((req, res) => {
+    const http = listenerFor(server.tls, (req, res) => {
       // A client that hangs up mid-body must cost its own request only, never the host.
       serveRequest(server, req, res).catch(() => res.destroy());
     });

@@ -5,6 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cpSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { request as tlsRequest } from 'node:https';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { ROOT, expectNoFatal, startHost, tempDir, type RunningHost } from '../helpers/host.js';
@@ -152,5 +154,36 @@ describe('bound to loopback', () => {
       await local.stop();
     }
     expectNoFatal(local);
+  }, 120_000);
+});
+
+describe('over TLS', () => {
+  it('answers HTTPS with a self-signed certificate and sends Secure cookies', async () => {
+    const dir = layout('0.0.0.0');
+    const [cert, key] = [join(dir, 'cert.pem'), join(dir, 'key.pem')];
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-days', '1', '-keyout', key, '-out', cert], { stdio: 'ignore' });
+    const secure = await startHost({ manifest: join(dir, 'actor.toml'), env: ENV, args: ['--tls-cert', cert, '--tls-key', key] });
+    try {
+      for (let i = 0; i < 100 && !secure.output().includes('/login?key='); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(secure.output()).toMatch(/listening https:\/\/0\.0\.0\.0:\d+\//);
+      const get = (path: string, headers: Record<string, string> = {}) =>
+        new Promise<Answer>((resolve, reject) => {
+          const req = tlsRequest({ host: '127.0.0.1', port: secure.port, path, rejectUnauthorized: false, headers: { host: `${LAN}:${secure.port}`, ...headers } }, (res) => {
+            let text = '';
+            res.on('data', (d: Buffer) => (text += d.toString()));
+            res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: text }));
+          });
+          req.on('error', reject);
+          req.end();
+        });
+      expect((await get('/api/chats')).status).toBe(401);
+      const login = await get(/\/login\?key=[0-9a-f]+/.exec(secure.output())![0]);
+      expect(login.status).toBe(303);
+      expect(String(login.headers['set-cookie'])).toMatch(/; HttpOnly; SameSite=Strict; Max-Age=\d+; Secure$/);
+      expect((await get('/api/chats', { cookie: cookieOf(login) })).status).toBe(200);
+    } finally {
+      await secure.stop();
+    }
+    expectNoFatal(secure);
   }, 120_000);
 });

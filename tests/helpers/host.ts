@@ -98,7 +98,7 @@ export async function startHost(options: HostOptions = {}): Promise<RunningHost>
     proc.stdout!.on('data', (d: Buffer) => {
       stdout += d.toString();
       // Bound to a wildcard address, the host is still reached through 127.0.0.1.
-      const m = /listening http:\/\/(?:127\.0\.0\.1|0\.0\.0\.0|\[::\]):(\d+)\//.exec(stdout);
+      const m = /listening https?:\/\/(?:127\.0\.0\.1|0\.0\.0\.0|\[::\]):(\d+)\//.exec(stdout);
       if (m) resolve(Number(m[1]));
     });
     void exited.then((code) => reject(new Error(`host exited (${code}) before listening:\n${stderr}`)));

@@ -17,9 +17,6 @@ export interface AccessDeps {
   accessKey?: () => string | undefined;
 }
 
-/** Cookies marked Secure when this server speaks TLS itself (not yet: a TLS proxy in front sets its own). */
-const SECURE = false;
-
 export const needsLogin = (settings: Settings): boolean => !isLoopback(settings.bind_host);
 
 function configuredKey(d: AccessDeps): string {
@@ -85,12 +82,12 @@ export async function logIn(d: AccessDeps, req: CoreRequest): Promise<CoreRespon
   }
   const key = configuredKey(d);
   if (given === undefined || !(await keyMatches(given, key))) return loginPage(401, 'That is not the access key.');
-  return redirect('/', setCookie(await openSession(d.ports, key), SECURE));
+  return redirect('/', setCookie(await openSession(d.ports, key), d.settings.tls));
 }
 
 /** POST /logout: every session ends, in every browser (open WebSockets too: app.ts). */
 export async function logOut(d: AccessDeps, req: CoreRequest): Promise<CoreResponse> {
   await requireSession(d, req);
   endAllSessions(d.ports);
-  return redirect('/login', clearCookie(SECURE));
+  return redirect('/login', clearCookie(d.settings.tls));
 }
