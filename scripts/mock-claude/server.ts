@@ -167,6 +167,9 @@ export async function startMockClaude(options: { port?: number; host?: string; l
       sendError(res, 404, `Not found: ${req.method} ${path}`);
     });
   });
+  // Node's 5 s default closes an idle keep-alive socket just as the SDK reuses it: on a loaded machine
+  // that was an ECONNRESET on a 20 MB request (the real API keeps connections far longer).
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve()));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;

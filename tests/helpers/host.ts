@@ -102,7 +102,7 @@ export async function startHost(options: HostOptions = {}): Promise<RunningHost>
       if (m) resolve(Number(m[1]));
     });
     void exited.then((code) => reject(new Error(`host exited (${code}) before listening:\n${stderr}`)));
-    setTimeout(() => reject(new Error(`host did not start in 45 s:\n${stderr}`)), 45_000).unref();
+    setTimeout(() => reject(new Error(`host did not start in 120 s:\n${stderr}`)), 120_000).unref();
   });
   await generatorReady(`http://127.0.0.1:${port}`);
   return {
