@@ -52,6 +52,25 @@ describe('files as blobs', () => {
   });
 });
 
+describe('downloads', () => {
+  it("gives an imported file back to its owner even when it is over today's limits or not a file Claude reads", async () => {
+    const ports = memoryPorts();
+    const store = new BlobStore(ports);
+    // Imports store files as they come (checked against their CID only): a 9000-pixel PNG and a zip.
+    const wide = await store.put(png(9000, 10));
+    const zip = await store.put(new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 0]));
+    const app = new NativeApp(ports);
+    const image = await app.http('GET', `/api/blobs/${wide}`);
+    expect(image.status).toBe(200);
+    expect(image.headers.get('content-type')).toBe('image/png');
+    const other = await app.http('GET', `/api/blobs/${zip}?name=${encodeURIComponent('notes.zip')}`);
+    expect(other.status).toBe(200);
+    // Never shown or sniffed by the browser: a download under its own name.
+    expect(other.headers.get('content-type')).toBe('application/octet-stream');
+    expect(other.headers.get('content-disposition')).toBe('attachment; filename="notes.zip"');
+  });
+});
+
 describe('versions and forks keep their files', () => {
   it('an edit keeps the original files unless others (or none) are given; a fork shares them', async () => {
     const app = new NativeApp();

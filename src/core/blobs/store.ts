@@ -6,10 +6,10 @@
 import { CID } from 'multiformats/cid';
 import * as raw from 'multiformats/codecs/raw';
 import { sha256 } from 'multiformats/hashes/sha2';
-import { AppError } from '../errors.js';
 import type { BlobId } from '../ids.js';
 import { parseCid } from '../cid.js';
 import type { Ports } from '../ports.js';
+import { readVerified } from '../verified-read.js';
 
 export async function blobIdOf(bytes: Uint8Array): Promise<BlobId> {
   return CID.create(1, raw.code, await sha256.digest(bytes)).toString() as BlobId;
@@ -36,16 +36,7 @@ export class BlobStore {
     return this.ports.labels.get(label(id)) !== undefined;
   }
 
-  async get(id: BlobId): Promise<Uint8Array> {
-    const ref = this.ports.labels.get(label(id));
-    if (ref === undefined) throw new AppError('not_found', `no file ${id}`);
-    let bytes: Uint8Array;
-    try {
-      bytes = this.ports.content.get(ref);
-    } catch {
-      throw new AppError('corrupt_object', `file ${id} is missing from the store`);
-    }
-    if ((await blobIdOf(bytes)) !== id) throw new AppError('corrupt_object', `file ${id} does not match its id: the store is damaged`);
-    return bytes;
+  get(id: BlobId): Promise<Uint8Array> {
+    return readVerified(this.ports, label(id), 'file', blobIdOf, id);
   }
 }

@@ -102,3 +102,12 @@ export function isText(b: Uint8Array): boolean {
     return false;
   }
 }
+
+/** How a stored file goes back to a browser: only the API's own image types are ever shown inline. */
+export type ServedType = { kind: 'image' | 'pdf' | 'text' | 'binary'; media_type: string };
+
+export function servedType(b: Uint8Array): ServedType {
+  const found = sniff(b);
+  if (found?.kind === 'image' || found?.kind === 'pdf') return { kind: found.kind, media_type: found.media_type };
+  return isText(b) ? { kind: 'text', media_type: 'text/plain; charset=utf-8' } : { kind: 'binary', media_type: 'application/octet-stream' };
+}

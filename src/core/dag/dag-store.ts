@@ -8,6 +8,7 @@ import { AppError } from '../errors.js';
 import { decodeNode, encodeNode, idOf, type MessageId, type MessageNode } from './node.js';
 import { NodeCache } from './cache.js';
 import { StoredMessageId } from '../ids.js';
+import { readVerified } from '../verified-read.js';
 
 const KidList = z.array(StoredMessageId).max(100_000);
 
@@ -38,15 +39,7 @@ export class Dag {
   async get(id: MessageId): Promise<MessageNode> {
     const cached = this.cache.get(id);
     if (cached) return cached;
-    const ref = this.ports.labels.get(`node/${id}`);
-    if (ref === undefined) throw new AppError('not_found', `no message ${id}`);
-    let bytes: Uint8Array;
-    try {
-      bytes = this.ports.content.get(ref);
-    } catch {
-      throw new AppError('corrupt_object', `message ${id} is missing from the store`);
-    }
-    if ((await idOf(bytes)) !== id) throw new AppError('corrupt_object', `message ${id} does not match its id: the store is damaged`);
+    const bytes = await readVerified(this.ports, `node/${id}`, 'message', idOf, id);
     const node = decodeNode(bytes, id);
     this.cache.set(id, node);
     return node;

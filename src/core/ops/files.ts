@@ -7,6 +7,7 @@ import type { BlobId } from '../ids.js';
 import type { Attachment } from '../dag/parts.js';
 import { inspectAttachment, type AttachmentLimits, type Inspected } from '../claude/attachments.js';
 import type { OpDeps } from './deps.js';
+import { servedType, type ServedType } from '../claude/media.js';
 
 export type StoredFile = Inspected & { cid: BlobId };
 
@@ -16,9 +17,14 @@ export async function uploadFile(d: OpDeps, bytes: Uint8Array, declared: { name?
   return { ...inspected, cid: await d.blobs.put(bytes) };
 }
 
-export async function readFile(d: OpDeps, cid: BlobId): Promise<{ bytes: Uint8Array; file: Inspected }> {
+/**
+ * A stored file and the type to serve it as. Only the first bytes are read for that: the file was
+ * checked when it came in (or, for an import, is the owner's own file), so a download never parses
+ * a whole PDF again, and a file over today's limits still comes back to its owner.
+ */
+export async function readFile(d: OpDeps, cid: BlobId): Promise<{ bytes: Uint8Array; type: ServedType }> {
   const bytes = await d.blobs.get(cid);
-  return { bytes, file: inspectAttachment(bytes, undefined, undefined) };
+  return { bytes, type: servedType(bytes) };
 }
 
 /** What a message's files are, read from their stored bytes: the client names them, nothing more. */
@@ -26,11 +32,19 @@ export async function resolveAttachments(d: OpDeps, picks: readonly { cid: BlobI
   if (picks === undefined) return undefined;
   const out: Attachment[] = [];
   for (const pick of picks) {
-    if (!d.blobs.has(pick.cid)) throw new AppError('bad_request', `“${pick.name}” was not uploaded (or not completely): attach it again`);
-    const i = inspectAttachment(await d.blobs.get(pick.cid), { name: pick.name }, d.attachmentLimits);
+    const i = inspectAttachment(await uploaded(d, pick), { name: pick.name }, d.attachmentLimits);
     out.push({ cid: pick.cid, kind: i.kind, media_type: i.media_type, name: pick.name, size: i.size, ...dims(i) });
   }
   return out;
+}
+
+async function uploaded(d: OpDeps, pick: { cid: BlobId; name: string }): Promise<Uint8Array> {
+  try {
+    return await d.blobs.get(pick.cid);
+  } catch (e) {
+    if (e instanceof AppError && e.code === 'not_found') throw new AppError('bad_request', `“${pick.name}” was not uploaded (or not completely): attach it again`);
+    throw e;
+  }
 }
 
 function dims(i: Inspected): Pick<Attachment, 'width' | 'height' | 'pages'> {

@@ -5,7 +5,7 @@
  */
 import { AppError } from '../errors.js';
 import { SECURITY_HEADERS, type CoreRequest, type CoreResponse } from '../http.js';
-import type { Inspected } from '../claude/attachments.js';
+import type { ServedType } from '../claude/media.js';
 import { exportFilename } from '../carry/export.js';
 
 /** The name a browser sends in `x-file-name` (percent-encoded: header values are ASCII). */
@@ -19,13 +19,12 @@ export function declaredName(req: CoreRequest): string | undefined {
   }
 }
 
-export function fileResponse(bytes: Uint8Array, file: Inspected, name: string | null): CoreResponse {
-  const type = file.kind === 'text' ? 'text/plain; charset=utf-8' : file.media_type;
+export function fileResponse(bytes: Uint8Array, file: ServedType, name: string | null): CoreResponse {
   const disposition = file.kind === 'image' ? 'inline' : `attachment; filename="${exportFilename(name?.replace(/\.[^.]*$/, '') || 'file', extension(file, name))}"`;
   return {
     status: 200,
     headers: [
-      ['content-type', type],
+      ['content-type', file.media_type],
       ['content-disposition', disposition],
       // The id is the hash of the bytes: what it names never changes.
       ['cache-control', 'private, max-age=31536000, immutable'],
@@ -38,9 +37,10 @@ export function fileResponse(bytes: Uint8Array, file: Inspected, name: string | 
 }
 
 /** A text file keeps its own extension (notes.md stays .md): it is served as text/plain whatever it says. */
-function extension(file: Inspected, name: string | null): string {
+function extension(file: ServedType, name: string | null): string {
   if (file.kind === 'pdf') return 'pdf';
   const own = /\.([A-Za-z0-9]{1,8})$/.exec(name ?? '')?.[1];
   if (file.kind === 'text') return own?.toLowerCase() ?? 'txt';
+  if (file.kind === 'binary') return own?.toLowerCase() ?? 'bin';
   return file.media_type.split('/')[1] ?? 'bin';
 }

@@ -193,8 +193,8 @@ export const REST_ROUTES: readonly Route[] = [
     },
   ),
   guarded('GET', '/api/blobs/{cid}', async (d, req) => {
-    const { bytes, file } = await readFile(d, param(req, 'cid', BlobIdField));
-    return { response: fileResponse(bytes, file, req.query.get('name')) };
+    const { bytes, type } = await readFile(d, param(req, 'cid', BlobIdField));
+    return { response: fileResponse(bytes, type, req.query.get('name')) };
   }),
   guarded('GET', '/api/search', async (d, req) => {
     const q = parseField(z.string().trim().min(1, 'q is empty').max(500), req.query.get('q') ?? '', 'q');
