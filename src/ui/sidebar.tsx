@@ -8,6 +8,7 @@ import { importFile } from './import-file.js';
 import { ConfirmDialog } from './dialogs.js';
 import { Icon } from './icons.js';
 import { restoreFocus } from './focus.js';
+import { behindLogin, logOut } from './logout.js';
 
 /**
  * A name whose ending says where the chat came from ("(fork)", "(imported 2)"): the ending stays in
@@ -129,6 +130,11 @@ export function Sidebar({ onNavigate, onClose, onSearch }: { onNavigate: () => v
         <button type="button" class="link" onClick={() => fileInput.current?.click()}>
           Import a chat…
         </button>
+        {behindLogin && (
+          <button type="button" class="link" onClick={() => void logOut()}>
+            Log out
+          </button>
+        )}
         <input
           ref={fileInput}
           type="file"

@@ -1,6 +1,6 @@
 /**
  * Served on 0.0.0.0, as a new user would start it: the browser logs in through the login page and
- * gets the app; a second profile without the key sees only the login page.
+ * gets the app; a second profile without the key sees only the login page; logging out ends it.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
@@ -31,7 +31,7 @@ afterAll(async () => {
   if (host) expectNoFatal(host);
 });
 
-it('logs in through the login page; another profile without the key sees only the login page', async () => {
+it('logs in through the login page; another profile without the key sees only the login page; logs out', async () => {
   const owner = await browser.newContext();
   const page = await owner.newPage();
   page.setDefaultTimeout(20_000);
@@ -57,6 +57,15 @@ it('logs in through the login page; another profile without the key sees only th
   await expect.poll(() => other.getByLabel('Access key').count()).toBe(1);
   expect(await other.locator('.chat-item').count()).toBe(0);
   expect((await other.request.get(`${host.url}/api/chats`)).status()).toBe(401);
-  await owner.close();
   await stranger.close();
+
+  // Logging out lands on the login page; the old cookie opens nothing any more.
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await page.waitForURL(`${host.url}/login`);
+  await page.reload();
+  await expect.poll(() => page.getByLabel('Access key').count()).toBe(1);
+  expect(await page.locator('.chat-item').count()).toBe(0);
+  const refused = await owner.request.get(`${host.url}/api/chats`, { headers: { cookie: `${cookie.name}=${cookie.value}` } });
+  expect(refused.status()).toBe(401);
+  await owner.close();
 }, 120_000);

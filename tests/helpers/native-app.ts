@@ -14,7 +14,7 @@ import { NodeCache } from '../../src/core/dag/cache.js';
 import { SearchIndex } from '../../src/core/search/index.js';
 
 const ASSETS: AssetTable = {
-  'index.html': { contentType: 'text/html; charset=utf-8', body: new TextEncoder().encode('<meta name="theater-chat-session" content="%SESSION%">') },
+  'index.html': { contentType: 'text/html; charset=utf-8', body: new TextEncoder().encode('<meta name="theater-chat-session" content="%SESSION%"%LOGIN%>') },
 };
 
 /** A frame as a client gets it: JSON, and checked against the protocol's schema like the UI does. */

@@ -68,6 +68,8 @@ describe('served beyond loopback', () => {
     const token = pageToken(page.text)!;
     expect(token).not.toBe(app.settings.session_token);
     expect(page.text).not.toContain(cookie.split('=')[1]);
+    // Served behind the login, the page offers to log out.
+    expect(page.text).toContain(' data-login>');
     await app.connect('ws', false);
     expect(await app.command('ws', { type: 'hello', token })).toMatchObject({ type: 'welcome', chats: [{ name: 'mine' }] });
     // The form logs in too.
@@ -124,6 +126,7 @@ describe('Host names (DNS rebinding) on every bind address', () => {
     expect((await app.http('GET', '/api/chats')).status).toBe(200);
     const page = await app.http('GET', '/');
     expect(pageToken(page.text)).toBe(app.settings.session_token);
+    expect(page.text).not.toContain('data-login');
     expect((await app.http('GET', '/login')).headers.get('location')).toBe('/');
   });
 });

@@ -101,7 +101,7 @@ async function page(d: RestDeps, req: CoreRequest): Promise<RestResult> {
   if (secret === undefined) return { response: loginPage(401) };
   // Beyond loopback each session's page carries its own hello token, which ends with the session.
   const token = secret === null ? d.settings.session_token : await helloTokenOf(secret);
-  return { response: await servePage(d.assets, token, req) };
+  return { response: await servePage(d.assets, token, secret !== null, req) };
 }
 
 /** The response says what the operation returned; everything else it changed goes with it. */
