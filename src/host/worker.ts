@@ -75,6 +75,12 @@ function imports(start: WorkerStart) {
     if (start.tally) countFrame(tally, message);
     outgoing.push({ server, connection, message });
   };
+  // c50's close-websocket puts a Close on that same channel (lib.rs:880-929): it leaves after the
+  // frames sent before it, never ahead of them, so it is queued with them here too.
+  framework.closeWebsocket = (server, connection) => {
+    if (!openSockets.has(socketKey(server, connection))) throw `WebSocket connection not found: ${connection}`;
+    outgoing.push({ server, connection, message: { ty: { tag: 'close' } } });
+  };
   const client: ClientImports = {
     sendHttp: (req) => {
       // Frames sent before a blocking call must not wait for it: c50 hands them to the socket at once.
