@@ -60,3 +60,8 @@ export function sendJson(server: bigint, connection: bigint, json: string): void
   if (json.length <= TEXT_FRAME_MAX) framework.sendWebsocketMessage(server, connection, { ty: { tag: 'text' }, text: json });
   else framework.sendWebsocketMessage(server, connection, { ty: { tag: 'binary' }, data: encoder.encode(json) });
 }
+
+/** Ends a connection from the actor's side (c50: a close frame without a code). */
+export function closeSocket(server: bigint, connection: bigint): void {
+  framework.closeWebsocket(server, connection);
+}

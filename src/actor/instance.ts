@@ -12,7 +12,7 @@ import type { Llm } from '../core/claude/llm.js';
 import type { ConnectionId } from '../core/ids.js';
 import { theaterClaude } from './claude.js';
 import { theaterGenerators, theaterPorts } from './ports.js';
-import { sendJson } from './http.js';
+import { closeSocket, sendJson } from './http.js';
 import { describe, log } from './common.js';
 import { encodeState, withCore, type ActorState } from './actor-state.js';
 
@@ -55,19 +55,26 @@ export function contextOf(state: ActorState): Context {
     llm: instance.llm,
     models: instance.models,
     search: instance.search,
-    accessKey,
+    accessKey: readOnce(accessKey),
     generators: settings.generator_manifest ? theaterGenerators(settings.generator_manifest) : undefined,
     // A peer found gone here is forgotten when the call's last frames go out (finishCall).
     emit: (outbound) => void send(server, outbound),
   };
 }
 
-/** Sends each frame; returns the connections that turned out to be gone. */
+/** The key is read once a call: a rotation happens between calls, and each read costs host calls. */
+function readOnce<T>(read: () => T): () => T {
+  let value: { read: T } | undefined;
+  return () => (value ??= { read: read() }).read;
+}
+
+/** Sends each frame (closing the connection after it when asked); returns the connections that turned out to be gone. */
 function send(server: bigint, outbound: Outbound[]): ConnectionId[] {
   const gone: ConnectionId[] = [];
-  for (const { connection, frame } of outbound) {
+  for (const { connection, frame, close } of outbound) {
     try {
       sendJson(server, BigInt(connection), JSON.stringify(frame));
+      if (close) closeSocket(server, BigInt(connection));
     } catch (e) {
       log(`warn: could not send to ${connection}: ${describe(e)}`);
       gone.push(connection);

@@ -18,17 +18,38 @@ import type { OpDeps } from './ops/deps.js';
 import { chatOf, chatsOf, deliver, isAuthed, type CallResult, type Context, type HttpResult, type Outbound } from './context.js';
 import { advance, withPending } from './pool-calls.js';
 import { needsLogin } from './transport/login.js';
-import { helloIsValid } from './transport/sessions.js';
+import { helloIsValid, keyTagOf } from './transport/sessions.js';
+import { closeStaleSockets, saidHelloUnder } from './transport/socket-key.js';
+import { onGeneratorGoneAway as poolGoneAway, onGeneratorMessage as poolMessage } from './pool-calls.js';
 
 export { REST_ROUTES as ROUTES, type Route };
 export { packState, unpackState, CoreStateWire, type CoreState } from './state.js';
 export { Settings, startup, loadSettings } from './settings.js';
 export type { Context, Outbound, CallResult, HttpResult } from './context.js';
-export { advance, onGeneratorMessage, onGeneratorGoneAway } from './pool-calls.js';
+export { advance } from './pool-calls.js';
 
 export const WEBSOCKET_PATH = '/ws';
 
-export async function handleHttp(ctx: Context, route: Route, req: CoreRequest): Promise<HttpResult> {
+/**
+ * Every call begins by closing the sockets let in under an access key that is no longer the key
+ * (socket-key.ts), so that nothing this call does reaches them.
+ */
+async function afterKeyCheck<R extends CallResult>(ctx: Context, call: (ctx: Context) => Promise<R>): Promise<R> {
+  const fresh = await closeStaleSockets(ctx, ctx.state);
+  if (fresh.outbound.length === 0) return call(ctx);
+  const result = await call({ ...ctx, state: fresh.state });
+  return { ...result, outbound: [...result.outbound, ...fresh.outbound] };
+}
+
+export const handleHttp = (ctx: Context, route: Route, req: CoreRequest): Promise<HttpResult> => afterKeyCheck(ctx, (c) => http(c, route, req));
+
+export const onGeneratorMessage = (ctx: Context, channel: string, bytes: Uint8Array): Promise<CallResult> =>
+  afterKeyCheck(ctx, (c) => poolMessage(c, channel, bytes));
+
+export const onGeneratorGoneAway = (ctx: Context, match: { id?: string; channel?: string }, why: string): Promise<CallResult> =>
+  afterKeyCheck(ctx, (c) => poolGoneAway(c, match, why));
+
+async function http(ctx: Context, route: Route, req: CoreRequest): Promise<HttpResult> {
   try {
     const deps = { ...opDeps(ctx, ctx.state), state: ctx.state, settings: ctx.settings, assets: ctx.assets, ports: ctx.ports, accessKey: ctx.accessKey };
     const result = await route.handle(deps, req);
@@ -78,11 +99,15 @@ function signedOut(state: CoreState): CoreState {
   return { ...state, connections: Object.fromEntries(Object.keys(state.connections).map((id) => [id, false])) };
 }
 
-/** On c50 the actor never sees the upgrade's cookie: beyond loopback, the hello token names the session. */
-async function helloAccepted(ctx: Context, token: string): Promise<boolean> {
-  if (!needsLogin(ctx.settings)) return token === ctx.settings.session_token;
+/**
+ * On c50 the actor never sees the upgrade's cookie: beyond loopback, the hello token names the
+ * session. Accepted, it gives the tag of the key it was accepted under (none on loopback).
+ */
+async function helloAccepted(ctx: Context, token: string): Promise<{ tag?: string } | false> {
+  if (!needsLogin(ctx.settings)) return token === ctx.settings.session_token && {};
   const key = ctx.accessKey?.()?.trim();
-  return key !== undefined && key !== '' && (await helloIsValid(ctx.ports, key, token));
+  if (!key || !(await helloIsValid(ctx.ports, key, token))) return false;
+  return { tag: await keyTagOf(key) };
 }
 
 export function onConnect(state: CoreState, connection: ConnectionId): CoreState {
@@ -97,7 +122,17 @@ export function onDisconnect(state: CoreState, connection: ConnectionId): CoreSt
 }
 
 export async function onSocketText(ctx: Context, connection: ConnectionId, text: string): Promise<CallResult> {
-  return advance(ctx, await socketText(ctx, connection, text));
+  const fresh = await closeStaleSockets(ctx, ctx.state);
+  const mine = fresh.outbound.find((o) => o.connection === connection);
+  if (mine) {
+    // Let in under the old key: its command does not run; the refusal answers it, then it is closed.
+    const requestId = parseFrame(text).requestId;
+    const refusal = requestId ? { ...mine, frame: { ...mine.frame, request_id: requestId } } : mine;
+    return advance(ctx, { state: fresh.state, outbound: [refusal, ...fresh.outbound.filter((o) => o !== mine)] });
+  }
+  const result = await socketText({ ...ctx, state: fresh.state }, connection, text);
+  // The sender's own reply stays first.
+  return advance(ctx, { ...result, outbound: [...result.outbound, ...fresh.outbound] });
 }
 
 async function socketText(ctx: Context, connection: ConnectionId, text: string): Promise<CallResult> {
@@ -113,10 +148,9 @@ async function socketText(ctx: Context, connection: ConnectionId, text: string):
   const conn = state.connections[connection];
 
   if (command.type === 'hello') {
-    if (!(await helloAccepted(ctx, command.token))) {
-      return fail(new AppError('unauthorized', 'the session token is not this server\'s: reload the page'));
-    }
-    state = { ...state, connections: { ...state.connections, [connection]: chatOf(conn) } };
+    const accepted = await helloAccepted(ctx, command.token);
+    if (!accepted) return fail(new AppError('unauthorized', 'the session token is not this server\'s: reload the page'));
+    state = saidHelloUnder({ ...state, connections: { ...state.connections, [connection]: chatOf(conn) } }, accepted.tag);
   } else if (!isAuthed(conn)) {
     return fail(new AppError('unauthorized', 'send {"type":"hello","token":…} with the token from the page first'));
   }

@@ -40,6 +40,8 @@ export interface Context {
 export interface Outbound {
   connection: ConnectionId;
   frame: Reply;
+  /** Close the connection once the frame is sent (it was let in under an access key that changed). */
+  close?: true;
 }
 
 export interface CallResult {

@@ -25,14 +25,16 @@ export interface CoreState {
   generators: Record<string, GeneratorSlot>;
   /** Generators in a row that ended before they started (absent: none). */
   failed_starts?: number;
+  /** Beyond loopback: the tag of the access key the connections past hello said hello under (sessions.ts keyTagOf). */
+  key_tag?: string;
 }
 
 /**
  * The wire form. Its keys are short on purpose: with one browser viewing a chat and two idle
  * ready generators the state is ~230 bytes, of which ids take most (issue 13's bound is 256).
  * `store` store_id (absent: the default store), `conns` connections, `jobs` generations, `gens`
- * generators (an idle, started one is just its channel id), `fails` failed_starts. Empty records
- * are left out.
+ * generators (an idle, started one is just its channel id), `fails` failed_starts, `keytag`
+ * key_tag. Empty records are left out.
  */
 export const CoreStateWire = z.object({
   store: z.string().optional(),
@@ -40,6 +42,7 @@ export const CoreStateWire = z.object({
   jobs: z.record(z.string(), Pending).optional(),
   gens: z.record(z.string(), z.union([z.string(), GeneratorSlot])).optional(),
   fails: z.number().int().positive().optional(),
+  keytag: z.string().max(64).optional(),
 });
 export type CoreStateWire = z.infer<typeof CoreStateWire>;
 
@@ -53,6 +56,7 @@ export function unpackState(wire: CoreStateWire): CoreState {
     generations: wire.jobs ?? {},
     generators,
     ...(wire.fails ? { failed_starts: wire.fails } : {}),
+    ...(wire.keytag ? { key_tag: wire.keytag } : {}),
   };
 }
 
@@ -65,6 +69,7 @@ export function packState(state: CoreState): CoreStateWire {
   if (jobs) wire.jobs = jobs;
   if (gens.length) wire.gens = Object.fromEntries(gens);
   if (state.failed_starts) wire.fails = state.failed_starts;
+  if (state.key_tag) wire.keytag = state.key_tag;
   return wire;
 }
 

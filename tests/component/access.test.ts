@@ -47,6 +47,24 @@ async function overSocket(token: string, command: object): Promise<[Record<strin
   return [frames.find((f) => f.request_id === 'h')!, frames.find((f) => f.request_id === 'c')!];
 }
 
+/** A WebSocket kept open past hello, as a page keeps it. */
+async function openSocket(token: string): Promise<{ ask: (command: object) => Promise<Record<string, unknown>>; closed: Promise<number>; close: () => void }> {
+  const ws = new WebSocket(`ws://127.0.0.1:${host.port}/ws`, { headers: { host: `${LAN}:${host.port}` } });
+  const frames: Record<string, unknown>[] = [];
+  ws.on('message', (d) => frames.push(JSON.parse(String(d)) as Record<string, unknown>));
+  const closed = new Promise<number>((resolve) => ws.once('close', resolve));
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  let n = 0;
+  const ask = async (command: object) => {
+    const id = `q${++n}`;
+    ws.send(JSON.stringify({ ...command, request_id: id }));
+    for (let i = 0; i < 500 && !frames.some((f) => f.request_id === id); i++) await new Promise((r) => setTimeout(r, 20));
+    return frames.find((f) => f.request_id === id)!;
+  };
+  expect(await ask({ type: 'hello', token })).toMatchObject({ type: 'welcome' });
+  return { ask, closed, close: () => ws.close() };
+}
+
 const cookieOf = (a: Answer) => String(a.headers['set-cookie']?.[0] ?? '').split(';')[0]!;
 const tokenOf = (page: string) => /name="theater-chat-session" content="([^"]*)"/.exec(page)?.[1];
 
@@ -130,11 +148,20 @@ describe('bound to 0.0.0.0', () => {
     expect(health.status).toBe('ok');
     expect((await http('GET', '/api/chats', { cookie, host: `rebound.evil.example:${host.port}` })).status).toBe(403);
 
-    // A new key file: every earlier session ends at once.
+    // A new key file: every earlier session ends at once, and a socket already past hello is
+    // refused at its next command and closed.
+    const open = await openSocket(token);
     writeFileSync(keyFile, `${'ab'.repeat(16)}\n`);
+    expect(await open.ask({ type: 'create_chat', name: 'after rotation' })).toMatchObject({ type: 'error', code: 'unauthorized', message: expect.stringMatching(/access key changed/) });
+    expect(await Promise.race([open.closed, new Promise((r) => setTimeout(() => r('still open'), 10_000))])).toBe(1005);
     expect((await http('GET', '/api/chats', { cookie })).status).toBe(401);
     expect((await overSocket(token, { type: 'list_chats' }))[0]).toMatchObject({ code: 'unauthorized' });
-    expect((await http('GET', `/login?key=${'ab'.repeat(16)}`)).status).toBe(303);
+    const relogin = await http('GET', `/login?key=${'ab'.repeat(16)}`);
+    expect(relogin.status).toBe(303);
+    const fresh = cookieOf(relogin);
+    const chatsNow = JSON.parse((await http('GET', '/api/chats', { cookie: fresh })).body) as { chats: { name: string }[] };
+    expect(chatsNow.chats.map((c) => c.name)).toEqual(['mine']);
+    (await openSocket(tokenOf((await http('GET', '/', { cookie: fresh })).body)!)).close();
   });
 });
 

@@ -52,13 +52,22 @@ export class NativeApp {
     return { ports: this.ports, state: this.state, settings: this.settings, assets: ASSETS, cache: this.cache, search: this.search, accessKey: () => this.accessKey };
   }
 
+  /** Connections the actor closed; the host reports each gone, as c50 does once the close is done. */
+  readonly closed = new Set<string>();
+
   private deliver(outbound: Outbound[]): void {
-    for (const { connection, frame } of outbound) {
+    for (const { connection, frame, close } of outbound) {
       if (!(connection in this.state.connections) && frame.type !== 'error') continue;
       const box = this.inbox.get(connection) ?? [];
       box.push(onTheWire(frame));
       this.inbox.set(connection, box);
+      if (close) this.hangUp(connection);
     }
+  }
+
+  private hangUp(connection: string): void {
+    this.closed.add(connection);
+    this.state = onDisconnect(this.state, connectionId(connection));
   }
 
   async connect(connection: string, authenticate = true): Promise<void> {
@@ -81,6 +90,7 @@ export class NativeApp {
     this.state = result.state;
     const [reply, ...rest] = result.outbound;
     this.deliver(rest);
+    if (reply?.close) this.hangUp(connection);
     return onTheWire(reply!.frame);
   }
 

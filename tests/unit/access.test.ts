@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { NativeApp } from '../helpers/native-app.js';
 import { memoryPorts } from '../helpers/memory-ports.js';
+import { packState } from '../../src/core/state.js';
 
 const KEY = '0123456789abcdef0123456789abcdef';
+const NEW_KEY = 'fedcba9876543210fedcba9876543210';
 const LAN = { host: '192.168.1.20:8084' };
 
 function served(config: Record<string, unknown> = {}): NativeApp {
@@ -80,11 +82,44 @@ describe('served beyond loopback', () => {
     const app = served();
     const cookie = await logIn(app);
     const token = pageToken((await app.http('GET', '/', undefined, { ...LAN, cookie })).text)!;
-    app.accessKey = 'fedcba9876543210fedcba9876543210';
+    app.accessKey = NEW_KEY;
     expect((await app.http('GET', '/api/chats', undefined, { ...LAN, cookie })).status).toBe(401);
     expect((await app.http('GET', '/', undefined, { ...LAN, cookie })).status).toBe(401);
     await app.connect('ws', false);
     expect(await app.command('ws', { type: 'hello', token })).toMatchObject({ code: 'unauthorized' });
+  });
+
+  it('after a rotation a WebSocket past hello is refused at its next frame and closed, with every other one', async () => {
+    const app = served();
+    const token = pageToken((await app.http('GET', '/', undefined, { ...LAN, cookie: await logIn(app) })).text)!;
+    for (const ws of ['old', 'other']) {
+      await app.connect(ws, false);
+      expect(await app.command(ws, { type: 'hello', token })).toMatchObject({ type: 'welcome' });
+    }
+    app.accessKey = NEW_KEY;
+    const refused = await app.command('old', { type: 'create_chat', name: 'after rotation', request_id: 'r1' });
+    expect(refused).toMatchObject({ type: 'error', code: 'unauthorized', request_id: 'r1', message: expect.stringMatching(/access key changed/) });
+    expect([...app.closed].sort()).toEqual(['old', 'other']);
+    expect(app.take('other')).toEqual([expect.objectContaining({ code: 'unauthorized' })]);
+    // The command did not run; a fresh login under the new key works, and the state holds neither key.
+    const cookie = cookieOf(await app.http('GET', `/login?key=${NEW_KEY}`, undefined, LAN));
+    expect((await app.http('GET', '/api/chats', undefined, { ...LAN, cookie })).json).toMatchObject({ chats: [] });
+    await app.connect('new', false);
+    const fresh = pageToken((await app.http('GET', '/', undefined, { ...LAN, cookie })).text)!;
+    expect(await app.command('new', { type: 'hello', token: fresh })).toMatchObject({ type: 'welcome' });
+    expect(JSON.stringify(packState(app.state))).not.toMatch(new RegExp(`${KEY}|${NEW_KEY}`));
+  });
+
+  it('after a rotation no event reaches a WebSocket past hello: the first call closes it', async () => {
+    const app = served();
+    const token = pageToken((await app.http('GET', '/', undefined, { ...LAN, cookie: await logIn(app) })).text)!;
+    await app.connect('old', false);
+    expect(await app.command('old', { type: 'hello', token })).toMatchObject({ type: 'welcome' });
+    app.accessKey = NEW_KEY;
+    const cookie = cookieOf(await app.http('GET', `/login?key=${NEW_KEY}`, undefined, LAN));
+    expect((await app.http('POST', '/api/chats', { name: 'secret plans' }, { ...LAN, cookie })).status).toBe(201);
+    expect(app.closed.has('old')).toBe(true);
+    expect(JSON.stringify(app.take('old'))).not.toContain('secret plans');
   });
 
   it('logging out ends every session and unauthenticates open WebSockets', async () => {

@@ -51,6 +51,12 @@ function save(ports: Ports, stored: Stored): void {
   ports.labels.set(LABEL, ports.content.put(enc.encode(JSON.stringify(stored))));
 }
 
+/**
+ * What the state remembers of the key that let the open WebSockets in: 64 bits of a hash of it,
+ * enough to notice a new key and too little to stand for it anywhere.
+ */
+export const keyTagOf = (key: string): Promise<string> => hash('socket', key).then((h) => h.slice(0, 16));
+
 /** The token the page of this session carries for `hello`: derived, so the HttpOnly cookie stays unreadable. */
 export const helloTokenOf = (secret: string): Promise<string> => hash('hello', secret).then((h) => h.slice(0, 32));
 
