@@ -10,7 +10,7 @@
  * server's requests and sockets reach that actor is http-dispatch.ts.
  */
 import type { Server } from 'node:http';
-import { listenerFor } from './tls-listener.js';
+import { listenerFor, tlsConfigOf } from './tls-listener.js';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { serveRequest, serveUpgrade } from './http-dispatch.js';
 import { METHODS, bySpecificity, checkRoutePath, compilePattern, type CompiledPattern } from './router.js';
@@ -76,7 +76,7 @@ export class HttpFramework {
     const host = config.host ?? '127.0.0.1';
     if (host.length === 0 || host.length >= 255 || /\s/.test(host)) throw 'Invalid host';
     const id = this.nextServer++;
-    const tls = config.tlsConfig && { certPath: config.tlsConfig.certPath, keyPath: config.tlsConfig.keyPath };
+    const tls = tlsConfigOf(config.tlsConfig);
     this.servers.set(id, { id, host, port: config.port ?? 0, tls, routes: new Map(), middleware: new Map(), websockets: new Map(), connections: new Map() });
     return id;
   }
