@@ -19,7 +19,7 @@ import { chatOf, chatsOf, deliver, isAuthed, type CallResult, type Context, type
 import { advance, withPending } from './pool-calls.js';
 import { needsLogin } from './transport/login.js';
 import { helloIsValid, keyTagOf } from './transport/sessions.js';
-import { closeStaleSockets, saidHelloUnder } from './transport/socket-key.js';
+import { closeStaleSockets, closeTrusted, LOGGED_OUT, saidHelloUnder } from './transport/socket-key.js';
 import { onGeneratorGoneAway as poolGoneAway, onGeneratorMessage as poolMessage } from './pool-calls.js';
 
 export { REST_ROUTES as ROUTES, type Route };
@@ -53,9 +53,10 @@ async function http(ctx: Context, route: Route, req: CoreRequest): Promise<HttpR
   try {
     const deps = { ...opDeps(ctx, ctx.state), state: ctx.state, settings: ctx.settings, assets: ctx.assets, ports: ctx.ports, accessKey: ctx.accessKey };
     const result = await route.handle(deps, req);
-    const before = result.endSessions ? signedOut(ctx.state) : ctx.state;
-    const applied = result.change ? applyChange(ctx, before, undefined, result.change) : { state: before, outbound: [] };
-    return advance(ctx, { ...applied, response: result.response });
+    // After a logout no open connection is trusted until it says hello with a new session's token.
+    const ended = result.endSessions ? closeTrusted(ctx.state, LOGGED_OUT) : { state: ctx.state, outbound: [] };
+    const applied = result.change ? applyChange(ctx, ended.state, undefined, result.change) : { state: ended.state, outbound: [] };
+    return advance(ctx, { state: applied.state, outbound: [...ended.outbound, ...applied.outbound], response: result.response });
   } catch (e) {
     const err = toAppError(e);
     if (err.code === 'internal' || err.code === 'corrupt_object') ctx.ports.log.error(`HTTP ${req.method} ${req.path}: ${err.message}`);
@@ -92,11 +93,6 @@ function applyChange(ctx: Context, before: CoreState, asker: string | undefined,
     state = { ...state, connections };
   }
   return { state, outbound };
-}
-
-/** After a logout no open connection is trusted until it says hello with a new session's token. */
-function signedOut(state: CoreState): CoreState {
-  return { ...state, connections: Object.fromEntries(Object.keys(state.connections).map((id) => [id, false])) };
 }
 
 /**

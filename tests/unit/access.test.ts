@@ -122,19 +122,24 @@ describe('served beyond loopback', () => {
     expect(JSON.stringify(app.take('old'))).not.toContain('secret plans');
   });
 
-  it('logging out ends every session and unauthenticates open WebSockets', async () => {
+  it('logging out ends every session and tells every WebSocket past hello, then closes it', async () => {
     const app = served();
     const first = await logIn(app);
     const second = await logIn(app);
     const token = pageToken((await app.http('GET', '/', undefined, { ...LAN, cookie: first })).text)!;
     await app.connect('ws', false);
     expect(await app.command('ws', { type: 'hello', token })).toMatchObject({ type: 'welcome' });
+    await app.connect('not-yet', false);
     const out = await app.http('POST', '/logout', undefined, { ...LAN, cookie: second });
     expect(out.status).toBe(303);
     expect(out.headers.get('set-cookie')).toMatch(/Max-Age=0/);
     for (const cookie of [first, second]) expect((await app.http('GET', '/api/chats', undefined, { ...LAN, cookie })).status).toBe(401);
-    expect(await app.command('ws', { type: 'list_chats' })).toMatchObject({ code: 'unauthorized' });
-    expect(await app.command('ws', { type: 'hello', token })).toMatchObject({ code: 'unauthorized' });
+    // The page behind that socket learns at once that its session is gone (it then shows the login page).
+    expect(app.take('ws')).toEqual([expect.objectContaining({ type: 'error', code: 'unauthorized', message: expect.stringMatching(/logged out/) })]);
+    expect([...app.closed]).toEqual(['ws']);
+    await app.connect('again', false);
+    expect(await app.command('again', { type: 'hello', token })).toMatchObject({ code: 'unauthorized' });
+    expect(await app.command('not-yet', { type: 'list_chats' })).toMatchObject({ code: 'unauthorized' });
   });
 
   it('without a configured key nobody gets in', async () => {

@@ -1,8 +1,9 @@
 /**
- * A key rotation reaching the WebSockets already past hello. On c50 the actor never sees a socket's
- * cookie, so a socket is trusted from its hello on; the state remembers only a tag of the key it
- * said hello under (never the key), and a call that finds another key closes every such socket
- * before anything else happens: before a command from one runs, and before any event reaches one.
+ * A key rotation or a logout reaching the WebSockets already past hello. On c50 the actor never sees
+ * a socket's cookie, so a socket is trusted from its hello on; the state remembers only a tag of the
+ * key it said hello under (never the key), and a call that finds another key closes every such
+ * socket before anything else happens: before a command from one runs, and before any event reaches
+ * one. A logout closes them too, so that every open page learns its session is gone.
  */
 import type { CallResult, Context, Outbound } from '../context.js';
 import { isAuthed } from '../context.js';
@@ -12,6 +13,19 @@ import { needsLogin } from './login.js';
 import { keyTagOf } from './sessions.js';
 
 export const KEY_CHANGED = 'the access key changed: log in again';
+export const LOGGED_OUT = 'logged out (here or in another browser tab): log in again';
+
+/** Every connection past hello is told why it is no longer trusted, then closed. */
+export function closeTrusted(state: CoreState, why: string): CallResult {
+  const connections = { ...state.connections };
+  const outbound: Outbound[] = [];
+  for (const [id, c] of Object.entries(state.connections)) {
+    if (!isAuthed(c)) continue;
+    connections[id] = false;
+    outbound.push({ connection: connectionId(id), frame: { type: 'error', code: 'unauthorized', message: why }, close: true });
+  }
+  return { state: { ...state, connections }, outbound };
+}
 
 /** The tag of the key configured now; undefined on loopback (no key) or when none is configured. */
 export async function currentKeyTag(ctx: Context): Promise<string | undefined> {
@@ -29,13 +43,7 @@ export async function closeStaleSockets(ctx: Context, state: CoreState): Promise
   if (state.key_tag === undefined || open.length === 0 || !needsLogin(ctx.settings)) return { state, outbound: [] };
   if ((await currentKeyTag(ctx)) === state.key_tag) return { state, outbound: [] };
   const { key_tag: _old, ...rest } = state;
-  const connections = { ...state.connections };
-  const outbound: Outbound[] = [];
-  for (const [id] of open) {
-    connections[id] = false;
-    outbound.push({ connection: connectionId(id), frame: { type: 'error', code: 'unauthorized', message: KEY_CHANGED }, close: true });
-  }
-  return { state: { ...rest, connections }, outbound };
+  return closeTrusted(rest, KEY_CHANGED);
 }
 
 /** After a hello under the key `tag`: sockets let in under another key were closed already (above). */
