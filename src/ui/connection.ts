@@ -1,6 +1,7 @@
 /**
  * The socket to the actor: hello with the page's token, replies matched by request_id, events to a
- * listener, and automatic reconnection (with a fresh token if the server restarted).
+ * listener, and automatic reconnection (with a fresh token if the server restarted, or to the login
+ * page when the server ended the session).
  */
 import { signal } from '@preact/signals';
 import { parseFrame, type Command, type Frame } from './protocol.js';
@@ -11,11 +12,18 @@ function pageToken(): string {
   return document.querySelector<HTMLMetaElement>('meta[name="theater-chat-session"]')?.content ?? '';
 }
 
-/** After a server restart the token changed: read it from a fresh copy of the page. */
-async function freshToken(): Promise<string> {
-  const html = await (await fetch('/', { cache: 'no-store' })).text();
-  return /name="theater-chat-session" content="([0-9a-f]+)"/.exec(html)?.[1] ?? '';
+/**
+ * After a server restart the token changed: read it from a fresh copy of the page. Undefined when
+ * the page is refused (401): served behind a login, the session ended (logout, or a new access key).
+ */
+async function freshToken(): Promise<string | undefined> {
+  const res = await fetch('/', { cache: 'no-store' });
+  if (res.status === 401) return undefined;
+  return /name="theater-chat-session" content="([0-9a-f]+)"/.exec(await res.text())?.[1] ?? '';
 }
+
+/** Only logging in again can help; the login page's URL holds nothing of this page's. */
+const sessionEnded = (): void => location.replace('/login');
 
 export class Connection {
   readonly status = signal<Status>('connecting');
@@ -54,7 +62,9 @@ export class Connection {
   private async hello(): Promise<void> {
     let welcome = await this.request({ type: 'hello', token: this.token });
     if (welcome.type === 'error' && welcome.code === 'unauthorized') {
-      this.token = await freshToken();
+      const token = await freshToken();
+      if (token === undefined) return sessionEnded();
+      this.token = token;
       welcome = await this.request({ type: 'hello', token: this.token });
     }
     if (welcome.type !== 'welcome') return;
@@ -67,6 +77,8 @@ export class Connection {
     // Large frames arrive as binary frames holding UTF-8 JSON.
     const frame = parseFrame(typeof data === 'string' ? data : new TextDecoder().decode(data));
     if (!frame) return;
+    // Unasked for, it says the server ended this page's session (logout anywhere, or a new key).
+    if (frame.type === 'error' && frame.code === 'unauthorized' && !frame.request_id) return sessionEnded();
     const waiter = frame.request_id ? this.pending.get(frame.request_id) : undefined;
     if (waiter && frame.request_id) {
       this.pending.delete(frame.request_id);

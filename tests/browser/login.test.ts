@@ -1,17 +1,20 @@
 /**
  * Served on 0.0.0.0, as a new user would start it: the browser logs in through the login page and
- * gets the app; a second profile without the key sees only the login page; logging out ends it.
+ * gets the app; a second profile without the key sees only the login page; logging out ends it, and
+ * a page whose session ended elsewhere (logout in another tab, a new key) goes to the login page.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { expectNoFatal, ROOT, startHost, tempDir, type RunningHost } from '../helpers/host.js';
 import { launch, shot } from '../helpers/browser.js';
 
 let host: RunningHost;
 let browser: Browser;
 let key: string;
+let keyFile: string;
 
 beforeAll(async () => {
   const dir = tempDir();
@@ -21,7 +24,8 @@ beforeAll(async () => {
   mkdirSync(join(dir, 'dist'));
   cpSync(join(ROOT, 'dist/chat.wasm'), join(dir, 'dist/chat.wasm'));
   host = await startHost({ manifest: join(dir, 'actor.toml'), args: ['--host', '0.0.0.0'], env: { THEATER_CHAT_ACCESS_KEY: '' } });
-  key = readFileSync(join(dir, 'assets/access-key.txt'), 'utf8').trim();
+  keyFile = join(dir, 'assets/access-key.txt');
+  key = readFileSync(keyFile, 'utf8').trim();
   browser = await launch();
 }, 120_000);
 
@@ -67,5 +71,45 @@ it('logs in through the login page; another profile without the key sees only th
   expect(await page.locator('.chat-item').count()).toBe(0);
   const refused = await owner.request.get(`${host.url}/api/chats`, { headers: { cookie: `${cookie.name}=${cookie.value}` } });
   expect(refused.status()).toBe(401);
+  await owner.close();
+}, 120_000);
+
+/** Pages past hello: a chat made through the API reaches each of them as an event. */
+async function connected(pages: Page[], name: string): Promise<void> {
+  const made = await pages[0]!.context().request.post(`${host.url}/api/chats`, { data: { name }, headers: { origin: host.url } });
+  expect(made.status()).toBe(201);
+  for (const p of pages) await expect.poll(() => p.locator('.chat-item', { hasText: name }).count(), { timeout: 20_000 }).toBe(1);
+}
+
+/** On the login page by itself, with nothing of the chat page in its URL. */
+async function onLoginPage(page: Page): Promise<void> {
+  await expect.poll(() => page.url(), { timeout: 15_000 }).toBe(`${host.url}/login`);
+  await expect.poll(() => page.getByLabel('Access key').count()).toBe(1);
+}
+
+it('logging out in one tab takes the other open tab to the login page by itself', async () => {
+  const owner = await browser.newContext();
+  const [one, two] = [await owner.newPage(), await owner.newPage()];
+  await one.goto(`${host.url}/login?key=${key}`);
+  await two.goto(host.url);
+  await connected([one, two], 'seen by both tabs');
+  await one.getByRole('button', { name: 'Log out' }).click();
+  await onLoginPage(two);
+  await owner.close();
+}, 120_000);
+
+it('a new access key takes an open page to the login page at its next action; the new key logs in', async () => {
+  const owner = await browser.newContext();
+  const page = await owner.newPage();
+  await page.goto(`${host.url}/login?key=${key}`);
+  await connected([page], 'before the new key');
+  key = randomBytes(16).toString('hex');
+  writeFileSync(keyFile, `${key}\n`, { mode: 0o600 });
+  // Its command is refused and the socket closed; reconnecting, the page finds its session gone.
+  await page.getByRole('button', { name: '+ New chat' }).click();
+  await onLoginPage(page);
+  await page.getByLabel('Access key').fill(key);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect.poll(() => page.locator('.chat-item').count(), { timeout: 20_000 }).toBeGreaterThan(0);
   await owner.close();
 }, 120_000);
