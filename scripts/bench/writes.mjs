@@ -12,10 +12,20 @@ const percentile = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length -
 function spent(a, b) {
   const calls = {};
   for (const [name, c] of Object.entries(b.calls)) {
-    const was = a.calls[name] ?? { calls: 0, argBytes: 0, resultBytes: 0 };
-    if (c.calls > was.calls) calls[name] = { calls: c.calls - was.calls, argBytes: c.argBytes - was.argBytes, resultBytes: c.resultBytes - was.resultBytes };
+    const was = a.calls[name] ?? { calls: 0, argBytes: 0, resultBytes: 0, ms: 0 };
+    if (c.calls > was.calls) calls[name] = { calls: c.calls - was.calls, argBytes: c.argBytes - was.argBytes, resultBytes: c.resultBytes - was.resultBytes, ms: c.ms - was.ms };
   }
-  return { calls, storeFiles: b.storeFiles - a.storeFiles, storeBytes: b.storeBytes - a.storeBytes, frames: b.frames - a.frames, frameBytes: b.frameBytes - a.frameBytes };
+  const exports = {};
+  for (const [name, e] of Object.entries(b.exports)) {
+    const was = a.exports[name] ?? { calls: 0, ms: 0 };
+    if (e.calls > was.calls) exports[name] = { calls: e.calls - was.calls, ms: e.ms - was.ms };
+  }
+  const gaps = {};
+  for (const [name, g] of Object.entries(b.gaps)) {
+    const was = a.gaps[name] ?? { calls: 0, ms: 0 };
+    if (g.calls > was.calls) gaps[name] = { calls: g.calls - was.calls, ms: g.ms - was.ms };
+  }
+  return { calls, exports, gaps, storeFiles: b.storeFiles - a.storeFiles, storeBytes: b.storeBytes - a.storeBytes, frames: b.frames - a.frames, frameBytes: b.frameBytes - a.frameBytes };
 }
 
 /**
@@ -75,9 +85,19 @@ export async function writeBenchmark({ root, report, chatClient, clients = 20, p
   report(`  per append: store files written / bytes`, `${per(cost.storeFiles)} / ${per(cost.storeBytes)} B`, '', true);
   report(`  per append: frames sent / bytes`, `${per(cost.frames)} / ${per(cost.frameBytes)} B`, '', true);
   report(`  per append: c50 chain (handle-websocket-message)`, `${per(chainAfter.bytes - chainBefore.bytes)} B`, '', true);
+  // Where an append's time goes inside the worker: the export call, minus what its imports took, is the guest's own work.
+  const exportMs = Object.values(cost.exports).reduce((n, e) => n + e.ms, 0);
+  const importMs = Object.values(cost.calls).reduce((n, c) => n + c.ms, 0);
+  const ms = (n) => (n / appends).toFixed(2);
+  report(`  per append: ms in the component (guest / host imports)`, `${ms(exportMs)} (${ms(exportMs - importMs)} / ${ms(importMs)})`, '', true);
   print(`\nper append, host calls by name (${label}):`);
   for (const [name, c] of Object.entries(cost.calls).sort((a, b) => b[1].calls - a[1].calls)) {
-    print(`  ${name.padEnd(58)} ${per(c.calls).padStart(6)} calls  ${per(c.argBytes).padStart(8)} B in  ${per(c.resultBytes).padStart(8)} B out`);
+    print(`  ${name.padEnd(58)} ${per(c.calls).padStart(6)} calls  ${per(c.argBytes).padStart(8)} B in  ${per(c.resultBytes).padStart(8)} B out  ${ms(c.ms).padStart(7)} ms`);
+  }
+  for (const [name, e] of Object.entries(cost.exports)) print(`  export ${name.padEnd(51)} ${per(e.calls).padStart(6)} calls  ${ms(e.ms).padStart(7)} ms`);
+  print(`\nper append, the guest's own time between host calls (the largest gaps):`);
+  for (const [name, g] of Object.entries(cost.gaps).sort((a, b) => b[1].ms - a[1].ms).slice(0, 14)) {
+    print(`  ${name.padEnd(72)} ${per(g.calls).padStart(6)} ×  ${ms(g.ms).padStart(7)} ms`);
   }
   return { appends, seconds, times, cost, recycles };
 }

@@ -71,9 +71,12 @@ function readOnce<T>(read: () => T): () => T {
 /** Sends each frame (closing the connection after it when asked); returns the connections that turned out to be gone. */
 function send(server: bigint, outbound: Outbound[]): ConnectionId[] {
   const gone: ConnectionId[] = [];
+  // A broadcast is one frame object sent to every watcher: written out once, not once per watcher.
+  const texts = new Map<object, string>();
+  const text = (frame: object) => texts.get(frame) ?? texts.set(frame, JSON.stringify(frame)).get(frame)!;
   for (const { connection, frame, close } of outbound) {
     try {
-      sendJson(server, BigInt(connection), JSON.stringify(frame));
+      sendJson(server, BigInt(connection), text(frame));
       if (close) closeSocket(server, BigInt(connection));
     } catch (e) {
       log(`warn: could not send to ${connection}: ${describe(e)}`);

@@ -53,6 +53,7 @@ export function theaterPorts(storeId: string): Ports {
     labels: {
       get: (label) => store.getByLabel(storeId, label)?.hash,
       set: (label, hash) => store.replaceAtLabel(storeId, label, ref(hash)),
+      write: (label, bytes) => store.replaceContentAtLabel(storeId, label, bytes).hash,
       remove: (label) => store.removeLabel(storeId, label),
     },
     log: {

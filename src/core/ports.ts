@@ -14,6 +14,8 @@ export interface ContentStore {
 export interface Labels {
   get(label: string): string | undefined;
   set(label: string, ref: string): void;
+  /** Stores the bytes and points the label at them: one host call (c50 replace-content-at-label), not two. */
+  write(label: string, bytes: Uint8Array): string;
   remove(label: string): void;
 }
 

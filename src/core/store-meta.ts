@@ -9,7 +9,7 @@ export function openStore(ports: Ports, storeId: string): void {
   const ref = ports.labels.get(META_LABEL);
   if (ref === undefined) {
     const meta = new TextEncoder().encode(JSON.stringify({ app: 'theater-chat', schema: SCHEMA }));
-    ports.labels.set(META_LABEL, ports.content.put(meta));
+    ports.labels.write(META_LABEL, meta);
     ports.log.info(`created store ${storeId}`);
     return;
   }

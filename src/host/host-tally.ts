@@ -12,6 +12,8 @@ export interface CallCount {
   /** Bytes of strings and byte lists passed in and returned: what the canonical ABI copies. */
   argBytes: number;
   resultBytes: number;
+  /** Wall time spent in the host for these calls. */
+  ms: number;
 }
 
 export interface Tally {
@@ -22,9 +24,16 @@ export interface Tally {
   storeBytes: number;
   frames: number;
   frameBytes: number;
+  /** Wall time of each export call, imports included: the rest is the guest's own work. */
+  exports: Record<string, { calls: number; ms: number }>;
+  /**
+   * The guest's own time between two host calls, by `previous → next` (an export's start and end
+   * count as calls): the guest cannot read a clock without WASI, so the gaps are its profile.
+   */
+  gaps: Record<string, { calls: number; ms: number }>;
 }
 
-export const emptyTally = (): Tally => ({ calls: {}, storeFiles: 0, storeBytes: 0, frames: 0, frameBytes: 0 });
+export const emptyTally = (): Tally => ({ calls: {}, storeFiles: 0, storeBytes: 0, frames: 0, frameBytes: 0, exports: {}, gaps: {} });
 
 /** Bytes a value carries across the boundary: strings (UTF-16 length, close enough for ASCII ids) and byte lists. */
 export function payloadBytes(value: unknown): number {
@@ -43,16 +52,50 @@ export function tallied<T extends object>(tally: Tally, iface: string, impl: T):
       out[name] = fn;
       continue;
     }
-    const count: CallCount = (tally.calls[`${iface}#${name}`] ??= { calls: 0, argBytes: 0, resultBytes: 0 });
+    const count: CallCount = (tally.calls[`${iface}#${name}`] ??= { calls: 0, argBytes: 0, resultBytes: 0, ms: 0 });
     out[name] = (...args: unknown[]) => {
       count.calls++;
       count.argBytes += payloadBytes(args);
-      const result = (fn as (...a: unknown[]) => unknown)(...args);
-      count.resultBytes += payloadBytes(result);
-      return result;
+      const started = performance.now();
+      gapUntil(tally, `${iface.replace('theater:simple/', '')}#${name}`, started);
+      try {
+        const result = (fn as (...a: unknown[]) => unknown)(...args);
+        count.resultBytes += payloadBytes(result);
+        return result;
+      } finally {
+        last.at = performance.now();
+        count.ms += last.at - started;
+      }
     };
   }
   return out as T;
+}
+
+/** Where the previous host call (or the export's start) ended. */
+const last = { name: '', at: 0 };
+
+function gapUntil(tally: Tally, next: string, now: number): void {
+  const key = `${last.name} → ${next}`;
+  const gap = (tally.gaps[key] ??= { calls: 0, ms: 0 });
+  gap.calls++;
+  gap.ms += now - last.at;
+  last.name = next;
+}
+
+/** Runs one export call, timing it under its name. */
+export function timedExport<T>(tally: Tally, target: string, call: () => T): T {
+  const count = (tally.exports[target] ??= { calls: 0, ms: 0 });
+  const started = performance.now();
+  last.name = `start ${target}`;
+  last.at = started;
+  try {
+    return call();
+  } finally {
+    const ended = performance.now();
+    gapUntil(tally, 'return', ended);
+    count.calls++;
+    count.ms += ended - started;
+  }
 }
 
 export function countFrame(tally: Tally, message: WebsocketMessage): void {
@@ -78,8 +121,8 @@ export class TalliedFileStore extends FileStore {
     return super.store(storeId, content);
   }
 
-  override label(storeId: string, label: string, hash: string): void {
-    super.label(storeId, label, hash);
+  protected override writeLabel(storeId: string, label: string, hash: string): void {
+    super.writeLabel(storeId, label, hash);
     this.tally.storeFiles++;
     this.tally.storeBytes += hash.length;
   }

@@ -13,9 +13,15 @@ let tmpCounter = 0;
 
 /** Write-then-rename: a crash leaves either the old file or the new one, never a torn one. */
 export function writeAtomic(path: string, bytes: Uint8Array | string): void {
-  mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.${++tmpCounter}.tmp`;
-  writeFileSync(tmp, bytes);
+  try {
+    writeFileSync(tmp, bytes);
+  } catch (e) {
+    // The folder is there for all but the first write into it: making it every time cost a syscall per write.
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(tmp, bytes);
+  }
   renameSync(tmp, path);
 }
 
@@ -78,6 +84,10 @@ export class FileStore {
   /** c50's `label` and `replace-at-label` are the same: point at content that already exists. */
   label(storeId: string, label: string, hash: string): void {
     if (!this.exists(storeId, hash)) throw new StoreError(`Content does not exist: ${hash}`);
+    this.writeLabel(storeId, label, hash);
+  }
+
+  protected writeLabel(storeId: string, label: string, hash: string): void {
     writeAtomic(this.labelPath(storeId, label), hash);
   }
 
@@ -96,9 +106,10 @@ export class FileStore {
     rmSync(this.labelPath(storeId, label), { force: true });
   }
 
+  /** c50's store-at-label and replace-content-at-label: the content was just stored, so it is not looked for again. */
   storeAtLabel(storeId: string, label: string, content: Uint8Array): string {
     const hash = this.store(storeId, content);
-    this.label(storeId, label, hash);
+    this.writeLabel(storeId, label, hash);
     return hash;
   }
 

@@ -15,7 +15,7 @@ import type { ClientImports, FrameworkImports, RuntimeImports, WebsocketMessage 
 import type { FromWorker, HostCallReply, HostCallRequest, ToWorker, WorkerStart } from './worker-protocol.js';
 import { hostCallNames, type HostCallInterface } from './host-calls.js';
 import { callEventBytes, errorEventBytes, resultEventBytes } from './chain-account.js';
-import { countFrame, emptyTally, tallied, TalliedFileStore } from './host-tally.js';
+import { countFrame, emptyTally, tallied, TalliedFileStore, timedExport } from './host-tally.js';
 
 const port = parentPort!;
 const post = (message: FromWorker) => port.postMessage(message);
@@ -200,7 +200,8 @@ port.on('message', (message: ToWorker) => {
   const called = callEventBytes(message.target, message.params);
   try {
     // Every export takes the state first and returns [new-state, ...results], as c50 calls them.
-    const [next, ...results] = message.params === undefined ? fn(state) : fn(state, message.params);
+    const call = () => (message.params === undefined ? fn(state) : fn(state, message.params));
+    const [next, ...results] = started?.tally ? timedExport(tally, message.target, call) : call();
     state = next as Uint8Array | undefined;
     const sent = outgoing;
     outgoing = [];

@@ -136,6 +136,18 @@ export function storageContract(name: string, subject: StorageSubject): void {
         expect(new TextDecoder().decode(content.get(v1))).toBe('v1');
       });
 
+      it('are written with their content in one step, which replaces what they named and keeps it', () => {
+        const { content, labels } = subject.make();
+        const v1 = labels.write('chats', bytes('v1'));
+        expect(v1).toBe(sha1(bytes('v1')));
+        const v2 = labels.write('chats', bytes('v2'));
+        expect(labels.get('chats')).toBe(v2);
+        expect(new TextDecoder().decode(content.get(v2))).toBe('v2');
+        expect(new TextDecoder().decode(content.get(v1))).toBe('v1');
+        // The same bytes under a second label are one object.
+        expect(labels.write('chat/other', bytes('v2'))).toBe(v2);
+      });
+
       it('point only at content that exists: setting one to an absent ref throws and keeps the old ref', () => {
         const { content, labels } = subject.make();
         const kept = content.put(bytes('kept'));

@@ -5,16 +5,17 @@ import type { Ports } from '../../src/core/ports.js';
 export function memoryPorts(): Ports & { writes(): number; lines: string[] } {
   const content = new Map<string, Uint8Array>();
   const labels = new Map<string, string>();
+  const put = (bytes: Uint8Array) => {
+    const hash = createHash('sha1').update(bytes).digest('hex');
+    if (!content.has(hash)) writes++;
+    content.set(hash, bytes.slice());
+    return hash;
+  };
   const lines: string[] = [];
   let writes = 0;
   return {
     content: {
-      put(bytes) {
-        const hash = createHash('sha1').update(bytes).digest('hex');
-        if (!content.has(hash)) writes++;
-        content.set(hash, bytes.slice());
-        return hash;
-      },
+      put,
       get(ref) {
         const bytes = content.get(ref);
         if (!bytes) throw new Error(`Content not found: ${ref}`);
@@ -29,6 +30,12 @@ export function memoryPorts(): Ports & { writes(): number; lines: string[] } {
         if (!content.has(ref)) throw new Error(`Content does not exist: ${ref}`);
         writes++;
         labels.set(label, ref);
+      },
+      write(label, bytes) {
+        const ref = put(bytes);
+        writes++;
+        labels.set(label, ref);
+        return ref;
       },
       remove: (label) => void labels.delete(label),
     },

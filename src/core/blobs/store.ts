@@ -28,7 +28,7 @@ export class BlobStore {
   /** Stores the bytes once; storing them again is a no-op that returns the same id. */
   async put(bytes: Uint8Array): Promise<BlobId> {
     const id = await blobIdOf(bytes);
-    if (!this.has(id)) this.ports.labels.set(label(id), this.ports.content.put(bytes));
+    if (!this.has(id)) this.ports.labels.write(label(id), bytes);
     return id;
   }
 

@@ -55,7 +55,7 @@ export async function exportChat(chats: ChatService, blobs: BlobStore, chatId: s
   for (const n of nodes) for (const a of n.attachments ?? []) files[a.cid] ??= toBase64(await blobs.get(a.cid));
   for (const key of ['root', ...nodes.map((n) => n.id)]) {
     const list = chats.kids(chat.id, key === 'root' ? null : (key as MessageId));
-    if (list.length > 0) kids[key] = list;
+    if (list.length > 0) kids[key] = [...list];
   }
   const { name, model, system, thinking, web_search, leaf, selected, created_at, updated_at } = chat;
   return { format: EXPORT_FORMAT, version: 1, chat: { name, model, system, thinking, web_search, leaf, selected, created_at, updated_at }, nodes, kids, blobs: files };

@@ -28,8 +28,8 @@ export async function above(dag: Dag, chat: ChatRecord, id: MessageId): Promise<
  * version of the reply that came after it, so a reply regenerated after Stop is 1 of 1, not 2 of 2.
  * An error record itself still counts every attempt, so it can be told apart and left.
  */
-export async function versions(dag: Dag, kids: MessageId[], id: MessageId, role: Role): Promise<MessageId[]> {
-  if (role === 'error' || kids.length < 2) return kids;
+export async function versions(dag: Dag, kids: readonly MessageId[], id: MessageId, role: Role): Promise<MessageId[]> {
+  if (role === 'error' || kids.length < 2) return [...kids];
   const shown: MessageId[] = [];
   for (const kid of kids) if (kid === id || (await dag.get(kid)).role !== 'error') shown.push(kid);
   return shown;

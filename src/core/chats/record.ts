@@ -5,6 +5,7 @@ import { AppError } from '../errors.js';
 import type { MessageId } from '../dag/node.js';
 import { CHAT_ID, StoredChatId, StoredMessageId } from '../ids.js';
 import { ThinkingSetting, WebSearchSetting } from '../claude/features.js';
+import { ParsedRefs } from '../dag/cache.js';
 
 export { CHAT_ID };
 
@@ -68,11 +69,17 @@ export function parseChatId(value: unknown, field = 'chat_id'): string {
 }
 
 export class ChatRecords {
-  constructor(private readonly ports: Ports) {}
+  constructor(
+    private readonly ports: Ports,
+    private readonly parsed = new ParsedRefs(0),
+  ) {}
 
+  /** Frozen: a record is changed by saving a new one. */
   private readJson<T>(label: string, schema: z.ZodType<T>, what: string): T | undefined {
     const ref = this.ports.labels.get(label);
     if (ref === undefined) return undefined;
+    const known = this.parsed.get<T>(ref);
+    if (known !== undefined) return known;
     let raw: unknown;
     try {
       raw = JSON.parse(decoder.decode(this.ports.content.get(ref)));
@@ -81,11 +88,12 @@ export class ChatRecords {
     }
     const parsed = schema.safeParse(raw);
     if (!parsed.success) throw new AppError('corrupt_object', `${what} is damaged in the store`);
-    return parsed.data;
+    return this.parsed.set(ref, parsed.data);
   }
 
+  /** The value is kept as the next read's answer, so it is frozen too. */
   private writeJson(label: string, value: unknown): void {
-    this.ports.labels.set(label, this.ports.content.put(encoder.encode(JSON.stringify(value))));
+    this.parsed.set(this.ports.labels.write(label, encoder.encode(JSON.stringify(value))), value);
   }
 
   ids(): string[] {

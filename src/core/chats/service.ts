@@ -29,7 +29,7 @@ export class ChatService implements MessageSource {
     private readonly listeners: readonly AppendListener[] = [],
   ) {
     this.dag = new Dag(ports, cache);
-    this.records = new ChatRecords(ports);
+    this.records = new ChatRecords(ports, cache?.parsed);
   }
 
   /** Chat ids, most recent activity first. */
@@ -52,7 +52,7 @@ export class ChatService implements MessageSource {
   }
 
   /** The children this chat gave `parent`, in order: its versions there. */
-  kids(chatId: string, parent: MessageId | null): MessageId[] {
+  kids(chatId: string, parent: MessageId | null): readonly MessageId[] {
     return this.dag.kids(chatId, parent);
   }
 

@@ -7,8 +7,12 @@ import type { MessageId, MessageNode } from './node.js';
 
 export class NodeCache {
   private nodes = new Map<MessageId, MessageNode>();
+  /** Chat records, the chat list and branch indexes, parsed, by the content ref their label named. */
+  readonly parsed: ParsedRefs;
 
-  constructor(private readonly maxEntries = 20_000) {}
+  constructor(private readonly maxEntries = 20_000) {
+    this.parsed = new ParsedRefs(Math.min(maxEntries, PARSED_ENTRIES));
+  }
 
   /** First in, first out: cheaper per hit than LRU bookkeeping, which costs inside the component. */
   get(id: MessageId): MessageNode | undefined {
@@ -24,4 +28,40 @@ export class NodeCache {
   get size(): number {
     return this.nodes.size;
   }
+}
+
+/** About a chat record and a few branch indexes for each of the chats in use. */
+const PARSED_ENTRIES = 2_000;
+
+/**
+ * Small mutable things (a chat's record, the chat list, a branch index) are read through a label,
+ * then fetched, decoded and checked with zod: most of an append's guest time inside the component.
+ * The label still says which content is current; the content behind a ref never changes, so what
+ * was parsed from it never goes stale. Values are frozen: a caller changing one would change it
+ * for every later read.
+ */
+export class ParsedRefs {
+  private values = new Map<string, unknown>();
+
+  constructor(private readonly maxEntries: number) {}
+
+  get<T>(ref: string): T | undefined {
+    return this.values.get(ref) as T | undefined;
+  }
+
+  set<T>(ref: string, value: T): T {
+    if (this.maxEntries === 0) return value;
+    const frozen = deepFreeze(value);
+    this.values.set(ref, frozen);
+    if (this.values.size > this.maxEntries) this.values.delete(this.values.keys().next().value as string);
+    return frozen;
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
 }

@@ -26,7 +26,7 @@ export class Dag {
   async put(node: MessageNode): Promise<MessageId> {
     const bytes = encodeNode(node);
     const id = await idOf(bytes);
-    this.ports.labels.set(`node/${id}`, this.ports.content.put(bytes));
+    this.ports.labels.write(`node/${id}`, bytes);
     this.cache.set(id, node);
     return id;
   }
@@ -45,16 +45,24 @@ export class Dag {
     return node;
   }
 
-  kids(chatId: string, parent: ParentKey): MessageId[] {
+  /** A frozen list: copy it to change it. */
+  kids(chatId: string, parent: ParentKey): readonly MessageId[] {
     const ref = this.ports.labels.get(kidsLabel(chatId, parent));
     if (ref === undefined) return [];
-    const parsed = KidList.safeParse(JSON.parse(decoder.decode(this.ports.content.get(ref))));
-    if (!parsed.success) throw new AppError('corrupt_object', `the branch index of chat ${chatId} is damaged`);
-    return parsed.data as MessageId[];
+    const known = this.cache.parsed.get<MessageId[]>(ref);
+    if (known) return known;
+    let parsed;
+    try {
+      parsed = KidList.safeParse(JSON.parse(decoder.decode(this.ports.content.get(ref))));
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed?.success) throw new AppError('corrupt_object', `the branch index of chat ${chatId} is damaged`);
+    return this.cache.parsed.set(ref, parsed.data as MessageId[]);
   }
 
-  setKids(chatId: string, parent: ParentKey, kids: MessageId[]): void {
-    this.ports.labels.set(kidsLabel(chatId, parent), this.ports.content.put(encoder.encode(JSON.stringify(kids))));
+  setKids(chatId: string, parent: ParentKey, kids: readonly MessageId[]): void {
+    this.cache.parsed.set(this.ports.labels.write(kidsLabel(chatId, parent), encoder.encode(JSON.stringify(kids))), kids);
   }
 }
 

@@ -111,10 +111,6 @@ export class SearchIndex implements AppendListener {
     return decoder.decode(this.ports.content.get(ref));
   }
 
-  private writeText(text: string): string {
-    return this.ports.content.put(encoder.encode(text));
-  }
-
   /** Loads the snapshot and replays the journal; rebuilds from the DAG when either is missing or unreadable. */
   private async ready(chats: MessageSource): Promise<MiniSearch<Doc>> {
     if (this.index) return this.index;
@@ -175,15 +171,14 @@ export class SearchIndex implements AppendListener {
 
   private snapshot(): void {
     if (!this.index) return;
-    this.ports.labels.set(SNAPSHOT, this.writeText(JSON.stringify({ v: VERSION, index: this.index })));
+    this.ports.labels.write(SNAPSHOT, encoder.encode(JSON.stringify({ v: VERSION, index: this.index })));
     // A crash before this line leaves a journal the snapshot already holds: replaying it adds nothing.
     this.writeHead([], { ref: null, n: 0, docs: this.index.documentCount });
   }
 
   private writeHead(add: [string, string][], head: JournalHead): void {
     const entry = { add, n: head.n, docs: head.docs, prev: head.ref };
-    this.head = { ...head, ref: this.writeText(JSON.stringify(entry)) };
-    this.ports.labels.set(JOURNAL, this.head.ref!);
+    this.head = { ...head, ref: this.ports.labels.write(JOURNAL, encoder.encode(JSON.stringify(entry))) };
   }
 
   private foldIfLong(): void {
