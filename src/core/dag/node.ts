@@ -11,6 +11,7 @@ import { AppError } from '../errors.js';
 import { parseCid } from '../cid.js';
 import { Attachments, ReplyBlocks, type Attachment, type ReplyBlock } from './parts.js';
 import { CID_TEXT, type MessageId } from '../ids.js';
+import { canonicalJson, Link } from './canonical-json.js';
 
 export type { MessageId };
 
@@ -66,9 +67,9 @@ function withoutUndefined<T extends object>(value: T): T {
 }
 
 export function encodeNode(node: MessageNode): Uint8Array {
-  return dagJson.encode({
+  const shape = (parent: unknown) => ({
     v: 1,
-    parent: node.parent === null ? null : CID.parse(node.parent),
+    parent,
     role: node.role,
     content: node.content,
     meta: withoutUndefined(node.meta),
@@ -76,6 +77,10 @@ export function encodeNode(node: MessageNode): Uint8Array {
     ...(node.attachments?.length ? { attachments: node.attachments.map((a) => withoutUndefined(a)) } : {}),
     ...(node.blocks?.length ? { blocks: node.blocks } : {}),
   });
+  // Parent ids are only ever made by idOf or checked by parseCid: already in canonical text form.
+  const fast = canonicalJson(shape(node.parent === null ? null : new Link(node.parent)));
+  if (fast !== undefined) return encoder.encode(fast);
+  return dagJson.encode(shape(node.parent === null ? null : CID.parse(node.parent)));
 }
 
 export async function idOf(bytes: Uint8Array): Promise<MessageId> {
@@ -87,6 +92,7 @@ const NODE_KEYS = new Set(['content,meta,parent,role,v', 'attachments,content,me
 const META_STRINGS = ['created_at', 'model', 'stop_reason', 'request_id', 'response_date', 'error_code'] as const;
 const USAGE_FIELDS = ['input_tokens', 'output_tokens', 'cache_creation_input_tokens', 'cache_read_input_tokens', 'thinking_tokens', 'web_search_requests'] as const;
 const decoder = new TextDecoder();
+const encoder = new TextEncoder();
 
 function isCount(value: unknown): boolean {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0;
