@@ -113,7 +113,11 @@ async function pingRatio() {
 async function chatClient(url) {
   const html = await (await fetch(`${url}/`)).text();
   const token = /name="theater-chat-session" content="([0-9a-f]+)"/.exec(html)[1];
-  const ws = new WebSocket(`${url.replace('http', 'ws')}/ws`);
+  return socketClient(`${url.replace('http', 'ws')}/ws`, token);
+}
+
+async function socketClient(wsUrl, token) {
+  const ws = new WebSocket(wsUrl);
   await new Promise((r, j) => (ws.once('open', r), ws.once('error', j)));
   const waiting = new Map();
   const watchers = new Set();
@@ -389,7 +393,10 @@ if (!only || only === 'foundation') {
   componentSize();
 }
 if (!only || only === 'chat') await chatBenchmarks();
-if (!only || only === 'writes') await writeBenchmark({ root, report, chatClient });
+if (!only || only === 'writes') {
+  const { startNativeServer } = await bundle('scripts/bench/native.ts', 'bench-native');
+  await writeBenchmark({ root, report, chatClient, native: { startNativeServer, socketClient } });
+}
 // The same writes with a longer chat list (BENCH_EXISTING=200): an append must not cost more for it.
 if (only === 'writes' && process.env.BENCH_EXISTING) await writeBenchmark({ root, report, chatClient, existing: Number(process.env.BENCH_EXISTING) });
 if (!only || only === 'generation') await generationBenchmark();

@@ -28,33 +28,8 @@ function spent(a, b) {
   return { calls, exports, gaps, storeFiles: b.storeFiles - a.storeFiles, storeBytes: b.storeBytes - a.storeBytes, frames: b.frames - a.frames, frameBytes: b.frameBytes - a.frameBytes };
 }
 
-/**
- * `clients` connections, each creating its own chat and sending `perClient` messages one after
- * another, all connections at once. `existing` chats are made first, so the list is that long.
- */
-export async function writeBenchmark({ root, report, chatClient, clients = 20, perClient = 50, existing = 0, print = console.log }) {
-  const { ActorHost, initStateBytes } = await import(join(root, 'dist/host/cli.js'));
-  const actor = new ActorHost({
-    component: join(root, 'dist/chat.wasm'),
-    initState: initStateBytes({ port: 0 }, {}),
-    storeRoot: join(mkdtempSync(join(tmpdir(), 'bench-writes-')), 'store'),
-    allowedEnv: [],
-    log: () => undefined,
-    tallyHostCalls: true,
-  });
-  await actor.start();
-  const { host, port } = actor.framework.listening()[0];
-  const url = `http://${host}:${port}`;
-  const people = await Promise.all(Array.from({ length: clients }, () => chatClient(url)));
-  for (let i = 0; i < existing; i++) await people[0].command({ type: 'create_chat', name: `older ${i}` });
-  for (const [i, p] of people.entries()) {
-    const created = await p.command({ type: 'create_chat', name: `writer ${i}` });
-    if (created.type !== 'chat_created') throw new Error(JSON.stringify(created));
-  }
-  const before = await actor.tally();
-  // A copy: the account updates its entry in place.
-  const chainBefore = { ...(actor.chainByExport.get('httpHandlers.handleWebsocketMessage') ?? { calls: 0, bytes: 0 }) };
-  const recyclesBefore = actor.recycling.recycles;
+/** Everyone sends `perClient` messages into their own chat, one after another, all at once; the round trip of each. */
+async function sendAll(people, perClient) {
   const times = [];
   const started = performance.now();
   await Promise.all(
@@ -67,7 +42,52 @@ export async function writeBenchmark({ root, report, chatClient, clients = 20, p
       }
     }),
   );
-  const seconds = (performance.now() - started) / 1000;
+  return { times, seconds: (performance.now() - started) / 1000 };
+}
+
+async function createChats(people) {
+  for (const [i, p] of people.entries()) {
+    const created = await p.command({ type: 'create_chat', name: `writer ${i}` });
+    if (created.type !== 'chat_created') throw new Error(JSON.stringify(created));
+  }
+}
+
+/** The same workload on the core natively (in-memory store, plain WebSocket server): the reference. */
+async function nativeWrites({ startNativeServer, socketClient }, clients, perClient) {
+  const server = await startNativeServer();
+  const people = await Promise.all(Array.from({ length: clients }, () => socketClient(server.url, server.token)));
+  await createChats(people);
+  const run = await sendAll(people, perClient);
+  for (const p of people) p.close();
+  await server.close();
+  return run;
+}
+
+/**
+ * `clients` connections, each creating its own chat and sending `perClient` messages one after
+ * another, all connections at once. `existing` chats are made first, so the list is that long.
+ */
+export async function writeBenchmark({ root, report, chatClient, native, clients = 20, perClient = 50, existing = 0, print = console.log }) {
+  const { ActorHost, initStateBytes } = await import(join(root, 'dist/host/cli.js'));
+  const actor = new ActorHost({
+    component: join(root, 'dist/chat.wasm'),
+    initState: initStateBytes({ port: 0 }, {}),
+    storeRoot: join(mkdtempSync(join(tmpdir(), 'bench-writes-')), 'store'),
+    allowedEnv: [],
+    log: process.env.BENCH_LOG ? (line) => console.error(line) : () => undefined,
+    tallyHostCalls: true,
+  });
+  await actor.start();
+  const { host, port } = actor.framework.listening()[0];
+  const url = `http://${host}:${port}`;
+  const people = await Promise.all(Array.from({ length: clients }, () => chatClient(url)));
+  for (let i = 0; i < existing; i++) await people[0].command({ type: 'create_chat', name: `older ${i}` });
+  await createChats(people);
+  const before = await actor.tally();
+  // A copy: the account updates its entry in place.
+  const chainBefore = { ...(actor.chainByExport.get('httpHandlers.handleWebsocketMessage') ?? { calls: 0, bytes: 0 }) };
+  const recyclesBefore = actor.recycling.recycles;
+  const { times, seconds } = await sendAll(people, perClient);
   const cost = spent(before, await actor.tally());
   const chainAfter = actor.chainByExport.get('httpHandlers.handleWebsocketMessage');
   const recycles = actor.recycling.recycles - recyclesBefore;
@@ -79,6 +99,11 @@ export async function writeBenchmark({ root, report, chatClient, clients = 20, p
   const label = `${clients} clients × ${perClient} send_message, own chats${existing ? `, ${existing} other chats` : ''}`;
   report(`${label}: messages/s`, (appends / seconds).toFixed(0), '≥ 400', appends / seconds >= 400);
   report(`${label}: p50 / p99`, `${median(times).toFixed(0)} ms / ${percentile(times, 0.99).toFixed(0)} ms`, 'p99 ≤ 100 ms', percentile(times, 0.99) <= 100);
+  if (native) {
+    const ref = await nativeWrites(native, clients, perClient);
+    report(`${label}: core natively (reference)`, `${(appends / ref.seconds).toFixed(0)} messages/s, p99 ${percentile(ref.times, 0.99).toFixed(1)} ms`, '', true);
+    report(`${label}: messages/s component / native`, (ref.seconds / seconds).toFixed(2), '', true);
+  }
   report(`${label}: fresh instances during the run`, String(recycles), '0', recycles === 0);
   const calls = Object.values(cost.calls).reduce((n, c) => n + c.calls, 0);
   report(`  per append: host calls`, per(calls), '', true);

@@ -12,7 +12,7 @@ import type { Llm } from '../core/claude/llm.js';
 import type { ConnectionId } from '../core/ids.js';
 import { theaterClaude } from './claude.js';
 import { theaterGenerators, theaterPorts } from './ports.js';
-import { closeSocket, sendJson } from './http.js';
+import { closeSocket, sendFrame, wireFrame, type WireFrame } from './http.js';
 import { describe, log } from './common.js';
 import { encodeState, withCore, type ActorState } from './actor-state.js';
 
@@ -71,12 +71,14 @@ function readOnce<T>(read: () => T): () => T {
 /** Sends each frame (closing the connection after it when asked); returns the connections that turned out to be gone. */
 function send(server: bigint, outbound: Outbound[]): ConnectionId[] {
   const gone: ConnectionId[] = [];
-  // A broadcast is one frame object sent to every watcher: written out once, not once per watcher.
-  const texts = new Map<object, string>();
-  const text = (frame: object) => texts.get(frame) ?? texts.set(frame, JSON.stringify(frame)).get(frame)!;
+  // A broadcast is one frame object sent to every watcher: written out and encoded once, not once per watcher.
+  const recipients = new Map<object, number>();
+  for (const { frame } of outbound) recipients.set(frame, (recipients.get(frame) ?? 0) + 1);
+  const wire = new Map<object, WireFrame>();
+  const encoded = (frame: object) => wire.get(frame) ?? wire.set(frame, wireFrame(JSON.stringify(frame), recipients.get(frame)!)).get(frame)!;
   for (const { connection, frame, close } of outbound) {
     try {
-      sendJson(server, BigInt(connection), text(frame));
+      sendFrame(server, BigInt(connection), encoded(frame));
       if (close) closeSocket(server, BigInt(connection));
     } catch (e) {
       log(`warn: could not send to ${connection}: ${describe(e)}`);
