@@ -93,6 +93,8 @@ export async function writeBenchmark({ root, report, chatClient, native, clients
   const recycles = actor.recycling.recycles - recyclesBefore;
   for (const p of people) p.close();
   await actor.stop();
+  // The servers belong to the theater-server, not to one actor (theater-server.ts stops them): a bench that made its own stops them too.
+  await actor.framework.stopAll();
 
   const appends = clients * perClient;
   const per = (n) => (n / appends).toFixed(1);

@@ -52,6 +52,8 @@ export function startComponentWorker({ start, host, onMessage, onCrash }: Worker
       onCrash(worker, e);
     });
   });
+  // The port's listener would keep the process alive after the worker is gone.
+  worker.once('exit', () => port1.close());
   worker.postMessage({ kind: 'start', ...start, rpc: port2, signal } satisfies WorkerStart, [port2]);
   return ready;
 }
