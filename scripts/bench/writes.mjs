@@ -94,10 +94,13 @@ export async function writeBenchmark({ root, report, chatClient, native, clients
   // A copy: the account updates its entry in place.
   const chainBefore = { ...(actor.chainByExport.get('httpHandlers.handleWebsocketMessage') ?? { calls: 0, bytes: 0 }) };
   const recyclesBefore = actor.recycling.recycles;
+  // Linear memory never shrinks: what it grew by is the most a run of appends left behind.
+  const memoryBefore = actor.recycling.memoryBytes;
   const { times, seconds } = await sendAll(people, perClient);
   const cost = spent(before, await actor.tally());
   const chainAfter = actor.chainByExport.get('httpHandlers.handleWebsocketMessage');
   const recycles = actor.recycling.recycles - recyclesBefore;
+  const grown = actor.recycling.memoryBytes - memoryBefore;
   for (const p of people) p.close();
   await actor.stop();
   // The servers belong to the theater-server, not to one actor (theater-server.ts stops them): a bench that made its own stops them too.
@@ -115,6 +118,8 @@ export async function writeBenchmark({ root, report, chatClient, native, clients
     report(`${label}: messages/s component / native`, (ref.seconds / seconds).toFixed(2), '', true);
   }
   report(`${label}: fresh instances during the run`, String(recycles), '0', recycles === 0);
+  // Only meaningful without a fresh instance in between (its memory starts lower).
+  if (recycles === 0) report(`${label}: guest linear memory grown per append`, `${(grown / appends).toFixed(0)} B (${(grown / 2 ** 20).toFixed(1)} MiB in all)`, '≤ 1 KiB', grown / appends <= 1024);
   const calls = Object.values(cost.calls).reduce((n, c) => n + c.calls, 0);
   report(`  per append: host calls`, per(calls), '', true);
   report(`  per append: store files written / bytes`, `${per(cost.storeFiles)} / ${per(cost.storeBytes)} B`, '', true);
