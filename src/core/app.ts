@@ -17,7 +17,7 @@ import type { Change } from './ops/change.js';
 import type { OpDeps } from './ops/deps.js';
 import { chatOf, chatsOf, deliver, isAuthed, type CallResult, type Context, type HttpResult, type Outbound } from './context.js';
 import { advance, withPending } from './pool-calls.js';
-import { needsLogin } from './transport/login.js';
+import { accessKeyOf, needsLogin } from './transport/login.js';
 import { helloIsValid, keyTagOf } from './transport/sessions.js';
 import { closeStaleSockets, closeTrusted, LOGGED_OUT, saidHelloUnder } from './transport/socket-key.js';
 import { onGeneratorGoneAway as poolGoneAway, onGeneratorMessage as poolMessage } from './pool-calls.js';
@@ -101,7 +101,7 @@ function applyChange(ctx: Context, before: CoreState, asker: string | undefined,
  */
 async function helloAccepted(ctx: Context, token: string): Promise<{ tag?: string } | false> {
   if (!needsLogin(ctx.settings)) return token === ctx.settings.session_token && {};
-  const key = ctx.accessKey?.()?.trim();
+  const key = accessKeyOf(ctx);
   if (!key || !(await helloIsValid(ctx.ports, key, token))) return false;
   return { tag: await keyTagOf(key) };
 }

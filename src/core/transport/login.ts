@@ -19,8 +19,11 @@ export interface AccessDeps {
 
 export const needsLogin = (settings: Settings): boolean => !isLoopback(settings.bind_host);
 
+/** The access key as configured now, trimmed; undefined when none is. */
+export const accessKeyOf = (d: Pick<AccessDeps, 'accessKey'>): string | undefined => d.accessKey?.()?.trim() || undefined;
+
 function configuredKey(d: AccessDeps): string {
-  const key = d.accessKey?.()?.trim();
+  const key = accessKeyOf(d);
   if (!key) throw new AppError('unauthorized', 'this server has no access key: set THEATER_CHAT_ACCESS_KEY or write access-key.txt (README, "Serving on a network")');
   return key;
 }
@@ -29,7 +32,7 @@ function configuredKey(d: AccessDeps): string {
 export async function sessionOf(d: AccessDeps, req: CoreRequest): Promise<string | null | undefined> {
   if (!needsLogin(d.settings)) return null;
   const secret = sessionCookie(req.headers.get('cookie'));
-  const key = d.accessKey?.()?.trim();
+  const key = accessKeyOf(d);
   if (!secret || !key) return undefined;
   return (await cookieIsValid(d.ports, key, secret)) ? secret : undefined;
 }

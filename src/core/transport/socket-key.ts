@@ -9,7 +9,7 @@ import type { CallResult, Context, Outbound } from '../context.js';
 import { isAuthed } from '../context.js';
 import { connectionId } from '../ids.js';
 import type { CoreState } from '../state.js';
-import { needsLogin } from './login.js';
+import { accessKeyOf, needsLogin } from './login.js';
 import { keyTagOf } from './sessions.js';
 
 export const KEY_CHANGED = 'the access key changed: log in again';
@@ -30,7 +30,7 @@ export function closeTrusted(state: CoreState, why: string): CallResult {
 /** The tag of the key configured now; undefined on loopback (no key) or when none is configured. */
 export async function currentKeyTag(ctx: Context): Promise<string | undefined> {
   if (!needsLogin(ctx.settings)) return undefined;
-  const key = ctx.accessKey?.()?.trim();
+  const key = accessKeyOf(ctx);
   return key ? keyTagOf(key) : undefined;
 }
 
@@ -39,8 +39,8 @@ export async function currentKeyTag(ctx: Context): Promise<string | undefined> {
  * is read only when there is a connection to protect, so a call with no socket open costs nothing.
  */
 export async function closeStaleSockets(ctx: Context, state: CoreState): Promise<CallResult> {
-  const open = Object.entries(state.connections).filter(([, c]) => isAuthed(c));
-  if (state.key_tag === undefined || open.length === 0 || !needsLogin(ctx.settings)) return { state, outbound: [] };
+  // Every call comes through here: the cheap checks first (on loopback there is never a tag).
+  if (state.key_tag === undefined || !needsLogin(ctx.settings) || !Object.values(state.connections).some(isAuthed)) return { state, outbound: [] };
   if ((await currentKeyTag(ctx)) === state.key_tag) return { state, outbound: [] };
   const { key_tag: _old, ...rest } = state;
   return closeTrusted(rest, KEY_CHANGED);
