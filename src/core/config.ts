@@ -38,14 +38,14 @@ export const InitConfig = z.object({
   /** Extra browser origins (scheme://host:port) allowed to change chats over HTTP. */
   allowed_origins: z.array(z.url()).max(32).default([]),
   /**
-   * The names (without port) this server answers to besides loopback names and IP addresses, e.g.
-   * "chat.example.org": any other Host is refused, whatever the bind address (DNS rebinding).
-   */
-  /**
    * Serve HTTPS: c50's http-framework takes the PEM certificate and key paths when it creates the
    * server (read by Theater relative to its working directory). Session cookies are then Secure.
    */
   tls: z.object({ cert_path: z.string().min(1).max(4096), key_path: z.string().min(1).max(4096) }).optional(),
+  /**
+   * The names (without port) this server answers to besides loopback names and IP addresses, e.g.
+   * "chat.example.org": any other Host is refused, whatever the bind address (DNS rebinding).
+   */
   allowed_hosts: z
     .array(z.string().regex(/^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/, 'allowed_hosts: a host name without scheme or port'))
     .max(32)

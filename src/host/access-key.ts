@@ -7,14 +7,14 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
+import { isLoopback } from '../core/transport/guards.js';
 
 export const ACCESS_KEY_FILE = 'access-key.txt';
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
 export type KeySource = { kind: 'loopback' } | { kind: 'env' } | { kind: 'file'; path: string } | { kind: 'generated'; path: string; key: string };
 
 export function ensureAccessKey(bindHost: string, filesystemBase: string | undefined, env: NodeJS.ProcessEnv): KeySource {
-  if (LOOPBACK.has(bindHost.toLowerCase())) return { kind: 'loopback' };
+  if (isLoopback(bindHost)) return { kind: 'loopback' };
   if (env.THEATER_CHAT_ACCESS_KEY?.trim()) return { kind: 'env' };
   if (!filesystemBase) throw new Error('serving beyond loopback needs an access key: set THEATER_CHAT_ACCESS_KEY (the manifest gives the actor no folder for access-key.txt)');
   const path = join(filesystemBase, ACCESS_KEY_FILE);

@@ -80,6 +80,7 @@ export class HttpFramework {
     this.servers.set(id, { id, host, port: config.port ?? 0, tls, routes: new Map(), middleware: new Map(), websockets: new Map(), connections: new Map() });
     return id;
   }
+
   private server(id: bigint): ServerEntry {
     const server = this.servers.get(id);
     if (!server) throw `Server not found: ${id}`;
