@@ -19,6 +19,20 @@ const EFFORTS: { value: Effort; label: string }[] = [
 
 const DEFAULT_SEARCHES = 5;
 
+/**
+ * What the person just chose, shown until the server has answered: any re-render before then (a
+ * frame about this chat, another chat's news) would put the stored value back under their pointer.
+ * The answer updates the chat before its promise settles (connection.ts), so nothing flickers.
+ */
+function useChosen<T>(stored: T): [T, (value: T, saved: Promise<unknown>) => void] {
+  const [chosen, setChosen] = useState<{ value: T } | null>(null);
+  const choose = (value: T, saved: Promise<unknown>) => {
+    setChosen({ value });
+    void saved.finally(() => setChosen(null));
+  };
+  return [chosen ? chosen.value : stored, choose];
+}
+
 function MaxSearches({ chat, max }: { chat: ChatView; max: number }) {
   const [value, setValue] = useState(String(max));
   // A new cap from the server (another tab, or this one's own) replaces what the box shows.
@@ -58,18 +72,20 @@ export function FeatureControls({ chat }: { chat: ChatView }) {
   const canThink = caps?.thinking ?? false;
   const always = caps?.thinking_always ?? false;
   const canSearch = caps?.web_search ?? false;
+  const [effort, chooseEffort] = useChosen(chat.thinking?.effort ?? '');
+  const [searching, chooseSearching] = useChosen(Boolean(chat.web_search));
   return (
     <div class="features" role="group" aria-label="Thinking and web search">
       <label class="feature">
         <span>Thinking</span>
         <select
-          value={chat.thinking?.effort ?? ''}
+          value={effort}
           // Once on, it can always be turned off, whatever the model.
           disabled={!canThink && !chat.thinking}
           aria-describedby={canThink && !always ? undefined : 'thinking-why'}
           onChange={(e) => {
-            const effort = EFFORTS.find((x) => x.value === e.currentTarget.value)?.value;
-            void updateChat(chat.id, { thinking: effort ? { effort } : null });
+            const picked = EFFORTS.find((x) => x.value === e.currentTarget.value)?.value;
+            chooseEffort(picked ?? '', updateChat(chat.id, { thinking: picked ? { effort: picked } : null }));
           }}
         >
           {/* A model that always thinks is not asked to stop: "off" means its own default. */}
@@ -89,10 +105,13 @@ export function FeatureControls({ chat }: { chat: ChatView }) {
       <label class="feature check">
         <input
           type="checkbox"
-          checked={Boolean(chat.web_search)}
+          checked={searching}
           disabled={!canSearch && !chat.web_search}
           aria-describedby={canSearch ? undefined : 'search-why'}
-          onChange={(e) => void updateChat(chat.id, { web_search: e.currentTarget.checked ? { max_uses: DEFAULT_SEARCHES } : null })}
+          onChange={(e) => {
+            const on = e.currentTarget.checked;
+            chooseSearching(on, updateChat(chat.id, { web_search: on ? { max_uses: DEFAULT_SEARCHES } : null }));
+          }}
         />
         <span>Web search</span>
       </label>

@@ -1,5 +1,5 @@
 /** Editing a sent message: its text, and which of its files the new version keeps. */
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { MessageView } from './protocol.js';
 import { controlAt, opener, restoreFocus } from './focus.js';
 import { editing, messages } from './chats.js';
@@ -15,7 +15,9 @@ export function Editor({ message }: { message: MessageView }) {
   const save = () => {
     if (text.trim()) void saveEdit(message, text, files.length === original.length ? undefined : files);
   };
-  useEffect(() => {
+  // In the render that shows the editor, not after the next paint: an Esc pressed before that paint
+  // closes the editor (app.tsx), and an effect not yet run would leave the focus nowhere.
+  useLayoutEffect(() => {
     // The Edit button (or the message box, after ↑) gets the focus back when the editor goes;
     // after a save the edited version has taken this message's place.
     const from = opener();

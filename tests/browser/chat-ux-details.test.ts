@@ -140,3 +140,48 @@ describe('the smaller ones, dark desktop', () => {
     await expect.poll(totals, SETTLE).toBe(original);
   });
 });
+
+describe('what the person just did stays, whatever the page is busy with', () => {
+  it('gives the focus back to Edit when Esc comes before the editor has been painted', async () => {
+    const page = await darkDesktop();
+    await newChat(page);
+    await sendAndWait(page, 'a message to edit');
+    // Click and Esc within one frame: the editor is rendered, its effects after the paint not yet run.
+    await page.evaluate(async () => {
+      const edit = [...document.querySelectorAll<HTMLButtonElement>('.message.user button')].find((b) => b.textContent === 'Edit')!;
+      // As a pointer's click does: the button takes the focus, then acts.
+      edit.focus();
+      edit.click();
+      await new Promise<void>((r) => queueMicrotask(r));
+      await new Promise<void>((r) => queueMicrotask(r));
+      (document.activeElement ?? document.body).dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+    });
+    await expect.poll(() => page.locator('.editor').count(), SETTLE).toBe(0);
+    await expect.poll(async () => (await focused(page)).name, SETTLE).toBe('Edit');
+  });
+
+  it('keeps a ticked box ticked while the server has not answered and news about the chat arrives', async () => {
+    const page = await darkDesktop();
+    await newChat(page);
+    // The change waits in the page until the test lets it go.
+    await page.evaluate(() => {
+      const send = WebSocket.prototype.send;
+      WebSocket.prototype.send = function (this: WebSocket, data) {
+        if (typeof data === 'string' && data.includes('"web_search"')) (window as unknown as { __release: () => void }).__release = () => send.call(this, data);
+        else send.call(this, data);
+      };
+    });
+    await page.getByRole('button', { name: 'Chat options' }).click();
+    const box = page.getByRole('checkbox', { name: 'Web search' });
+    await box.check();
+    // News about this chat from elsewhere: the page renders the chat again before the answer.
+    const id = await page.evaluate(() => /#chat=(.+)$/.exec(location.hash)![1]!);
+    const renamed = await fetch(`${suite.host.url}/api/chats/${id}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'renamed elsewhere' }) });
+    expect(renamed.status).toBe(200);
+    await expect.poll(() => page.locator('.chat-item.current .chat-name').textContent(), SETTLE).toBe('renamed elsewhere');
+    expect(await box.isChecked(), 'still ticked before the answer').toBe(true);
+    await page.evaluate(() => (window as unknown as { __release: () => void }).__release());
+    await page.getByRole('spinbutton', { name: 'Searches per reply, at most' }).waitFor();
+    expect(await box.isChecked()).toBe(true);
+  });
+});
