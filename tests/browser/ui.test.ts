@@ -11,19 +11,12 @@ import { expectNoFatal, ROOT, startHost, tempDir, type RunningHost } from '../he
 import { launch, shot } from '../helpers/browser.js';
 import { TEST_API_KEY } from '../helpers/secrets.js';
 import { startTcpProxy } from '../helpers/tcp-proxy.js';
-import { openPalette } from '../helpers/ui-page.js';
+import { openPalette, REPLY, sendAndWait, SETTLE } from '../helpers/ui-page.js';
 
 let mock: MockClaude;
 let host: RunningHost;
 let browser: Browser;
 const pages: Page[] = [];
-
-// Two cores shared with other work: a reply can take seconds. Bounds are generous on purpose; they
-// only decide how long a failing test takes to say so, never whether a passing one passes.
-/** Waits that include a whole generation (a child actor started, Claude asked, the reply stored). */
-const REPLY = { timeout: 60_000 };
-/** Waits for the page to show what one command changed. */
-const SETTLE = { timeout: 20_000 };
 
 const env = () => ({ ANTHROPIC_API_KEY: TEST_API_KEY, ANTHROPIC_BASE_URL: mock.url });
 
@@ -51,13 +44,6 @@ async function newChat(page: Page): Promise<void> {
   await expect.poll(() => page.locator('.chat-item').count(), SETTLE).toBe(before + 1);
   await expect.poll(() => page.locator('.chat-item.current .chat-name').textContent(), SETTLE).toBe('New chat');
   await expect.poll(() => page.locator('.message').count(), SETTLE).toBe(0);
-}
-
-async function sendAndWait(page: Page, text: string): Promise<void> {
-  const replies = await page.locator('.message.assistant, .message.error').count();
-  await page.locator('#composer-input').fill(text);
-  await page.keyboard.press('Enter');
-  await page.locator('.message.assistant, .message.error').nth(replies).waitFor(REPLY);
 }
 
 /** The app as actor.toml starts it, with changes to its init state (in a copy: the real files stay). */

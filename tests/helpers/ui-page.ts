@@ -36,11 +36,37 @@ export async function newChat(page: Page): Promise<void> {
   await expect.poll(() => page.locator('.message').count(), SETTLE).toBe(0);
 }
 
+/**
+ * Sends a message as a person does and waits until its reply is complete: the reply is shown and
+ * Stop has turned back into Send. A reply that is shown while its generation is still settling
+ * would make the next send a refused "Claude is still writing".
+ */
 export async function sendAndWait(page: Page, text: string): Promise<void> {
   const replies = await page.locator('.message.assistant, .message.error').count();
   await page.locator('#composer-input').fill(text);
   await page.locator('#composer-input').press('Enter');
-  await page.locator('.message.assistant, .message.error').nth(replies).waitFor(REPLY);
+  try {
+    await page.locator('.message.assistant, .message.error').nth(replies).waitFor(REPLY);
+    await page.locator('.composer .stop').waitFor({ state: 'detached', ...REPLY });
+  } catch (e) {
+    throw new Error(`no complete reply to “${text}”: the page shows ${await pageState(page)}`, { cause: e });
+  }
+}
+
+/** What a person would see of the app's state, for a failure message. */
+export function pageState(page: Page): Promise<string> {
+  return page
+    .evaluate(() => {
+      const text = (sel: string) => [...document.querySelectorAll(sel)].map((el) => el.textContent?.trim()).filter(Boolean).join(' | ');
+      return JSON.stringify({
+        messages: [...document.querySelectorAll('.message')].map((el) => el.className.replace('message ', '')),
+        composer: (document.querySelector('#composer-input') as HTMLTextAreaElement | null)?.value,
+        stop: Boolean(document.querySelector('.composer .stop')),
+        hint: text('.composer-hint'),
+        status: text('.status, .notice, [aria-live]'),
+      });
+    })
+    .catch((e: unknown) => `nothing (${String(e)})`);
 }
 
 /** A ChatGPT export of one linear conversation (the import path makes a long chat in one command). */
