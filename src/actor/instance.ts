@@ -16,8 +16,11 @@ import { closeSocket, sendFrame, wireFrame, type WireFrame } from './http.js';
 import { describe, log } from './common.js';
 import { encodeState, withCore, type ActorState } from './actor-state.js';
 
-/** About 20 MB of typical messages: enough for the chats in use, bounded for a long-lived instance. */
-const NODE_CACHE_ENTRIES = 20_000;
+/**
+ * Messages kept decoded between calls, by their encoded size: the branches in use (a 1,000-message
+ * branch of long replies is a few MB), and a bound for a long-lived instance.
+ */
+const NODE_CACHE_BYTES = 8 * 1024 * 1024;
 
 let instance:
   | { storeId: string; ports: Context['ports']; cache: NodeCache; llm: Llm; models: ModelDirectory; search: SearchIndex; settings?: Settings }
@@ -37,7 +40,7 @@ export function contextOf(state: ActorState): Context {
       storeId,
       ports,
       search: new SearchIndex(ports),
-      cache: new NodeCache(NODE_CACHE_ENTRIES),
+      cache: new NodeCache(NODE_CACHE_BYTES),
       llm: theaterClaude(() => baseUrlFromInit),
       models: new ModelDirectory(),
     };

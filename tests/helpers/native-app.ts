@@ -45,7 +45,7 @@ export class NativeApp {
     return new NativeApp(this.ports);
   }
 
-  private readonly cache = new NodeCache(20_000);
+  private readonly cache = new NodeCache();
   private readonly search: SearchIndex;
 
   private ctx() {

@@ -6,23 +6,34 @@
 import type { MessageId, MessageNode } from './node.js';
 
 export class NodeCache {
-  private nodes = new Map<MessageId, MessageNode>();
+  private nodes = new Map<MessageId, { node: MessageNode; bytes: number }>();
+  private bytes = 0;
   /** Chat records, the chat list and branch indexes, parsed, by the content ref their label named. */
   readonly parsed: ParsedRefs;
 
-  constructor(private readonly maxEntries = 20_000) {
-    this.parsed = new ParsedRefs(Math.min(maxEntries, PARSED_ENTRIES));
+  /**
+   * Bounded by the nodes' encoded size, not their number: one reply can be 100 KB, so a count
+   * bounds nothing. Nothing cached (a cache that takes nothing) when `maxBytes` is 0.
+   */
+  constructor(private readonly maxBytes = 8 * 1024 * 1024) {
+    this.parsed = new ParsedRefs(maxBytes === 0 ? 0 : PARSED_ENTRIES);
   }
 
   /** First in, first out: cheaper per hit than LRU bookkeeping, which costs inside the component. */
   get(id: MessageId): MessageNode | undefined {
-    return this.nodes.get(id);
+    return this.nodes.get(id)?.node;
   }
 
-  set(id: MessageId, node: MessageNode): void {
-    if (this.nodes.has(id)) return;
-    this.nodes.set(id, node);
-    if (this.nodes.size > this.maxEntries) this.nodes.delete(this.nodes.keys().next().value as MessageId);
+  /** `bytes`: the node's encoded size, what it costs the cache. */
+  set(id: MessageId, node: MessageNode, bytes: number): void {
+    if (this.nodes.has(id) || bytes > this.maxBytes) return;
+    this.nodes.set(id, { node, bytes });
+    this.bytes += bytes;
+    for (const [oldest, entry] of this.nodes) {
+      if (this.bytes <= this.maxBytes) break;
+      this.nodes.delete(oldest);
+      this.bytes -= entry.bytes;
+    }
   }
 
   get size(): number {

@@ -27,7 +27,7 @@ export class Dag {
     const bytes = encodeNode(node);
     const id = await idOf(bytes);
     this.ports.labels.write(`node/${id}`, bytes);
-    this.cache.set(id, node);
+    this.cache.set(id, node, bytes.length);
     return id;
   }
 
@@ -41,7 +41,7 @@ export class Dag {
     if (cached) return cached;
     const bytes = await readVerified(this.ports, `node/${id}`, 'message', idOf, id);
     const node = decodeNode(bytes, id);
-    this.cache.set(id, node);
+    this.cache.set(id, node, bytes.length);
     return node;
   }
 
