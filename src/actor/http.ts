@@ -2,6 +2,7 @@
 import type { CoreRequest, CoreResponse } from '../core/http.js';
 import { framework, type HttpRequest, type HttpResponse } from './theater.js';
 import { ownBytes } from './common.js';
+import { ScratchBuffers } from './scratch.js';
 
 const ROUTE_PARAM_PREFIX = 'x-route-param-';
 
@@ -55,12 +56,14 @@ export function startServer(
  * UTF-8 JSON (docs/protocol.md).
  */
 const TEXT_FRAME_MAX = 1024;
-const encoder = new TextEncoder();
+/** One slot per distinct frame of a call: a broadcast's bytes stay valid while it goes to each recipient. */
+const frameBytes = new ScratchBuffers();
 
 export type WireFrame = { ty: { tag: 'text' }; text: string } | { ty: { tag: 'binary' }; data: Uint8Array };
 
-export function wireFrame(json: string, recipients: number): WireFrame {
-  return json.length <= TEXT_FRAME_MAX && recipients === 1 ? { ty: { tag: 'text' }, text: json } : { ty: { tag: 'binary' }, data: encoder.encode(json) };
+/** `nextSlot`: where this call's next binary frame keeps its bytes (until the next call). */
+export function wireFrame(json: string, recipients: number, nextSlot: () => number): WireFrame {
+  return json.length <= TEXT_FRAME_MAX && recipients === 1 ? { ty: { tag: 'text' }, text: json } : { ty: { tag: 'binary' }, data: frameBytes.encode(json, nextSlot()) };
 }
 
 export function sendFrame(server: bigint, connection: bigint, frame: WireFrame): void {

@@ -78,7 +78,9 @@ function send(server: bigint, outbound: Outbound[]): ConnectionId[] {
   const recipients = new Map<object, number>();
   for (const { frame } of outbound) recipients.set(frame, (recipients.get(frame) ?? 0) + 1);
   const wire = new Map<object, WireFrame>();
-  const encoded = (frame: object) => wire.get(frame) ?? wire.set(frame, wireFrame(JSON.stringify(frame), recipients.get(frame)!)).get(frame)!;
+  let slots = 0;
+  const nextSlot = () => slots++;
+  const encoded = (frame: object) => wire.get(frame) ?? wire.set(frame, wireFrame(JSON.stringify(frame), recipients.get(frame)!, nextSlot)).get(frame)!;
   for (const { connection, frame, close } of outbound) {
     try {
       sendFrame(server, BigInt(connection), encoded(frame));

@@ -3,6 +3,7 @@ import type { Ports } from '../core/ports.js';
 import type { GeneratorLink } from '../core/generator-pool.js';
 import { messages, store, supervisor } from './theater.js';
 import { describe, log, ownBytes } from './common.js';
+import { ScratchBuffers } from './scratch.js';
 
 /**
  * Generator actors through Theater: started by supervisor.spawn (the id comes back before the
@@ -42,6 +43,9 @@ export function theaterGenerators(manifest: string): GeneratorLink {
   };
 }
 
+/** Store writes of text: each is copied by the host call before the next one. */
+const scratch = new ScratchBuffers();
+
 export function theaterPorts(storeId: string): Ports {
   const ref = (hash: string) => ({ hash });
   return {
@@ -53,7 +57,7 @@ export function theaterPorts(storeId: string): Ports {
     labels: {
       get: (label) => store.getByLabel(storeId, label)?.hash,
       set: (label, hash) => store.replaceAtLabel(storeId, label, ref(hash)),
-      write: (label, bytes) => store.replaceContentAtLabel(storeId, label, bytes).hash,
+      write: (label, content) => store.replaceContentAtLabel(storeId, label, typeof content === 'string' ? scratch.encode(content) : content).hash,
       remove: (label) => store.removeLabel(storeId, label),
     },
     log: {

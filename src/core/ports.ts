@@ -14,8 +14,11 @@ export interface ContentStore {
 export interface Labels {
   get(label: string): string | undefined;
   set(label: string, ref: string): void;
-  /** Stores the bytes and points the label at them: one host call (c50 replace-content-at-label), not two. */
-  write(label: string, bytes: Uint8Array): string;
+  /**
+   * Stores the content (text as UTF-8) and points the label at it: one host call (c50
+   * replace-content-at-label), not two. Text lets the port encode where it costs least.
+   */
+  write(label: string, content: Uint8Array | string): string;
   remove(label: string): void;
 }
 

@@ -41,7 +41,7 @@ export function startup(ports: Ports, config: InitConfig): { state: CoreState; s
     generation_timeout_ms: config.generation_timeout_ms,
     generator_manifest: config.generator_manifest,
   };
-  ports.labels.write(SETTINGS_LABEL, new TextEncoder().encode(JSON.stringify(settings)));
+  ports.labels.write(SETTINGS_LABEL, JSON.stringify(settings));
   return { state: initialState(config.store_id), settings };
 }
 

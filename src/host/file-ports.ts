@@ -14,7 +14,7 @@ export function filePorts(storeRoot: string, storeId = 'theater-chat'): Ports {
     labels: {
       get: (label) => store.getByLabel(storeId, label),
       set: (label, ref) => store.label(storeId, label, ref),
-      write: (label, bytes) => store.storeAtLabel(storeId, label, bytes),
+      write: (label, content) => store.storeAtLabel(storeId, label, typeof content === 'string' ? Buffer.from(content) : content),
       remove: (label) => store.removeLabel(storeId, label),
     },
     log: { info: () => undefined, warn: () => undefined, error: (m) => console.error(m) },

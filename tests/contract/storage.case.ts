@@ -146,6 +146,10 @@ export function storageContract(name: string, subject: StorageSubject): void {
         expect(new TextDecoder().decode(content.get(v1))).toBe('v1');
         // The same bytes under a second label are one object.
         expect(labels.write('chat/other', bytes('v2'))).toBe(v2);
+        // Text is stored as its UTF-8, the same object as those bytes.
+        expect(labels.write('chat/text', 'v3 ✓ ü')).toBe(sha1(bytes('v3 ✓ ü')));
+        expect(new TextDecoder().decode(content.get(labels.get('chat/text')!))).toBe('v3 ✓ ü');
+        expect(labels.write('chat/text2', 'v2')).toBe(v2);
       });
 
       it('point only at content that exists: setting one to an absent ref throws and keeps the old ref', () => {

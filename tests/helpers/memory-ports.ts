@@ -31,8 +31,8 @@ export function memoryPorts(): Ports & { writes(): number; lines: string[] } {
         writes++;
         labels.set(label, ref);
       },
-      write(label, bytes) {
-        const ref = put(bytes);
+      write(label, data) {
+        const ref = put(typeof data === 'string' ? new TextEncoder().encode(data) : data);
         writes++;
         labels.set(label, ref);
         return ref;

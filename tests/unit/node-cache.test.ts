@@ -27,7 +27,21 @@ describe('the node cache', () => {
     const none = new NodeCache(0);
     none.set(id(1), node('small'), 10);
     expect(none.size).toBe(0);
-    expect(none.parsed.set('ref', { a: 1 })).toEqual({ a: 1 });
-    expect(none.parsed.get('ref')).toBeUndefined();
+    expect(none.parsed.set('chats', 'ref', { a: 1 })).toEqual({ a: 1 });
+    expect(none.parsed.get('chats', 'ref')).toBeUndefined();
+  });
+});
+
+describe('parsed records', () => {
+  it('keep one value per label: the version a label names now, never an older one', () => {
+    const cache = new NodeCache();
+    cache.parsed.set('chats', 'ref1', ['a']);
+    expect(cache.parsed.get('chats', 'ref1')).toEqual(['a']);
+    cache.parsed.set('chats', 'ref2', ['a', 'b']);
+    expect(cache.parsed.get('chats', 'ref2')).toEqual(['a', 'b']);
+    // The label moved on: its old version is gone, even asked for by its ref.
+    expect(cache.parsed.get('chats', 'ref1')).toBeUndefined();
+    // Frozen: a caller cannot change the next reader's answer.
+    expect(Object.isFrozen(cache.parsed.get('chats', 'ref2'))).toBe(true);
   });
 });

@@ -60,7 +60,6 @@ export type ChatRecord = Omit<z.infer<typeof ChatRecord>, 'leaf' | 'selected'> &
 const ChatIndex = z.object({ v: z.literal(1), ids: z.array(z.string().regex(CHAT_ID)) });
 
 const INDEX_LABEL = 'chats';
-const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 export function parseChatId(value: unknown, field = 'chat_id'): string {
@@ -78,7 +77,7 @@ export class ChatRecords {
   private readJson<T>(label: string, schema: z.ZodType<T>, what: string): T | undefined {
     const ref = this.ports.labels.get(label);
     if (ref === undefined) return undefined;
-    const known = this.parsed.get<T>(ref);
+    const known = this.parsed.get<T>(label, ref);
     if (known !== undefined) return known;
     let raw: unknown;
     try {
@@ -88,12 +87,12 @@ export class ChatRecords {
     }
     const parsed = schema.safeParse(raw);
     if (!parsed.success) throw new AppError('corrupt_object', `${what} is damaged in the store`);
-    return this.parsed.set(ref, parsed.data);
+    return this.parsed.set(label, ref, parsed.data);
   }
 
   /** The value is kept as the next read's answer, so it is frozen too. */
   private writeJson(label: string, value: unknown): void {
-    this.parsed.set(this.ports.labels.write(label, encoder.encode(JSON.stringify(value))), value);
+    this.parsed.set(label, this.ports.labels.write(label, JSON.stringify(value)), value);
   }
 
   ids(): string[] {

@@ -48,22 +48,26 @@ const PARSED_ENTRIES = 2_000;
  * Small mutable things (a chat's record, the chat list, a branch index) are read through a label,
  * then fetched, decoded and checked with zod: most of an append's guest time inside the component.
  * The label still says which content is current; the content behind a ref never changes, so what
- * was parsed from it never goes stale. Values are frozen: a caller changing one would change it
- * for every later read.
+ * was parsed from it never goes stale. One value per label: an older version (the chat list is
+ * rewritten at nearly every append) is dropped, not kept until the bound pushes it out. Values are
+ * frozen: a caller changing one would change it for every later read.
  */
 export class ParsedRefs {
-  private values = new Map<string, unknown>();
+  private values = new Map<string, { ref: string; value: unknown }>();
 
   constructor(private readonly maxEntries: number) {}
 
-  get<T>(ref: string): T | undefined {
-    return this.values.get(ref) as T | undefined;
+  /** What was parsed from `ref` when `label` last named it. */
+  get<T>(label: string, ref: string): T | undefined {
+    const known = this.values.get(label);
+    return known?.ref === ref ? (known.value as T) : undefined;
   }
 
-  set<T>(ref: string, value: T): T {
+  set<T>(label: string, ref: string, value: T): T {
     if (this.maxEntries === 0) return value;
     const frozen = deepFreeze(value);
-    this.values.set(ref, frozen);
+    this.values.delete(label);
+    this.values.set(label, { ref, value: frozen });
     if (this.values.size > this.maxEntries) this.values.delete(this.values.keys().next().value as string);
     return frozen;
   }

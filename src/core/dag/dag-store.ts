@@ -12,7 +12,6 @@ import { readVerified } from '../verified-read.js';
 
 const KidList = z.array(StoredMessageId).max(100_000);
 
-const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 export type ParentKey = MessageId | null;
@@ -47,9 +46,10 @@ export class Dag {
 
   /** A frozen list: copy it to change it. */
   kids(chatId: string, parent: ParentKey): readonly MessageId[] {
-    const ref = this.ports.labels.get(kidsLabel(chatId, parent));
+    const label = kidsLabel(chatId, parent);
+    const ref = this.ports.labels.get(label);
     if (ref === undefined) return [];
-    const known = this.cache.parsed.get<MessageId[]>(ref);
+    const known = this.cache.parsed.get<MessageId[]>(label, ref);
     if (known) return known;
     let parsed;
     try {
@@ -58,11 +58,12 @@ export class Dag {
       parsed = undefined;
     }
     if (!parsed?.success) throw new AppError('corrupt_object', `the branch index of chat ${chatId} is damaged`);
-    return this.cache.parsed.set(ref, parsed.data as MessageId[]);
+    return this.cache.parsed.set(label, ref, parsed.data as MessageId[]);
   }
 
   setKids(chatId: string, parent: ParentKey, kids: readonly MessageId[]): void {
-    this.cache.parsed.set(this.ports.labels.write(kidsLabel(chatId, parent), encoder.encode(JSON.stringify(kids))), kids);
+    const label = kidsLabel(chatId, parent);
+    this.cache.parsed.set(label, this.ports.labels.write(label, JSON.stringify(kids)), kids);
   }
 }
 

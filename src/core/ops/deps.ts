@@ -42,6 +42,8 @@ export const MAX_IMPORT_FILE_BYTES = 48 * 1024 * 1024;
 const encoder = new TextEncoder();
 
 export function checkContent(content: string, limits: Limits, field = 'content'): void {
+  // A UTF-16 unit is at most 3 bytes of UTF-8: only a text near the limit is encoded to count them.
+  if (content.length * 3 <= limits.max_content_bytes) return;
   const bytes = encoder.encode(content).length;
   if (bytes > limits.max_content_bytes) {
     throw new AppError('payload_too_large', `${field} is ${bytes} bytes; the limit is ${limits.max_content_bytes}`);

@@ -73,7 +73,6 @@ const JournalEntry = z.object({
   prev: z.string().nullable(),
 });
 type JournalHead = { ref: string | null; n: number; docs: number };
-const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 function snippetOf(content: string, terms: string[]): { snippet: string; highlights: [number, number][] } {
@@ -171,14 +170,14 @@ export class SearchIndex implements AppendListener {
 
   private snapshot(): void {
     if (!this.index) return;
-    this.ports.labels.write(SNAPSHOT, encoder.encode(JSON.stringify({ v: VERSION, index: this.index })));
+    this.ports.labels.write(SNAPSHOT, JSON.stringify({ v: VERSION, index: this.index }));
     // A crash before this line leaves a journal the snapshot already holds: replaying it adds nothing.
     this.writeHead([], { ref: null, n: 0, docs: this.index.documentCount });
   }
 
   private writeHead(add: [string, string][], head: JournalHead): void {
     const entry = { add, n: head.n, docs: head.docs, prev: head.ref };
-    this.head = { ...head, ref: this.ports.labels.write(JOURNAL, encoder.encode(JSON.stringify(entry))) };
+    this.head = { ...head, ref: this.ports.labels.write(JOURNAL, JSON.stringify(entry)) };
   }
 
   private foldIfLong(): void {

@@ -48,7 +48,7 @@ function load(ports: Ports): Stored {
 }
 
 function save(ports: Ports, stored: Stored): void {
-  ports.labels.write(LABEL, enc.encode(JSON.stringify(stored)));
+  ports.labels.write(LABEL, JSON.stringify(stored));
 }
 
 /**
