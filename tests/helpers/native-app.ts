@@ -48,6 +48,11 @@ export class NativeApp {
   private readonly cache = new NodeCache();
   private readonly search: SearchIndex;
 
+  /** Whether the search index is in memory (it is let go when nobody searches). */
+  get searchIndexLoaded(): boolean {
+    return this.search.loaded;
+  }
+
   private ctx() {
     return { ports: this.ports, state: this.state, settings: this.settings, assets: ASSETS, cache: this.cache, search: this.search, accessKey: () => this.accessKey };
   }

@@ -1,11 +1,11 @@
 /**
- * Full-text search over every message of every chat, on every branch, with MiniSearch. What the
- * index must survive restarts with is kept in the store as a snapshot plus a journal of what came
- * after it: each append adds one small journal object (the message's words and a pointer to the
- * object before), so an append costs the same whatever the index size and needs no index in memory.
- * Once the journal reaches a quarter of the snapshot it is folded into a new snapshot, which bounds
- * both what a load replays and what snapshots cost per append. Anything missing or unreadable is
- * rebuilt from the DAG.
+ * Full-text search over every message of every chat, on every branch, with MiniSearch. Each append
+ * adds one small journal object to the store (stored.ts), so it costs the same whatever the index
+ * size. The index itself is held in memory only while people search: inside the component it
+ * costs several KB a message. While it is held, a long journal is folded into a new snapshot of it;
+ * while it is not, into the pending documents, without loading it. A search loads the snapshot, the
+ * pending documents and the journal, and folds them into one snapshot. Anything missing or
+ * unreadable is rebuilt from the DAG.
  */
 import MiniSearch from 'minisearch';
 import { z } from 'zod';
@@ -13,16 +13,17 @@ import type { Ports } from '../ports.js';
 import type { AppendListener, ChatView, MessageSource } from '../chats/service.js';
 import type { MessageId, MessageNode } from '../dag/node.js';
 import { StoredMessageId } from '../ids.js';
+import { SNAPSHOT, StoredSearch, type Doc, type JournalHead } from './stored.js';
 
-const SNAPSHOT = 'search/snapshot';
-const JOURNAL = 'search/journal';
 /** 2: contents are no longer copied into the index (snippets read the DAG). */
 const VERSION = 2;
-/** A journal shorter than this is never folded into a snapshot. */
+/** A journal shorter than this is never folded. */
 const MIN_JOURNAL_TO_FOLD = 200;
+/** This many messages after the last search the index is let go (the store holds all of it). */
+const KEEP_AFTER_SEARCH = 1_000;
 
 /** Only the words are indexed: the id `<chat>:<message>` says where they are. */
-interface Doc {
+interface IndexedDoc {
   id: string;
   content: string;
 }
@@ -62,19 +63,6 @@ const OPTIONS = {
   },
 };
 
-/**
- * One journal object: documents added together (`<chat>:<message>` and its text), how many the
- * journal holds with them (`n`), how many the snapshot holds (`docs`), and the object before.
- */
-const JournalEntry = z.object({
-  add: z.array(z.tuple([z.string(), z.string()])),
-  n: z.number().int().nonnegative(),
-  docs: z.number().int().nonnegative(),
-  prev: z.string().nullable(),
-});
-type JournalHead = { ref: string | null; n: number; docs: number };
-const decoder = new TextDecoder();
-
 function snippetOf(content: string, terms: string[]): { snippet: string; highlights: [number, number][] } {
   const lower = content.toLowerCase();
   const positions = terms.map((t) => lower.indexOf(t.toLowerCase())).filter((i) => i >= 0);
@@ -100,28 +88,38 @@ function splitKey(key: string): { chatId: string; id: MessageId } {
 }
 
 export class SearchIndex implements AppendListener {
-  private index?: MiniSearch<Doc>;
+  private index?: MiniSearch<IndexedDoc>;
+  private readonly stored: StoredSearch;
   /** The newest journal object as this instance last wrote or read it. */
   private head?: JournalHead;
+  /** Messages added since the last search (none yet: as good as never). */
+  private addedSinceSearch = Number.POSITIVE_INFINITY;
+  /** The journal's documents, when this instance has seen all of it (it wrote them since the journal began). */
+  private journalDocs?: Doc[];
 
-  constructor(private readonly ports: Ports) {}
-
-  private readText(ref: string): string {
-    return decoder.decode(this.ports.content.get(ref));
+  constructor(private readonly ports: Ports) {
+    this.stored = new StoredSearch(ports);
   }
 
-  /** Loads the snapshot and replays the journal; rebuilds from the DAG when either is missing or unreadable. */
-  private async ready(chats: MessageSource): Promise<MiniSearch<Doc>> {
+  /** Whether the index is in memory now (it is let go when nobody searches). */
+  get loaded(): boolean {
+    return this.index !== undefined;
+  }
+
+  /** Loads the snapshot, the pending documents and the journal; rebuilds from the DAG when they are missing or unreadable. */
+  private async ready(chats: MessageSource): Promise<MiniSearch<IndexedDoc>> {
     if (this.index) return this.index;
     try {
       const snapshotRef = this.ports.labels.get(SNAPSHOT);
-      if (snapshotRef !== undefined) {
-        const parsed = JSON.parse(this.readText(snapshotRef)) as { v?: number; index?: unknown };
-        if (parsed.v === VERSION && parsed.index) {
-          const index = MiniSearch.loadJS<Doc>(parsed.index as Parameters<typeof MiniSearch.loadJS>[0], OPTIONS);
-          for (const [key, content] of this.readJournal()) if (!index.has(key)) index.add({ id: key, content });
+      if (snapshotRef !== undefined || this.stored.hasPending()) {
+        const index = snapshotRef === undefined ? new MiniSearch<IndexedDoc>(OPTIONS) : this.loadSnapshot(snapshotRef);
+        if (index) {
+          const pending = this.stored.pending();
+          for (const [key, content] of [...pending, ...this.stored.journal()]) if (!index.has(key)) index.add({ id: key, content });
           this.index = index;
-          this.foldIfLong();
+          // Indexing the pending documents again at every load would cost what this one did.
+          if (pending.length > 0) this.snapshot();
+          else this.foldIfLong();
           return index;
         }
       }
@@ -131,30 +129,14 @@ export class SearchIndex implements AppendListener {
     return this.rebuild(chats);
   }
 
-  /** Oldest first. */
-  private readJournal(): [string, string][] {
-    const batches: [string, string][][] = [];
-    const seen = new Set<string>();
-    for (let ref = this.ports.labels.get(JOURNAL) ?? null; ref !== null; ) {
-      if (seen.has(ref)) throw new Error('the search journal has a cycle');
-      seen.add(ref);
-      const entry = JournalEntry.parse(JSON.parse(this.readText(ref)));
-      batches.push(entry.add);
-      ref = entry.prev;
-    }
-    return batches.reverse().flat();
+  private loadSnapshot(ref: string): MiniSearch<IndexedDoc> | undefined {
+    const parsed = JSON.parse(this.stored.readText(ref)) as { v?: number; index?: unknown };
+    if (parsed.v !== VERSION || !parsed.index) return undefined;
+    return MiniSearch.loadJS<IndexedDoc>(parsed.index as Parameters<typeof MiniSearch.loadJS>[0], OPTIONS);
   }
 
-  /** An unreadable head counts as an overlong journal: the next append folds it (a rebuild, here). */
-  private readHead(): JournalHead {
-    const ref = this.ports.labels.get(JOURNAL);
-    if (ref === undefined) return { ref: null, n: 0, docs: 0 };
-    const entry = JournalEntry.safeParse(JSON.parse(this.readText(ref)));
-    return entry.success ? { ref, n: entry.data.n, docs: entry.data.docs } : { ref, n: Number.MAX_SAFE_INTEGER, docs: 0 };
-  }
-
-  async rebuild(chats: MessageSource): Promise<MiniSearch<Doc>> {
-    const index = new MiniSearch<Doc>(OPTIONS);
+  async rebuild(chats: MessageSource): Promise<MiniSearch<IndexedDoc>> {
+    const index = new MiniSearch<IndexedDoc>(OPTIONS);
     for (const chat of chats.list()) {
       const { nodes } = await chats.tree(chat.id, 100_000);
       for (const { id } of nodes) {
@@ -168,44 +150,57 @@ export class SearchIndex implements AppendListener {
     return index;
   }
 
+  /** The index in memory holds everything: it becomes the snapshot, and the rest goes. */
   private snapshot(): void {
     if (!this.index) return;
     this.ports.labels.write(SNAPSHOT, JSON.stringify({ v: VERSION, index: this.index }));
-    // A crash before this line leaves a journal the snapshot already holds: replaying it adds nothing.
-    this.writeHead([], { ref: null, n: 0, docs: this.index.documentCount });
+    // A crash before these lines leaves documents the snapshot already holds: loading skips them.
+    this.stored.dropPending();
+    this.head = this.stored.writeHead([], { ref: null, n: 0, docs: this.index.documentCount, pend: 0 });
+    this.journalDocs = [];
   }
 
-  private writeHead(add: [string, string][], head: JournalHead): void {
-    const entry = { add, n: head.n, docs: head.docs, prev: head.ref };
-    this.head = { ...head, ref: this.ports.labels.write(JOURNAL, JSON.stringify(entry)) };
+  /** Without the index: the journal's documents become one more pending batch. */
+  private foldIntoPending(): void {
+    const docs = this.journalDocs ?? this.stored.journal();
+    this.stored.addPending(docs);
+    const head = this.head ?? this.stored.head();
+    this.head = this.stored.writeHead([], { ref: null, n: 0, docs: head.docs, pend: Math.min(head.pend + docs.length, Number.MAX_SAFE_INTEGER) });
+    this.journalDocs = [];
   }
 
   private foldIfLong(): void {
-    if (this.index && this.isLong(this.head ?? this.readHead())) this.snapshot();
+    if (!this.isLong(this.head ?? this.stored.head())) return;
+    if (this.index) this.snapshot();
+    else this.foldIntoPending();
   }
 
   private isLong(head: JournalHead): boolean {
-    return head.n >= Math.max(MIN_JOURNAL_TO_FOLD, head.docs / 4);
+    return head.n >= Math.max(MIN_JOURNAL_TO_FOLD, (head.docs + head.pend) / 4);
   }
 
   /** Called on every append (and with many messages for an import): one store object and one label. */
-  async added(chats: MessageSource, chatId: string, messages: { id: MessageId; node: MessageNode }[]): Promise<void> {
-    const docs = messages.filter(({ node }) => node.role !== 'error').map(({ id, node }): [string, string] => [keyOf(chatId, id), node.content]);
+  async added(_chats: MessageSource, chatId: string, messages: { id: MessageId; node: MessageNode }[]): Promise<void> {
+    const docs = messages.filter(({ node }) => node.role !== 'error').map(({ id, node }): Doc => [keyOf(chatId, id), node.content]);
     if (docs.length === 0) return;
-    const head = this.head ?? this.readHead();
-    this.writeHead(docs, { ref: head.ref, n: Math.min(head.n + docs.length, Number.MAX_SAFE_INTEGER), docs: head.docs });
-    if (this.index) {
-      for (const [key, content] of docs) if (!this.index.has(key)) this.index.add({ id: key, content });
+    const head = this.head ?? this.stored.head();
+    if (head.ref === null && head.n === 0) this.journalDocs = [];
+    this.head = this.stored.writeHead(docs, { ...head, n: Math.min(head.n + docs.length, Number.MAX_SAFE_INTEGER) });
+    this.journalDocs?.push(...docs);
+    if (this.index) for (const [key, content] of docs) if (!this.index.has(key)) this.index.add({ id: key, content });
+    this.addedSinceSearch += docs.length;
+    if (this.addedSinceSearch > KEEP_AFTER_SEARCH) this.index = undefined;
+    try {
       this.foldIfLong();
-    } else if (this.isLong(this.head!)) {
-      // Loading replays the journal and folds it: rare (a quarter of the index apart), and bounded.
+    } catch (e) {
       // The message is journaled already; a failing fold must not fail the message.
-      await this.ready(chats).catch((e: unknown) => this.ports.log.warn(`search index not folded: ${e instanceof Error ? e.message : String(e)}`));
+      this.ports.log.warn(`search journal not folded: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
 
   async search(chats: MessageSource, query: string, limit = 20): Promise<SearchHit[]> {
     const index = await this.ready(chats);
+    this.addedSinceSearch = 0;
     const names = new Map<string, ChatView>(chats.list().map((c) => [c.id, c]));
     const raw: { chatId: string; id: MessageId; terms: string[]; score: number }[] = [];
     for (const r of index.search(query)) {

@@ -1,0 +1,43 @@
+/** The search index is memory spent on a feature: held while people search, let go when they stop. */
+import { describe, expect, it } from 'vitest';
+import { NativeApp } from '../helpers/native-app.js';
+import { STORE_KINDS } from '../helpers/store-ports.js';
+
+type F = Record<string, any>;
+
+async function send(app: NativeApp, from: number, count: number): Promise<void> {
+  for (let i = from; i < from + count; i++) await app.command('c', { type: 'send_message', content: `entry ${i} topic${i % 5}` });
+}
+
+const found = async (app: NativeApp, query: string) => ((await app.command('c', { type: 'search', query, limit: 100 })) as F).results.map((r: F) => r.snippet);
+
+describe.each(STORE_KINDS)('the search index in memory ($name store)', ({ make }) => {
+  it('is never built while nobody searches, is kept while people search, and is let go 1,000 messages after the last search', async () => {
+    const app = new NativeApp(make());
+    await app.connect('c');
+    await app.command('c', { type: 'create_chat', name: 'Log' });
+    await send(app, 0, 250);
+    expect(app.searchIndexLoaded).toBe(false);
+
+    expect(await found(app, 'entry 249')).toEqual(['entry 249 topic4']);
+    expect(app.searchIndexLoaded).toBe(true);
+    await send(app, 250, 1000);
+    expect(app.searchIndexLoaded, '1,000 messages after the search').toBe(true);
+    await send(app, 1250, 1);
+    expect(app.searchIndexLoaded).toBe(false);
+    // Folds go on without it.
+    await send(app, 1251, 600);
+    expect(app.searchIndexLoaded).toBe(false);
+
+    // Loaded again from the snapshot, the pending documents and the journal: old and new, each once.
+    expect(await found(app, 'entry 1850')).toEqual(['entry 1850 topic0']);
+    expect(await found(app, 'entry 3')).toEqual(['entry 3 topic3']);
+    expect(await found(app, 'entry 1300')).toEqual(['entry 1300 topic0']);
+    expect(await found(app, 'topic2')).toHaveLength(100);
+    // And across a restart.
+    const again = app.restart();
+    await again.connect('c');
+    expect(await found(again, 'entry 1851')).toEqual([]);
+    expect(await found(again, 'entry 1849')).toEqual(['entry 1849 topic4']);
+  });
+});
