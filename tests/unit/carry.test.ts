@@ -1,20 +1,9 @@
 /** Chats carried out and back in, natively on the core. */
 import { describe, expect, it } from 'vitest';
 import { NativeApp } from '../helpers/native-app.js';
+import { chatWithBranches, type F, type Msg } from '../helpers/branchy-chat.js';
 import { memoryPorts } from '../helpers/memory-ports.js';
 import { encodeNode, idOf, type MessageId } from '../../src/core/dag/node.js';
-
-type Msg = { id: string; role: string; content: string; parent_id: string | null };
-type F = Record<string, any>;
-
-async function chatWithBranches(app: NativeApp) {
-  await app.connect('c');
-  const chat = ((await app.command('c', { type: 'create_chat', name: 'Travel plans' })) as F).chat;
-  const q = ((await app.command('c', { type: 'send_message', content: 'Where should I go in October?' })) as F).message as Msg;
-  const a1 = ((await app.command('c', { type: 'send_message', content: 'Lisbon has warm autumn evenings' })) as F).message as Msg;
-  await app.command('c', { type: 'edit_message', message_id: a1.id, content: 'Kyoto has maple leaves turning red' });
-  return { chat, q, a1 };
-}
 
 describe('export and import', () => {
   it('round trip: export, delete, import, and every node, branch and selection is back with the same ids', async () => {

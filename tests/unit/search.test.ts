@@ -1,19 +1,8 @@
 /** Search across every branch, natively on the core, on every kind of store. */
 import { describe, expect, it } from 'vitest';
 import { NativeApp } from '../helpers/native-app.js';
+import { chatWithBranches, type F, type Msg } from '../helpers/branchy-chat.js';
 import { STORE_KINDS } from '../helpers/store-ports.js';
-
-type Msg = { id: string; role: string; content: string; parent_id: string | null };
-type F = Record<string, any>;
-
-async function chatWithBranches(app: NativeApp) {
-  await app.connect('c');
-  const chat = ((await app.command('c', { type: 'create_chat', name: 'Travel plans' })) as F).chat;
-  const q = ((await app.command('c', { type: 'send_message', content: 'Where should I go in October?' })) as F).message as Msg;
-  const a1 = ((await app.command('c', { type: 'send_message', content: 'Lisbon has warm autumn evenings' })) as F).message as Msg;
-  await app.command('c', { type: 'edit_message', message_id: a1.id, content: 'Kyoto has maple leaves turning red' });
-  return { chat, q, a1 };
-}
 
 describe.each(STORE_KINDS)('search ($name store)', ({ make }) => {
   it('finds a word on a branch that is not selected, with a highlighted snippet', async () => {
