@@ -61,7 +61,7 @@ export class ActorHost extends EventEmitter implements HostCallContext {
   constructor(private options: ActorOptions) {
     super();
     this.recycling = new InstanceRecycling({
-      every: options.recycleEvery ?? 2000,
+      every: options.recycleEvery ?? Number.POSITIVE_INFINITY,
       reinstantiate: () => this.worker!.postMessage({ kind: 'reinstantiate' }),
       pendingCalls: () => this.exportCalls.size,
       log: options.log,

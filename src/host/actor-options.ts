@@ -10,7 +10,11 @@ export interface ActorOptions {
   allowedOrigins?: string[];
   /** Where relative manifest paths given to supervisor.spawn resolve (Theater: the server's cwd). */
   manifestDir?: string;
-  /** Calls between fresh component instances (default 2,000). */
+  /**
+   * Calls between fresh component instances, whatever the memory (default: none; memory alone
+   * decides, instance-memory.ts). A count replaced instances that were not growing: 2,000 calls
+   * pass in 10 s of team-scale typing, and each fresh instance starts with cold caches.
+   */
   recycleEvery?: number;
   /** Log the process's memory, split by where it lives, this often (THEATER_CHAT_MEMORY_LOG). */
   memoryLogEveryMs?: number;

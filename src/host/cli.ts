@@ -86,7 +86,7 @@ export async function main(argv: string[]): Promise<number> {
     storeRoot: join(home, 'store'),
     log,
     spawnDelayMs: Math.max(0, Number(process.env.THEATER_CHAT_SPAWN_DELAY_MS) || 0),
-    recycleEvery: process.env.THEATER_CHAT_RECYCLE_CALLS ? Math.max(10, Number(process.env.THEATER_CHAT_RECYCLE_CALLS) || 2000) : undefined,
+    recycleEvery: process.env.THEATER_CHAT_RECYCLE_CALLS ? Math.max(10, Number(process.env.THEATER_CHAT_RECYCLE_CALLS) || Number.POSITIVE_INFINITY) : undefined,
     memoryLogEveryMs: process.env.THEATER_CHAT_MEMORY_LOG ? Math.max(1, Number(process.env.THEATER_CHAT_MEMORY_LOG) || 10) * 1000 : undefined,
   });
   const actor = server.launch({

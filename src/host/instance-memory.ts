@@ -1,9 +1,9 @@
 /**
  * The component instance's memory: where it settled, when the host moves the actor to a fresh
  * instance, and the memory line of the log. The engine inside the component never gives memory back,
- * so a long-lived instance creeps (toolchain.md §7). Every so many calls, or once it crept or grew
- * too large, the host moves the actor's state to a fresh instance between two calls; calls that
- * arrive meanwhile wait for it. On Theater the instance simply lives on.
+ * so a long-lived instance creeps (toolchain.md §7). Once it crept or grew too large (or, when
+ * configured, every so many calls), the host moves the actor's state to a fresh instance between
+ * two calls; calls that arrive meanwhile wait for it. On Theater the instance simply lives on.
  */
 import type { WorkerMemory } from './worker-protocol.js';
 
