@@ -40,4 +40,20 @@ describe.each(STORE_KINDS)('the search index in memory ($name store)', ({ make }
     expect(await found(again, 'entry 1851')).toEqual([]);
     expect(await found(again, 'entry 1849')).toEqual(['entry 1849 topic4']);
   });
+
+  it('makes the pending documents part of the snapshot once they reach 2,000, still without keeping the index', async () => {
+    const app = new NativeApp(make());
+    await app.connect('c');
+    await app.command('c', { type: 'create_chat', name: 'Long log' });
+    await send(app, 0, 1900);
+    expect(app.ports.labels.get('search/snapshot'), 'below 2,000 they wait').toBeUndefined();
+    await send(app, 1900, 600);
+    expect(app.ports.labels.get('search/snapshot')).toBeDefined();
+    expect(app.searchIndexLoaded).toBe(false);
+    const head = JSON.parse(new TextDecoder().decode(app.ports.content.get(app.ports.labels.get('search/journal')!))) as { docs: number; pend?: number; n: number };
+    expect(head.docs).toBeGreaterThanOrEqual(2000);
+    expect(head.docs + (head.pend ?? 0) + head.n).toBe(2500);
+    expect(await found(app, 'entry 2499')).toEqual(['entry 2499 topic4']);
+    expect(await found(app, 'entry 0')).toEqual(['entry 0 topic0']);
+  });
 });

@@ -21,6 +21,13 @@ const VERSION = 2;
 const MIN_JOURNAL_TO_FOLD = 200;
 /** This many messages after the last search the index is let go (the store holds all of it). */
 const KEEP_AFTER_SEARCH = 1_000;
+/**
+ * A search indexes the pending documents one by one, about 2.5 times slower than it loads the same
+ * number from a snapshot (11,010 messages: 5.9 s): once they reach half the snapshot (at least
+ * this many) they are made part of it, loading the index for that and letting it go again. The
+ * snapshot doubles between two such loads, so they stay rare.
+ */
+const MIN_PENDING_TO_INDEX = 2_000;
 
 /** Only the words are indexed: the id `<chat>:<message>` says where they are. */
 interface IndexedDoc {
@@ -179,8 +186,13 @@ export class SearchIndex implements AppendListener {
     return head.n >= Math.max(MIN_JOURNAL_TO_FOLD, (head.docs + head.pend) / 4);
   }
 
+  private pendingIsLong(): boolean {
+    const head = this.head ?? this.stored.head();
+    return head.pend >= Math.max(MIN_PENDING_TO_INDEX, head.docs / 2);
+  }
+
   /** Called on every append (and with many messages for an import): one store object and one label. */
-  async added(_chats: MessageSource, chatId: string, messages: { id: MessageId; node: MessageNode }[]): Promise<void> {
+  async added(chats: MessageSource, chatId: string, messages: { id: MessageId; node: MessageNode }[]): Promise<void> {
     const docs = messages.filter(({ node }) => node.role !== 'error').map(({ id, node }): Doc => [keyOf(chatId, id), node.content]);
     if (docs.length === 0) return;
     const head = this.head ?? this.stored.head();
@@ -192,6 +204,11 @@ export class SearchIndex implements AppendListener {
     if (this.addedSinceSearch > KEEP_AFTER_SEARCH) this.index = undefined;
     try {
       this.foldIfLong();
+      if (!this.index && this.pendingIsLong()) {
+        // Loading folds the pending documents into a snapshot (ready()); nobody searched, so it goes again.
+        await this.ready(chats);
+        if (this.addedSinceSearch > KEEP_AFTER_SEARCH) this.index = undefined;
+      }
     } catch (e) {
       // The message is journaled already; a failing fold must not fail the message.
       this.ports.log.warn(`search journal not folded: ${e instanceof Error ? e.message : String(e)}`);
