@@ -142,6 +142,19 @@ describe('served beyond loopback', () => {
     expect(await app.command('not-yet', { type: 'list_chats' })).toMatchObject({ code: 'unauthorized' });
   });
 
+  it('a damaged session list ends every session with a plain 401 and a warning, and the next login works', async () => {
+    const ports = memoryPorts();
+    const app = new NativeApp(ports, { host: '0.0.0.0' });
+    app.accessKey = KEY;
+    const cookie = await logIn(app);
+    ports.labels.set('auth/sessions', ports.content.put(new TextEncoder().encode('{"logins": 3, "sess')));
+    const refused = await app.http('GET', '/api/chats', undefined, { ...LAN, cookie });
+    expect(refused.status).toBe(401);
+    expect(ports.lines.some((l) => /sessions .*damaged/.test(l))).toBe(true);
+    const again = await logIn(app);
+    expect((await app.http('GET', '/api/chats', undefined, { ...LAN, cookie: again })).status).toBe(200);
+  });
+
   it('without a configured key nobody gets in', async () => {
     const app = served();
     app.accessKey = undefined;

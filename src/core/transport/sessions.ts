@@ -40,11 +40,19 @@ export async function keyMatches(given: string, key: string): Promise<boolean> {
   return sameInConstantTime(await hash('key', given.trim()), await hash('key', key));
 }
 
+/** A damaged list ends every session (each browser logs in again) instead of failing every request. */
 function load(ports: Ports): Stored {
   const ref = ports.labels.get(LABEL);
   if (!ref) return { logins: 0, sessions: [] };
-  const parsed = Stored.safeParse(JSON.parse(new TextDecoder().decode(ports.content.get(ref))));
-  return parsed.success ? parsed.data : { logins: 0, sessions: [] };
+  let parsed;
+  try {
+    parsed = Stored.safeParse(JSON.parse(new TextDecoder().decode(ports.content.get(ref))));
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed?.success) return parsed.data;
+  ports.log.warn('the login sessions are damaged in the store: every browser has to log in again');
+  return { logins: 0, sessions: [] };
 }
 
 function save(ports: Ports, stored: Stored): void {
