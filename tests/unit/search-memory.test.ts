@@ -56,4 +56,19 @@ describe.each(STORE_KINDS)('the search index in memory ($name store)', ({ make }
     expect(await found(app, 'entry 2499')).toEqual(['entry 2499 topic4']);
     expect(await found(app, 'entry 0')).toEqual(['entry 0 topic0']);
   });
+
+  it('folds a journal begun by an instance before it, reading what it did not write', async () => {
+    const app = new NativeApp(make());
+    await app.connect('c');
+    const chat = ((await app.command('c', { type: 'create_chat', name: 'Across starts' })) as F).chat;
+    await send(app, 0, 150);
+    const again = app.restart();
+    await again.connect('c');
+    await again.command('c', { type: 'switch_chat', chat_id: chat.id });
+    await send(again, 150, 300);
+    expect(again.ports.labels.get('search/pending'), 'folded by the second instance').toBeDefined();
+    for (const n of [0, 149, 150, 449]) expect(await found(again, `entry ${n}`)).toEqual([`entry ${n} topic${n % 5}`]);
+    const head = JSON.parse(new TextDecoder().decode(again.ports.content.get(again.ports.labels.get('search/journal')!))) as { docs: number; pend?: number; n: number };
+    expect(head.docs + (head.pend ?? 0) + head.n, 'each message once').toBe(450);
+  });
 });

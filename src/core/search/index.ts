@@ -196,7 +196,8 @@ export class SearchIndex implements AppendListener {
     const docs = messages.filter(({ node }) => node.role !== 'error').map(({ id, node }): Doc => [keyOf(chatId, id), node.content]);
     if (docs.length === 0) return;
     const head = this.head ?? this.stored.head();
-    if (head.ref === null && head.n === 0) this.journalDocs = [];
+    // An empty journal (none yet, or the one a fold left): from here this instance knows all of it.
+    if (head.n === 0) this.journalDocs = [];
     this.head = this.stored.writeHead(docs, { ...head, n: Math.min(head.n + docs.length, Number.MAX_SAFE_INTEGER) });
     this.journalDocs?.push(...docs);
     if (this.index) for (const [key, content] of docs) if (!this.index.has(key)) this.index.add({ id: key, content });
