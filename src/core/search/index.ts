@@ -3,17 +3,19 @@
  * adds one small journal object to the store (stored.ts), so it costs the same whatever the index
  * size. The index itself is held in memory only while people search: inside the component it
  * costs several KB a message. While it is held, a long journal is folded into a new snapshot of it;
- * while it is not, into the pending documents, without loading it. A search loads the snapshot, the
- * pending documents and the journal, and folds them into one snapshot. Anything missing or
- * unreadable is rebuilt from the DAG.
+ * while it is not, into the pending documents, without loading it (except a store's first fold,
+ * which makes the first snapshot from the DAG). A search loads the snapshot, the pending documents
+ * and the journal, and folds them into one snapshot. Anything missing or unreadable is rebuilt from
+ * the DAG.
  */
 import MiniSearch from 'minisearch';
-import { z } from 'zod';
 import type { Ports } from '../ports.js';
 import type { AppendListener, ChatView, MessageSource } from '../chats/service.js';
 import type { MessageId, MessageNode } from '../dag/node.js';
-import { StoredMessageId } from '../ids.js';
 import { SNAPSHOT, StoredSearch, type Doc, type JournalHead } from './stored.js';
+import { keyOf, SearchHit, snippetOf, splitKey } from './hits.js';
+
+export { SearchHit };
 
 /** 2: contents are no longer copied into the index (snippets read the DAG). */
 const VERSION = 2;
@@ -34,20 +36,6 @@ interface IndexedDoc {
   id: string;
   content: string;
 }
-
-export const SearchHit = z.object({
-  chat_id: z.string(),
-  chat_name: z.string(),
-  message_id: StoredMessageId,
-  role: z.string(),
-  /** Around the first match; `highlights` are [start, end) ranges within it. */
-  snippet: z.string(),
-  highlights: z.array(z.tuple([z.number().int(), z.number().int()])),
-  /** Whether the message is on the chat's selected branch (else choosing it switches branch). */
-  on_selected_branch: z.boolean(),
-  score: z.number(),
-});
-export type SearchHit = z.infer<typeof SearchHit>;
 
 /**
  * Words are split on white space and punctuation, ASCII and the common Unicode blocks, written out
@@ -70,30 +58,6 @@ const OPTIONS = {
   },
 };
 
-function snippetOf(content: string, terms: string[]): { snippet: string; highlights: [number, number][] } {
-  const lower = content.toLowerCase();
-  const positions = terms.map((t) => lower.indexOf(t.toLowerCase())).filter((i) => i >= 0);
-  const first = positions.length ? Math.min(...positions) : 0;
-  const start = Math.max(0, first - 60);
-  const end = Math.min(content.length, first + 140);
-  const snippet = `${start > 0 ? '…' : ''}${content.slice(start, end)}${end < content.length ? '…' : ''}`;
-  const highlights: [number, number][] = [];
-  const lowSnippet = snippet.toLowerCase();
-  for (const term of terms) {
-    for (let i = lowSnippet.indexOf(term.toLowerCase()); i >= 0 && term.length > 0; i = lowSnippet.indexOf(term.toLowerCase(), i + term.length)) {
-      highlights.push([i, i + term.length]);
-    }
-  }
-  return { snippet, highlights: highlights.sort((a, b) => a[0] - b[0]) };
-}
-
-/** Chat ids are UUIDs and message ids CIDs: neither holds a colon. */
-const keyOf = (chatId: string, id: string) => `${chatId}:${id}`;
-function splitKey(key: string): { chatId: string; id: MessageId } {
-  const at = key.lastIndexOf(':');
-  return { chatId: key.slice(0, at), id: key.slice(at + 1) as MessageId };
-}
-
 export class SearchIndex implements AppendListener {
   private index?: MiniSearch<IndexedDoc>;
   private readonly stored: StoredSearch;
@@ -113,13 +77,17 @@ export class SearchIndex implements AppendListener {
     return this.index !== undefined;
   }
 
-  /** Loads the snapshot, the pending documents and the journal; rebuilds from the DAG when they are missing or unreadable. */
+  /**
+   * Loads the snapshot, the pending documents and the journal; rebuilds from the DAG when they are
+   * missing or unreadable. Without a snapshot only the DAG is sure to hold every message (some may
+   * predate the journal): the first fold of a store makes one from it.
+   */
   private async ready(chats: MessageSource): Promise<MiniSearch<IndexedDoc>> {
     if (this.index) return this.index;
     try {
       const snapshotRef = this.ports.labels.get(SNAPSHOT);
-      if (snapshotRef !== undefined || this.stored.hasPending()) {
-        const index = snapshotRef === undefined ? new MiniSearch<IndexedDoc>(OPTIONS) : this.loadSnapshot(snapshotRef);
+      if (snapshotRef !== undefined) {
+        const index = this.loadSnapshot(snapshotRef);
         if (index) {
           const pending = this.stored.pending();
           for (const [key, content] of [...pending, ...this.stored.journal()]) if (!index.has(key)) index.add({ id: key, content });
@@ -176,10 +144,35 @@ export class SearchIndex implements AppendListener {
     this.journalDocs = [];
   }
 
+  /** While the index is held: a long journal becomes part of a new snapshot. */
   private foldIfLong(): void {
-    if (!this.isLong(this.head ?? this.stored.head())) return;
-    if (this.index) this.snapshot();
-    else this.foldIntoPending();
+    if (this.index && this.isLong(this.head ?? this.stored.head())) this.snapshot();
+  }
+
+  /** After an append, while nobody searches: folds that need no index, and the rare ones that load it and let it go. */
+  private async foldWithoutIndex(chats: MessageSource): Promise<void> {
+    if (this.isLong(this.head ?? this.stored.head())) {
+      if (this.ports.labels.get(SNAPSHOT) === undefined) return this.indexAndLetGo(chats);
+      try {
+        this.foldIntoPending();
+      } catch (e) {
+        // An unreadable journal would fail every later fold too: the DAG has every message.
+        this.ports.log.warn(`search journal unreadable, rebuilding the index: ${e instanceof Error ? e.message : String(e)}`);
+        await this.rebuild(chats);
+        return this.letGoUnlessSearched();
+      }
+    }
+    if (this.pendingIsLong()) await this.indexAndLetGo(chats);
+  }
+
+  /** Loading folds everything into a snapshot (ready()); nobody searched, so the index goes again. */
+  private async indexAndLetGo(chats: MessageSource): Promise<void> {
+    await this.ready(chats);
+    this.letGoUnlessSearched();
+  }
+
+  private letGoUnlessSearched(): void {
+    if (this.addedSinceSearch > KEEP_AFTER_SEARCH) this.index = undefined;
   }
 
   private isLong(head: JournalHead): boolean {
@@ -202,14 +195,10 @@ export class SearchIndex implements AppendListener {
     this.journalDocs?.push(...docs);
     if (this.index) for (const [key, content] of docs) if (!this.index.has(key)) this.index.add({ id: key, content });
     this.addedSinceSearch += docs.length;
-    if (this.addedSinceSearch > KEEP_AFTER_SEARCH) this.index = undefined;
+    this.letGoUnlessSearched();
     try {
-      this.foldIfLong();
-      if (!this.index && this.pendingIsLong()) {
-        // Loading folds the pending documents into a snapshot (ready()); nobody searched, so it goes again.
-        await this.ready(chats);
-        if (this.addedSinceSearch > KEEP_AFTER_SEARCH) this.index = undefined;
-      }
+      if (this.index) this.foldIfLong();
+      else await this.foldWithoutIndex(chats);
     } catch (e) {
       // The message is journaled already; a failing fold must not fail the message.
       this.ports.log.warn(`search journal not folded: ${e instanceof Error ? e.message : String(e)}`);

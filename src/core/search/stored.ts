@@ -59,12 +59,17 @@ export class StoredSearch {
     return batches.reverse().flat();
   }
 
-  /** An unreadable head counts as an overlong journal: the next append folds it. */
+  /** An unreadable head counts as an overlong journal: the next append folds it (from the DAG, as it cannot be read). */
   head(): JournalHead {
     const ref = this.ports.labels.get(JOURNAL);
     if (ref === undefined) return { ref: null, n: 0, docs: 0, pend: 0 };
-    const entry = JournalEntry.safeParse(JSON.parse(this.readText(ref)));
-    return entry.success ? { ref, n: entry.data.n, docs: entry.data.docs, pend: entry.data.pend ?? 0 } : { ref, n: Number.MAX_SAFE_INTEGER, docs: 0, pend: 0 };
+    let entry;
+    try {
+      entry = JournalEntry.safeParse(JSON.parse(this.readText(ref)));
+    } catch {
+      entry = undefined;
+    }
+    return entry?.success ? { ref, n: entry.data.n, docs: entry.data.docs, pend: entry.data.pend ?? 0 } : { ref, n: Number.MAX_SAFE_INTEGER, docs: 0, pend: 0 };
   }
 
   /** Adds a journal object after `head.ref`, or (no documents, no ref) starts an empty journal. */
