@@ -1,5 +1,5 @@
 /** A chat's extended thinking and web search, in its ⋯ menu: offered as far as its model can, with the reason when not. */
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import type { ChatView } from './protocol.js';
 import { DEFAULT_MODEL } from '../core/claude/models.js';
 import { MAX_SEARCHES_PER_REQUEST, type Effort } from '../core/claude/features.js';
@@ -26,9 +26,12 @@ const DEFAULT_SEARCHES = 5;
  */
 function useChosen<T>(stored: T): [T, (value: T, saved: Promise<unknown>) => void] {
   const [chosen, setChosen] = useState<{ value: T } | null>(null);
+  // Two quick changes: the first answer must not put the stored value back while the second is out.
+  const latest = useRef(0);
   const choose = (value: T, saved: Promise<unknown>) => {
+    const mine = ++latest.current;
     setChosen({ value });
-    void saved.finally(() => setChosen(null));
+    void saved.finally(() => mine === latest.current && setChosen(null));
   };
   return [chosen ? chosen.value : stored, choose];
 }

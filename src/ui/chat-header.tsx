@@ -139,7 +139,8 @@ export function Header({ onMenu, menuOpen }: { onMenu: () => void; menuOpen: boo
           {u.unpriced_messages > 0 ? ` + ${u.unpriced_messages} unpriced` : ''}
         </span>
         <div class="tools-panel">
-          <FeatureControls chat={chat} />
+          {/* Keyed: a choice waiting for its answer belongs to its chat, not to the next one opened. */}
+          <FeatureControls key={chat.id} chat={chat} />
           <span class="exports">
             <a class="chip" href={`/api/chats/${chat.id}/export`} download>
               Export JSON
