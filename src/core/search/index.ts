@@ -63,6 +63,11 @@ export class SearchIndex implements AppendListener {
   private readonly stored: StoredSearch;
   /** The newest journal object as this instance last wrote or read it. */
   private head?: JournalHead;
+
+  /** Read from the store once per instance; every write after that keeps it current. */
+  private get journalHead(): JournalHead {
+    return (this.head ??= this.stored.head());
+  }
   /** Messages added since the last search (none yet: as good as never). */
   private addedSinceSearch = Number.POSITIVE_INFINITY;
   /** The journal's documents, when this instance has seen all of it (it wrote them since the journal began). */
@@ -139,19 +144,19 @@ export class SearchIndex implements AppendListener {
   private foldIntoPending(): void {
     const docs = this.journalDocs ?? this.stored.journal();
     this.stored.addPending(docs);
-    const head = this.head ?? this.stored.head();
+    const head = this.journalHead;
     this.head = this.stored.writeHead([], { ref: null, n: 0, docs: head.docs, pend: Math.min(head.pend + docs.length, Number.MAX_SAFE_INTEGER) });
     this.journalDocs = [];
   }
 
   /** While the index is held: a long journal becomes part of a new snapshot. */
   private foldIfLong(): void {
-    if (this.index && this.isLong(this.head ?? this.stored.head())) this.snapshot();
+    if (this.index && this.isLong(this.journalHead)) this.snapshot();
   }
 
   /** After an append, while nobody searches: folds that need no index, and the rare ones that load it and let it go. */
   private async foldWithoutIndex(chats: MessageSource): Promise<void> {
-    if (this.isLong(this.head ?? this.stored.head())) {
+    if (this.isLong(this.journalHead)) {
       if (this.ports.labels.get(SNAPSHOT) === undefined) return this.indexAndLetGo(chats);
       try {
         this.foldIntoPending();
@@ -180,7 +185,7 @@ export class SearchIndex implements AppendListener {
   }
 
   private pendingIsLong(): boolean {
-    const head = this.head ?? this.stored.head();
+    const head = this.journalHead;
     return head.pend >= Math.max(MIN_PENDING_TO_INDEX, head.docs / 2);
   }
 
@@ -188,7 +193,7 @@ export class SearchIndex implements AppendListener {
   async added(chats: MessageSource, chatId: string, messages: { id: MessageId; node: MessageNode }[]): Promise<void> {
     const docs = messages.filter(({ node }) => node.role !== 'error').map(({ id, node }): Doc => [keyOf(chatId, id), node.content]);
     if (docs.length === 0) return;
-    const head = this.head ?? this.stored.head();
+    const head = this.journalHead;
     // An empty journal (none yet, or the one a fold left): from here this instance knows all of it.
     if (head.n === 0) this.journalDocs = [];
     this.head = this.stored.writeHead(docs, { ...head, n: Math.min(head.n + docs.length, Number.MAX_SAFE_INTEGER) });
