@@ -8,8 +8,7 @@ const SCHEMA = 1;
 export function openStore(ports: Ports, storeId: string): void {
   const ref = ports.labels.get(META_LABEL);
   if (ref === undefined) {
-    const meta = new TextEncoder().encode(JSON.stringify({ app: 'theater-chat', schema: SCHEMA }));
-    ports.labels.write(META_LABEL, meta);
+    ports.labels.write(META_LABEL, JSON.stringify({ app: 'theater-chat', schema: SCHEMA }));
     ports.log.info(`created store ${storeId}`);
     return;
   }
