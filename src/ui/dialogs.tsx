@@ -1,11 +1,12 @@
 /** Modal dialogs on the native <dialog>: focus is trapped and Esc closes them. */
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
 import { opener, restoreFocus } from './focus.js';
 
 function Modal({ title, onClose, children, fallbackFocus }: { title: string; onClose: () => void; children: ComponentChildren; fallbackFocus?: () => HTMLElement | null }) {
   const ref = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
+  // Modal as it is rendered: an Esc before the paint would otherwise reach the page, not the dialog.
+  useLayoutEffect(() => {
     // The dialog is removed rather than closed, so the browser does not give the focus back itself.
     const from = opener();
     ref.current?.showModal();

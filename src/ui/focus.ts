@@ -1,10 +1,13 @@
-import { useEffect, useRef } from 'preact/hooks';
+import { useLayoutEffect, useRef } from 'preact/hooks';
 import { messages } from './chats.js';
 
-/** Focuses the element when it appears: the autofocus attribute only works on page load. */
+/**
+ * Focuses the element when it appears: the autofocus attribute only works on page load. As it is
+ * rendered, not after the paint: a key pressed in between would go to nothing.
+ */
 export function useAutoFocus<T extends HTMLElement>() {
   const ref = useRef<T>(null);
-  useEffect(() => {
+  useLayoutEffect(() => {
     ref.current?.focus();
     if (ref.current instanceof HTMLInputElement || ref.current instanceof HTMLTextAreaElement) ref.current.select?.();
   }, []);

@@ -2,7 +2,7 @@
  * Ctrl/Cmd+K: one box that finds chats by name and messages by content, over the page (the chat
  * list stays as it is), chosen with the arrow keys and opened with Enter; Esc gives the focus back.
  */
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { ChatView, SearchHit } from './protocol.js';
 import { chats } from './chats.js';
 import { openChat } from './actions.js';
@@ -40,8 +40,9 @@ export function SearchPalette({ onClose, onNavigate }: { onClose: () => void; on
   const [active, setActive] = useState(0);
   // Every opening searches afresh (the results go with the palette): a result says "other branch"
   // only as things are now, not as they were before that branch was opened.
-  useEffect(() => {
-    // Removed rather than closed, so the browser does not give the focus back itself.
+  useLayoutEffect(() => {
+    // Modal as it is rendered, so that a quick Esc reaches it. Removed rather than closed, so the
+    // browser does not give the focus back itself.
     const from = opener();
     dialog.current?.showModal();
     input.current?.focus();

@@ -1,5 +1,5 @@
 /** Chats, newest activity first: create, search (Ctrl/Cmd+K, a palette over the list), rename in place, delete with confirmation. */
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { ChatView } from './protocol.js';
 import { chats, currentId } from './chats.js';
 import { createChat, deleteChat, openChat, renameChat } from './actions.js';
@@ -34,7 +34,8 @@ function ChatItem({ chat, onNavigate }: { chat: ChatView; onNavigate: () => void
     setRenaming(false);
     restoreFocus(() => renameButton.current);
   };
-  useEffect(() => {
+  // As it is rendered (see useAutoFocus).
+  useLayoutEffect(() => {
     if (renaming) input.current?.select();
   }, [renaming]);
   const current = currentId.value === chat.id;

@@ -1,5 +1,5 @@
 /** A map of every branch of the chat: jump to any message, see which branch is selected. */
-import { useEffect, useRef } from 'preact/hooks';
+import { useLayoutEffect, useRef } from 'preact/hooks';
 import type { TreeNode } from './protocol.js';
 import { tree } from './chats.js';
 import { selectMessage } from './actions.js';
@@ -39,8 +39,8 @@ function rows(nodes: TreeNode[]): Row[] {
 export function TreePanel() {
   const nodes = tree.value ?? [];
   const panel = useRef<HTMLElement>(null);
-  useEffect(() => {
-    // The panel takes the focus when it opens and gives it back when it goes.
+  useLayoutEffect(() => {
+    // The panel takes the focus as it opens (before a key can go elsewhere) and gives it back when it goes.
     const from = opener();
     panel.current?.focus();
     return () => restoreFocus(() => (from?.isConnected ? from : document.getElementById('branches-button')));
