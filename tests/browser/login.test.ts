@@ -74,6 +74,20 @@ it('logs in through the login page; another profile without the key sees only th
   await owner.close();
 }, 120_000);
 
+it('the login URL printed at first start logs a browser in, and the key leaves the address bar', async () => {
+  const printed = /log in \(new access key[^)]*\): (\S+)/.exec(host.output())?.[1];
+  expect(printed, host.output()).toMatch(/^http:\/\/[^/]+\/login\?key=[0-9a-f]{32}$/);
+  const visitor = await browser.newContext();
+  const page = await visitor.newPage();
+  await page.goto(printed!);
+  const origin = new URL(printed!).origin;
+  await page.waitForURL(`${origin}/`);
+  expect(page.url()).not.toContain(key);
+  await page.getByRole('button', { name: '+ New chat' }).click();
+  await expect.poll(() => page.locator('.chat-item').count(), { timeout: 20_000 }).toBeGreaterThan(0);
+  await visitor.close();
+}, 120_000);
+
 /** Pages past hello: a chat made through the API reaches each of them as an event. */
 async function connected(pages: Page[], name: string): Promise<void> {
   const made = await pages[0]!.context().request.post(`${host.url}/api/chats`, { data: { name }, headers: { origin: host.url } });
