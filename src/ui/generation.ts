@@ -78,7 +78,7 @@ export function generationStarted(frame: FrameOf<'generation_started'>): void {
 }
 
 export function generationFinished(frame: FrameOf<'generation_finished'>): void {
-  settled(frame.chat_id);
+  settled(frame.chat_id, frame.parent_id);
   const { [frame.parent_id]: _cleared, ...others } = failures.value;
   failures.value = others;
   retrySpent.delete(frame.parent_id);
@@ -86,7 +86,7 @@ export function generationFinished(frame: FrameOf<'generation_finished'>): void 
 }
 
 export function generationFailed(frame: FrameOf<'generation_failed'>): void {
-  settled(frame.chat_id);
+  settled(frame.chat_id, frame.parent_id);
   const failure: Failure = { error: frame.error, attempt: frame.attempt };
   if (frame.retry) {
     failure.retryAt = Date.now() + frame.retry.after_ms;
@@ -98,7 +98,17 @@ export function generationFailed(frame: FrameOf<'generation_failed'>): void {
   if (frame.chat_id === currentId.value) say(frame.error.code === 'cancelled' ? 'Stopped' : `${failureHeadline(frame.error.code, frame.error.status)}${frame.retry ? ' Retrying.' : ''}`);
 }
 
-function settled(chatId: string): void {
+/**
+ * The reply, or its error record, has arrived: it is no longer coming. The frame that says so comes
+ * a message later, and a person who sees the reply may act in between (↑, Enter, Retry).
+ */
+export function replyArrived(chatId: string, message: MessageView): void {
+  if (message.role !== 'user' && message.parent_id !== null) settled(chatId, message.parent_id);
+}
+
+/** Only the reply this page is waiting for: a late word about an earlier one leaves a newer one running. */
+function settled(chatId: string, parentId: string): void {
+  if (generating.value[chatId]?.parent_id !== parentId) return;
   const { [chatId]: _done, ...rest } = generating.value;
   generating.value = rest;
 }
@@ -129,7 +139,7 @@ export function cancelAutoRetry(parentId: string): void {
 async function expectReply(chatId: string, parentId: string, command: Command): Promise<void> {
   generating.value = { ...generating.value, [chatId]: { since: Date.now(), parent_id: parentId } };
   const reply = await run(command);
-  if (reply.type === 'error' && generating.value[chatId]?.parent_id === parentId) settled(chatId);
+  if (reply.type === 'error') settled(chatId, parentId);
 }
 
 export function generate(chatId: string, parentId: string): Promise<void> {

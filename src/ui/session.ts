@@ -2,7 +2,7 @@
 import { batch, signal } from '@preact/signals';
 import type { Frame, FrameOf, ModelInfo } from './protocol.js';
 import { chats, currentId, LAST_CHAT, listChat, messages, tree, upsertChat } from './chats.js';
-import { generationFailed, generationFinished, generationStarted, resumeGenerations } from './generation.js';
+import { generationFailed, generationFinished, generationStarted, replyArrived, resumeGenerations } from './generation.js';
 import { loadTree, openChat, showBranch } from './actions.js';
 import { notice } from './notices.js';
 import { connection, listen } from './socket.js';
@@ -59,6 +59,7 @@ function onEvent(frame: Frame): void {
       break;
     case 'message_added': {
       upsertChat(frame.chat);
+      replyArrived(frame.chat.id, frame.message);
       if (frame.chat.id !== currentId.value) break;
       const list = messages.value;
       if (list.some((m) => m.id === frame.message.id)) {
