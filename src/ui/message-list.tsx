@@ -1,5 +1,5 @@
 /** The branch as shown: its messages, the reply being written in its place, the empty state, ↓ Latest, and Alt+←/→ between versions. */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { Message } from './message.js';
 import { keepFocus } from './focus.js';
 import type { MessageView } from './protocol.js';
@@ -54,9 +54,14 @@ function Placeholder({ chatId, generation }: { chatId: string; generation: Gener
 
 /** Alt+←/→ moves between versions: of the message that has the focus, else of the last one that has versions. */
 export function useVersionKeys(list: MessageView[]): void {
+  // The branch as rendered now: a listener set up after the paint would hold the one before it,
+  // and a key pressed as a chat opens would find no versions.
+  const shown = useRef(list);
+  shown.current = list;
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (!e.altKey || (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight')) return;
+      const list = shown.current;
       const focusedId = (document.activeElement?.closest('[data-id]') as HTMLElement | null)?.dataset.id;
       const target = list.find((m) => m.id === focusedId && m.siblings.count > 1) ?? [...list].reverse().find((m) => m.siblings.count > 1);
       if (!target) return;
@@ -65,7 +70,7 @@ export function useVersionKeys(list: MessageView[]): void {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [list]);
+  }, []);
 }
 
 export function MessageList({ list, chatId, started, follow }: { list: MessageView[]; chatId: string | undefined; started: Generation | undefined; follow: Follow }) {
