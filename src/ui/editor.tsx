@@ -57,7 +57,8 @@ export function Editor({ message }: { message: MessageView }) {
         files={files}
         onRemove={(index) => {
           setFiles(files.filter((_f, i) => i !== index));
-          restoreFocus(() => ref.current);
+          // Now, before the × goes: the text box stays, and a key pressed next belongs in it.
+          ref.current?.focus();
         }}
       />
       <div class="editor-actions">
