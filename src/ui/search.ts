@@ -14,11 +14,11 @@ let wantedQuery = '';
 /** Searches every message of every chat as the user types (after a short pause); '' clears. */
 export function searchMessages(query: string): void {
   clearTimeout(searchTimer);
+  const changed = query.trim() !== wantedQuery;
   wantedQuery = query.trim();
-  if (wantedQuery.length < 2) {
-    searchResults.value = null;
-    return;
-  }
+  // Hits for what was typed before are not offered meanwhile: Enter would open one of them.
+  if (changed) searchResults.value = null;
+  if (wantedQuery.length < 2) return;
   const wanted = wantedQuery;
   searchTimer = setTimeout(async () => {
     const reply = await connection.request({ type: 'search', query: wanted });
