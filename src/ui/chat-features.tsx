@@ -1,10 +1,11 @@
 /** A chat's extended thinking and web search, in its ⋯ menu: offered as far as its model can, with the reason when not. */
-import { useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import type { ChatView } from './protocol.js';
 import { DEFAULT_MODEL } from '../core/claude/models.js';
 import { MAX_SEARCHES_PER_REQUEST, type Effort } from '../core/claude/features.js';
 import { updateChat } from './actions.js';
 import { models } from './session.js';
+import { useChosen } from './chosen.js';
 
 /** What the model list says the chat's model can do; a model it does not list is offered neither (as the server would send neither). */
 function capabilitiesOf(modelId: string) {
@@ -18,23 +19,6 @@ const EFFORTS: { value: Effort; label: string }[] = [
 ];
 
 const DEFAULT_SEARCHES = 5;
-
-/**
- * What the person just chose, shown until the server has answered: any re-render before then (a
- * frame about this chat, another chat's news) would put the stored value back under their pointer.
- * The answer updates the chat before its promise settles (connection.ts), so nothing flickers.
- */
-function useChosen<T>(stored: T): [T, (value: T, saved: Promise<unknown>) => void] {
-  const [chosen, setChosen] = useState<{ value: T } | null>(null);
-  // Two quick changes: the first answer must not put the stored value back while the second is out.
-  const latest = useRef(0);
-  const choose = (value: T, saved: Promise<unknown>) => {
-    const mine = ++latest.current;
-    setChosen({ value });
-    void saved.finally(() => mine === latest.current && setChosen(null));
-  };
-  return [chosen ? chosen.value : stored, choose];
-}
 
 function MaxSearches({ chat, max }: { chat: ChatView; max: number }) {
   const [value, setValue] = useState(String(max));

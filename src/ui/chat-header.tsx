@@ -9,6 +9,8 @@ import { currentChat, tree } from './chats.js';
 import { loadTree, renameChat, updateChat } from './actions.js';
 import { models } from './session.js';
 import { FeatureControls } from './chat-features.js';
+import { useChosen } from './chosen.js';
+import type { ChatView } from './protocol.js';
 
 function TitleInput({ name, onDone }: { name: string; onDone: (value: string | null) => void }) {
   const ref = useAutoFocus<HTMLInputElement>();
@@ -40,6 +42,32 @@ function MenuButton({ menuOpen, onMenu }: { menuOpen: boolean; onMenu: () => voi
   );
 }
 
+/** The chat's model, as chosen until the server has answered (a frame meanwhile must not put the old one back). */
+function ModelPicker({ chat }: { chat: ChatView }) {
+  const [model, chooseModel] = useChosen(chat.model ?? '');
+  const options = models.value.some((m) => m.id === chat.model) || !chat.model ? models.value : [{ id: chat.model, display_name: chat.model, price: null }, ...models.value];
+  return (
+    <label class="model">
+      <span class="sr-only">Model</span>
+      <select
+        value={model}
+        onChange={(e) => {
+          const picked = e.currentTarget.value;
+          chooseModel(picked, updateChat(chat.id, { model: picked || null }));
+        }}
+      >
+        <option value="">Default model</option>
+        {options.map((m) => (
+          <option key={m.id} value={m.id}>
+            {m.display_name}
+            {m.price ? ` · $${m.price.input}/$${m.price.output} per M` : ' · price unknown'}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 export function Header({ onMenu, menuOpen }: { onMenu: () => void; menuOpen: boolean }) {
   const chat = currentChat.value;
   const [prompting, setPrompting] = useState(false);
@@ -62,7 +90,6 @@ export function Header({ onMenu, menuOpen }: { onMenu: () => void; menuOpen: boo
     );
   }
   const u = chat.usage;
-  const options = models.value.some((m) => m.id === chat.model) || !chat.model ? models.value : [{ id: chat.model, display_name: chat.model, price: null }, ...models.value];
   return (
     <header class="chat-header">
       <MenuButton menuOpen={menuOpen} onMenu={onMenu} />
@@ -103,18 +130,7 @@ export function Header({ onMenu, menuOpen }: { onMenu: () => void; menuOpen: boo
           }
         }}
       >
-      <label class="model">
-        <span class="sr-only">Model</span>
-        <select value={chat.model ?? ''} onChange={(e) => void updateChat(chat.id, { model: (e.target as HTMLSelectElement).value || null })}>
-          <option value="">Default model</option>
-          {options.map((m) => (
-            <option key={m.id} value={m.id}>
-              {m.display_name}
-              {m.price ? ` · $${m.price.input}/$${m.price.output} per M` : ' · price unknown'}
-            </option>
-          ))}
-        </select>
-      </label>
+      <ModelPicker key={chat.id} chat={chat} />
       <button type="button" class={chat.system ? 'chip on' : 'chip'} onClick={() => setPrompting(true)}>
         System prompt{chat.system ? ' ✓' : ''}
       </button>
