@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { shot } from '../helpers/browser.js';
-import { browserSuite, REPLY, SETTLE, focused, gptConversation, importConversation, newChat, sendAndWait } from '../helpers/ui-page.js';
+import { browserSuite, REPLY, SETTLE, focused, gptConversation, holdServerFrames, importConversation, newChat, openPalette, sendAndWait } from '../helpers/ui-page.js';
 
 const suite = browserSuite();
 const darkDesktop = () => suite.open({ dark: true });
@@ -160,29 +160,50 @@ describe('what the person just did stays, whatever the page is busy with', () =>
     await expect.poll(async () => (await focused(page)).name, SETTLE).toBe('Edit');
   });
 
+  /** The page's next command that contains `marker` waits in the page until `__release()`. */
+  const holdCommand = (page: Page, marker: string) =>
+    page.evaluate((marker) => {
+      const send = WebSocket.prototype.send;
+      WebSocket.prototype.send = function (this: WebSocket, data) {
+        if (typeof data === 'string' && data.includes(marker)) (window as unknown as { __release: () => void }).__release = () => send.call(this, data);
+        else send.call(this, data);
+      };
+    }, marker);
+  const renameElsewhere = async (page: Page, name: string) => {
+    const id = await page.evaluate(() => /#chat=(.+)$/.exec(location.hash)![1]!);
+    const renamed = await fetch(`${suite.host.url}/api/chats/${id}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name }) });
+    expect(renamed.status).toBe(200);
+    await expect.poll(() => page.locator('.chat-item.current .chat-name').textContent(), SETTLE).toBe(name);
+  };
+
   it('keeps a ticked box ticked while the server has not answered and news about the chat arrives', async () => {
     const page = await darkDesktop();
     await newChat(page);
-    // The change waits in the page until the test lets it go.
-    await page.evaluate(() => {
-      const send = WebSocket.prototype.send;
-      WebSocket.prototype.send = function (this: WebSocket, data) {
-        if (typeof data === 'string' && data.includes('"web_search"')) (window as unknown as { __release: () => void }).__release = () => send.call(this, data);
-        else send.call(this, data);
-      };
-    });
+    await holdCommand(page, '"web_search"');
     await page.getByRole('button', { name: 'Chat options' }).click();
     const box = page.getByRole('checkbox', { name: 'Web search' });
     await box.check();
     // News about this chat from elsewhere: the page renders the chat again before the answer.
-    const id = await page.evaluate(() => /#chat=(.+)$/.exec(location.hash)![1]!);
-    const renamed = await fetch(`${suite.host.url}/api/chats/${id}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'renamed elsewhere' }) });
-    expect(renamed.status).toBe(200);
-    await expect.poll(() => page.locator('.chat-item.current .chat-name').textContent(), SETTLE).toBe('renamed elsewhere');
+    await renameElsewhere(page, 'renamed elsewhere');
     expect(await box.isChecked(), 'still ticked before the answer').toBe(true);
     await page.evaluate(() => (window as unknown as { __release: () => void }).__release());
     await page.getByRole('spinbutton', { name: 'Searches per reply, at most' }).waitFor();
     expect(await box.isChecked()).toBe(true);
+  });
+
+  it('keeps the model just picked while the server has not answered and news about the chat arrives', async () => {
+    const page = await darkDesktop();
+    await newChat(page);
+    await holdCommand(page, '"claude-haiku-4-5"');
+    const model = page.getByRole('combobox', { name: 'Model' });
+    await model.selectOption('claude-haiku-4-5');
+    await renameElsewhere(page, 'renamed while picking');
+    expect(await model.inputValue(), 'still the picked model before the answer').toBe('claude-haiku-4-5');
+    await page.evaluate(() => (window as unknown as { __release: () => void }).__release());
+    const id = await page.evaluate(() => /#chat=(.+)$/.exec(location.hash)![1]!);
+    const saved = async () => ((await (await fetch(`${suite.host.url}/api/chats/${id}`)).json()) as { chat: { model: string | null } }).chat.model;
+    await expect.poll(saved, SETTLE).toBe('claude-haiku-4-5');
+    expect(await model.inputValue()).toBe('claude-haiku-4-5');
   });
 
   // A person may press a key the instant a thing appears; CI's busy machines made that happen. Whatever
@@ -254,5 +275,59 @@ describe('what the person just did stays, whatever the page is busy with', () =>
     expect(palette.modal, 'the search palette is modal as it appears').toBe(true);
     await page.keyboard.press('Escape');
     await expect.poll(() => page.getByRole('dialog').count(), SETTLE).toBe(0);
+  });
+
+  it('ends "Claude is writing" when the reply is on screen: ↑ and Enter work before the frame that says it finished', async () => {
+    const page = await darkDesktop();
+    // The server's word that a reply finished is held back until the test lets it go.
+    const finished = await holdServerFrames(page, (text) => text.includes('"type":"generation_finished"'));
+    await page.reload();
+    await newChat(page);
+    const box = page.locator('#composer-input');
+    await box.fill('the first question');
+    await box.press('Enter');
+    await page.locator('.message.assistant').first().waitFor(REPLY);
+    // The reply is there; the frame saying so is not: ↑ edits the last message, as with nothing running.
+    await expect.poll(() => page.locator('.composer .stop').count(), SETTLE).toBe(0);
+    await box.click();
+    await page.keyboard.press('ArrowUp');
+    await page.locator('.editor textarea').waitFor();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator('.editor').count(), SETTLE).toBe(0);
+
+    // A second question whose reply the mock holds; then the first reply's late word arrives.
+    await box.fill('the second question [[hold]]');
+    await box.press('Enter');
+    await expect.poll(() => page.locator('.message.user').count(), SETTLE).toBe(2);
+    await page.locator('.composer .stop').waitFor(SETTLE);
+    await expect.poll(() => finished.count(), SETTLE).toBeGreaterThan(0);
+    finished.release();
+    await expect.poll(() => announced(page), SETTLE).toBe('Reply complete');
+    expect(await page.locator('.composer .stop').count(), 'the second reply still shows as coming').toBe(1);
+    expect(await page.locator('.generating').count()).toBe(1);
+
+    suite.mock.release('the second question');
+    await expect.poll(() => page.locator('.message.assistant').count(), REPLY).toBe(2);
+    await expect.poll(() => page.locator('.composer .stop').count(), SETTLE).toBe(0);
+  });
+
+  it('never offers the hits of an earlier query while the answer for the words now typed is on its way', async () => {
+    const page = await darkDesktop();
+    let holding = false;
+    const answers = await holdServerFrames(page, (text) => holding && text.includes('"type":"search_results"'));
+    await page.reload();
+    await newChat(page);
+    await sendAndWait(page, 'marigold and saffron');
+    await openPalette(page);
+    const hits = page.locator('.palette [role="option"]:has(.result-snippet)');
+    await page.keyboard.type('marigold');
+    await expect.poll(() => hits.count(), SETTLE).toBeGreaterThan(0);
+    holding = true;
+    await page.keyboard.type(' nowhere');
+    await expect.poll(() => answers.count(), SETTLE).toBeGreaterThan(0);
+    expect(await hits.count(), 'the marigold hits are gone while "marigold nowhere" is searched').toBe(0);
+    holding = false;
+    answers.release();
+    await expect.poll(() => page.locator('.palette-status').textContent(), SETTLE).not.toBe('Searching…');
   });
 });

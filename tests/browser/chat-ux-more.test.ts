@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { shot } from '../helpers/browser.js';
 import { startTcpProxy } from '../helpers/tcp-proxy.js';
-import { browserSuite, REPLY, SETTLE, focused, openPalette, gptConversation, importConversation, newChat, sendAndWait, textShown, unnamedControls } from '../helpers/ui-page.js';
+import { browserSuite, REPLY, SETTLE, focused, openPalette, gptConversation, importConversation, newChat, revealedMessage, sendAndWait, textShown, unnamedControls } from '../helpers/ui-page.js';
 
 const suite = browserSuite();
 const { open } = suite;
@@ -73,9 +73,9 @@ describe('Ctrl+K finds a message', () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => palette(page).count(), SETTLE).toBe(0);
     await expect.poll(() => page.locator('.chat-item.current .chat-name').textContent(), SETTLE).toBe('Palette beta');
-    await expect.poll(() => page.locator('.message.revealed').count(), SETTLE).toBe(1);
+    const shown = await revealedMessage(page);
     // The message as written (a person's message is shown as typed, marks and all).
-    expect(await page.locator('.message.revealed').textContent()).toContain('tell me about *zephyrine* lakes');
+    expect(await shown.textContent()).toContain('tell me about *zephyrine* lakes');
     await expect.poll(() => page.evaluate(() => document.activeElement?.closest('.message')?.textContent ?? ''), SETTLE).toContain('zephyrine* lakes');
     expect(await page.locator('.chat-item').count()).toBe(list.length);
 
@@ -317,7 +317,7 @@ describe('accessibility', () => {
       await page.keyboard.press('Control+k');
       await palette(page).waitFor();
       await page.keyboard.type('first question');
-      await expect.poll(() => palette(page).getByRole('option').count(), SETTLE).toBeGreaterThan(0);
+      await expect.poll(() => palette(page).locator('[role="option"]:has(.result-snippet)').count(), SETTLE).toBeGreaterThan(0);
       expect(await unnamedControls(page), 'in the palette').toEqual([]);
       await page.keyboard.press('ArrowDown');
       await page.keyboard.press('ArrowUp');

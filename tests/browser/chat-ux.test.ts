@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { shot } from '../helpers/browser.js';
-import { browserSuite, openPalette, REPLY, SETTLE, focusRingClipped, focused, gptConversation, importConversation, inView, newChat, sendAndWait, settledScroll } from '../helpers/ui-page.js';
+import { browserSuite, openPalette, REPLY, SETTLE, focusRingClipped, focused, gptConversation, importConversation, inView, newChat, revealedMessage, sendAndWait, settledScroll } from '../helpers/ui-page.js';
 
 const suite = browserSuite();
 const { open } = suite;
@@ -89,10 +89,10 @@ describe('scrolling', () => {
     const result = page.locator('.result').first();
     await expect.poll(() => result.textContent(), SETTLE).toContain('quetzalcoatl');
     await result.click();
-    await expect.poll(() => page.locator('.message.revealed').count(), SETTLE).toBe(1);
+    const shown = await revealedMessage(page);
     await settledScroll(page);
-    expect(await page.locator('.message.revealed').textContent()).toContain('quetzalcoatl');
-    expect(await inView(page, '.message.revealed')).toBe(true);
+    expect(await shown.textContent()).toContain('quetzalcoatl');
+    expect(await inView(page, `.message[data-id="${await shown.getAttribute('data-id')}"]`)).toBe(true);
     expect(await latest.isVisible()).toBe(true);
   });
 });

@@ -11,6 +11,9 @@ import { randomBytes } from 'node:crypto';
 import { expectNoFatal, ROOT, startHost, tempDir, type RunningHost } from '../helpers/host.js';
 import { launch, shot } from '../helpers/browser.js';
 
+/** A loaded machine may take seconds for a page or a socket round trip; the default 1 s poll is too short. */
+const WAIT = { timeout: 20_000 };
+
 let host: RunningHost;
 let browser: Browser;
 let key: string;
@@ -42,14 +45,14 @@ it('logs in through the login page; another profile without the key sees only th
   await page.goto(host.url);
   await page.getByLabel('Access key').fill('not-the-key');
   await page.getByRole('button', { name: 'Log in' }).click();
-  await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/not the access key/);
+  await expect.poll(() => page.getByRole('alert').textContent(), WAIT).toMatch(/not the access key/);
   await page.getByLabel('Access key').fill(key);
   await page.getByRole('button', { name: 'Log in' }).click();
   await page.waitForURL(`${host.url}/`);
   expect(page.url()).not.toContain(key);
   // The chat list answers only after `hello` with the session's token was accepted.
   await page.getByRole('button', { name: '+ New chat' }).click();
-  await expect.poll(() => page.locator('.chat-item').count(), { timeout: 20_000 }).toBe(1);
+  await expect.poll(() => page.locator('.chat-item').count(), WAIT).toBe(1);
   const cookie = (await owner.cookies()).find((c) => c.name === 'theater_chat_session')!;
   expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
   expect(cookie.expires).toBeGreaterThan(Date.now() / 1000);
@@ -58,7 +61,7 @@ it('logs in through the login page; another profile without the key sees only th
   const stranger = await browser.newContext();
   const other = await stranger.newPage();
   await other.goto(host.url);
-  await expect.poll(() => other.getByLabel('Access key').count()).toBe(1);
+  await expect.poll(() => other.getByLabel('Access key').count(), WAIT).toBe(1);
   expect(await other.locator('.chat-item').count()).toBe(0);
   expect((await other.request.get(`${host.url}/api/chats`)).status()).toBe(401);
   await stranger.close();
@@ -67,7 +70,7 @@ it('logs in through the login page; another profile without the key sees only th
   await page.getByRole('button', { name: 'Log out' }).click();
   await page.waitForURL(`${host.url}/login`);
   await page.reload();
-  await expect.poll(() => page.getByLabel('Access key').count()).toBe(1);
+  await expect.poll(() => page.getByLabel('Access key').count(), WAIT).toBe(1);
   expect(await page.locator('.chat-item').count()).toBe(0);
   const refused = await owner.request.get(`${host.url}/api/chats`, { headers: { cookie: `${cookie.name}=${cookie.value}` } });
   expect(refused.status()).toBe(401);
@@ -84,7 +87,7 @@ it('the login URL printed at first start logs a browser in, and the key leaves t
   await page.waitForURL(`${origin}/`);
   expect(page.url()).not.toContain(key);
   await page.getByRole('button', { name: '+ New chat' }).click();
-  await expect.poll(() => page.locator('.chat-item').count(), { timeout: 20_000 }).toBeGreaterThan(0);
+  await expect.poll(() => page.locator('.chat-item').count(), WAIT).toBeGreaterThan(0);
   await visitor.close();
 }, 120_000);
 
@@ -92,13 +95,13 @@ it('the login URL printed at first start logs a browser in, and the key leaves t
 async function connected(pages: Page[], name: string): Promise<void> {
   const made = await pages[0]!.context().request.post(`${host.url}/api/chats`, { data: { name }, headers: { origin: host.url } });
   expect(made.status()).toBe(201);
-  for (const p of pages) await expect.poll(() => p.locator('.chat-item', { hasText: name }).count(), { timeout: 20_000 }).toBe(1);
+  for (const p of pages) await expect.poll(() => p.locator('.chat-item', { hasText: name }).count(), WAIT).toBe(1);
 }
 
 /** On the login page by itself, with nothing of the chat page in its URL. */
 async function onLoginPage(page: Page): Promise<void> {
-  await expect.poll(() => page.url(), { timeout: 15_000 }).toBe(`${host.url}/login`);
-  await expect.poll(() => page.getByLabel('Access key').count()).toBe(1);
+  await expect.poll(() => page.url(), WAIT).toBe(`${host.url}/login`);
+  await expect.poll(() => page.getByLabel('Access key').count(), WAIT).toBe(1);
 }
 
 it('logging out in one tab takes the other open tab to the login page by itself', async () => {
@@ -124,6 +127,6 @@ it('a new access key takes an open page to the login page at its next action; th
   await onLoginPage(page);
   await page.getByLabel('Access key').fill(key);
   await page.getByRole('button', { name: 'Log in' }).click();
-  await expect.poll(() => page.locator('.chat-item').count(), { timeout: 20_000 }).toBeGreaterThan(0);
+  await expect.poll(() => page.locator('.chat-item').count(), WAIT).toBeGreaterThan(0);
   await owner.close();
 }, 120_000);

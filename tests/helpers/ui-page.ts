@@ -4,7 +4,7 @@ import { startMockClaude, type MockClaude } from '../../scripts/mock-claude/serv
 import { expectNoFatal, startHost, type RunningHost } from './host.js';
 import { launch } from './browser.js';
 import { TEST_API_KEY } from './secrets.js';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 
 // Two cores shared with other work: bounds only decide how long a failing test takes to say so.
 export const REPLY = { timeout: 60_000 };
@@ -209,6 +209,33 @@ export function textShown(page: Page, selector: string, text: string): Promise<b
     },
     { selector, text },
   );
+}
+
+/**
+ * Holds back the server's frames that `hold` picks (checked on each frame's JSON text) until the
+ * test lets them go, in the order they came; the others pass. Applies to sockets opened after it.
+ */
+export async function holdServerFrames(page: Page, hold: (text: string) => boolean): Promise<{ count(): number; release(): void }> {
+  const held: (() => void)[] = [];
+  await page.routeWebSocket(/\/ws$/, (ws) => {
+    const server = ws.connectToServer();
+    ws.onMessage((m) => server.send(m));
+    server.onMessage((m) => {
+      if (hold(typeof m === 'string' ? m : m.toString('utf8'))) held.push(() => ws.send(m));
+      else ws.send(m);
+    });
+  });
+  return { count: () => held.length, release: () => held.splice(0).forEach((send) => send()) };
+}
+
+/**
+ * The message a search hit or a jump revealed. Its highlight lasts 2 s, which a loaded machine can
+ * spend before the next check: the message is named by its id from the moment it is seen.
+ */
+export async function revealedMessage(page: Page): Promise<Locator> {
+  let id: string | null = null;
+  await expect.poll(async () => (id = await page.evaluate(() => document.querySelector('.message.revealed')?.getAttribute('data-id') ?? null)), SETTLE).not.toBeNull();
+  return page.locator(`.message[data-id="${id}"]`);
 }
 
 /**
