@@ -206,6 +206,31 @@ describe('what the person just did stays, whatever the page is busy with', () =>
     expect(await model.inputValue()).toBe('claude-haiku-4-5');
   });
 
+  it('switches versions with Alt+→ pressed the moment a chat with versions appears', async () => {
+    const page = await darkDesktop();
+    await newChat(page);
+    await sendAndWait(page, 'the first wording');
+    await page.locator('.message.user').getByRole('button', { name: 'Edit' }).click();
+    await page.locator('.editor textarea').fill('the second wording');
+    await page.getByRole('button', { name: 'Save and send' }).click();
+    const versions = page.locator('.message.user .siblings').first();
+    await expect.poll(() => versions.getAttribute('aria-label'), REPLY).toBe('Version 2 of 2');
+    await expect.poll(() => page.locator('.composer .stop').count(), REPLY).toBe(0);
+    await versions.getByRole('button', { name: 'Previous version' }).click();
+    await expect.poll(() => versions.getAttribute('aria-label'), SETTLE).toBe('Version 1 of 2');
+    // After a reload, the key goes out in the same task as the branch is put on screen.
+    await page.addInitScript(() => {
+      const seen = new MutationObserver(() => {
+        if (!document.querySelector('.message.user .siblings')) return;
+        seen.disconnect();
+        window.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', altKey: true, bubbles: true }));
+      });
+      document.addEventListener('DOMContentLoaded', () => seen.observe(document.body, { childList: true, subtree: true }));
+    });
+    await page.reload();
+    await expect.poll(() => page.locator('.message.user .user-text').first().textContent(), SETTLE).toBe('the second wording');
+  });
+
   // A person may press a key the instant a thing appears; CI's busy machines made that happen. Whatever
   // opens takes the focus (or its modal state) as it is rendered, not after the next paint.
   it('hands the focus to what opens within the task of the click, so an Esc right after it closes that thing', async () => {
