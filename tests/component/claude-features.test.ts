@@ -4,11 +4,9 @@
  * its signature and sent back unchanged (the mock refuses a continuation that changed it); web
  * search with numbered sources and its price; all of it surviving an export and an import.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMockClaude, type MockClaude } from '../../scripts/mock-claude/server.js';
+import { describe, expect, it } from 'vitest';
 import { ChatClient } from '../helpers/chat-client.js';
-import { expectNoFatal, startHost, type RunningHost } from '../helpers/host.js';
-import { TEST_API_KEY } from '../helpers/secrets.js';
+import { claudeHost, isGenerationEnd as isEnd } from '../helpers/claude-host.js';
 import { pdf, png } from '../helpers/media-fixtures.js';
 import type { Frame } from '../scenarios/driver.js';
 import { connect } from 'node:net';
@@ -16,26 +14,12 @@ import { connect } from 'node:net';
 type F = Record<string, any>;
 type Msg = { id: string; role: string; content: string; meta: Record<string, any>; attachments?: any[]; parts?: any[]; sources?: any[]; cost_usd?: number | null };
 
-let mock: MockClaude;
-let host: RunningHost;
-
-beforeAll(async () => {
-  mock = await startMockClaude();
-  host = await startHost({ env: { ANTHROPIC_API_KEY: TEST_API_KEY, ANTHROPIC_BASE_URL: mock.url } });
-});
-
-afterAll(async () => {
-  await host.stop();
-  await mock.close();
-  expectNoFatal(host);
-});
+const suite = claudeHost();
 
 async function upload(bytes: Buffer, name: string, type = 'application/octet-stream'): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${host.url}/api/blobs`, { method: 'POST', body: new Uint8Array(bytes), headers: { 'content-type': type, 'x-file-name': encodeURIComponent(name) } });
+  const res = await fetch(`${suite.host.url}/api/blobs`, { method: 'POST', body: new Uint8Array(bytes), headers: { 'content-type': type, 'x-file-name': encodeURIComponent(name) } });
   return { status: res.status, body: await res.json() };
 }
-
-const isEnd = (f: Frame) => f.type === 'generation_finished' || f.type === 'generation_failed';
 
 async function reply(c: ChatClient): Promise<Msg> {
   await c.command({ type: 'generate_llm_response' });
@@ -46,7 +30,7 @@ async function reply(c: ChatClient): Promise<Msg> {
 
 describe('attached files', () => {
   it('are stored once under their CID, sent to Claude as image and document blocks, and served back safely', async () => {
-    const c = await ChatClient.open(host.url);
+    const c = await ChatClient.open(suite.host.url);
     await c.command({ type: 'create_chat', name: 'Files' });
     const image = png(64, 48);
     const first = await upload(image, 'screen shot.png', 'image/png');
@@ -73,26 +57,26 @@ describe('attached files', () => {
     const answer = await reply(c);
     expect(answer.content).toContain('I see a PNG image of 64×48 pixels.');
     expect(answer.content).toMatch(/I see a PDF of 3 pages\b/);
-    expect(mock.requests.at(-1)!.summary).toMatchObject({ images: 1, documents: 1 });
+    expect(suite.mock.requests.at(-1)!.summary).toMatchObject({ images: 1, documents: 1 });
 
-    const served = await fetch(`${host.url}/api/blobs/${first.body.blob.cid}`);
+    const served = await fetch(`${suite.host.url}/api/blobs/${first.body.blob.cid}`);
     expect(Buffer.from(await served.arrayBuffer()).equals(image)).toBe(true);
     expect(served.headers.get('content-type')).toBe('image/png');
     expect(served.headers.get('cache-control')).toContain('immutable');
     expect(served.headers.get('x-content-type-options')).toBe('nosniff');
-    const download = await fetch(`${host.url}/api/blobs/${paper.body.blob.cid}?name=${encodeURIComponent('<b>paper</b>.pdf')}`);
+    const download = await fetch(`${suite.host.url}/api/blobs/${paper.body.blob.cid}?name=${encodeURIComponent('<b>paper</b>.pdf')}`);
     expect(download.headers.get('content-disposition')).toBe('attachment; filename="bpaperb.pdf"');
     expect(download.headers.get('content-security-policy')).toContain('sandbox');
     // A text file keeps its own extension, and is still never served as anything but plain text.
     const notes = await upload(Buffer.from('# Notes\n\n<script>alert(1)</script>\n'), 'notes.md', 'text/html');
-    const text = await fetch(`${host.url}/api/blobs/${notes.body.blob.cid}?name=notes.md`);
+    const text = await fetch(`${suite.host.url}/api/blobs/${notes.body.blob.cid}?name=notes.md`);
     expect(text.headers.get('content-type')).toBe('text/plain; charset=utf-8');
     expect(text.headers.get('content-disposition')).toBe('attachment; filename="notes.md"');
   });
 
   it('stores nothing of an upload cut off halfway', async () => {
     const image = png(300, 200, [9, 99, 199]);
-    const socket = connect(Number(new URL(host.url).port), '127.0.0.1');
+    const socket = connect(Number(new URL(suite.host.url).port), '127.0.0.1');
     await new Promise((resolve) => socket.once('connect', resolve));
     socket.write(`POST /api/blobs HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/png\r\nContent-Length: ${image.length}\r\n\r\n`);
     socket.write(image.subarray(0, image.length >> 1));
@@ -107,7 +91,7 @@ describe('attached files', () => {
     const { CID } = await import('multiformats/cid');
     const { create } = await import('multiformats/hashes/digest');
     const halfCid = CID.create(1, 0x55, create(0x12, digest)).toString();
-    expect((await fetch(`${host.url}/api/blobs/${halfCid}`)).status).toBe(404);
+    expect((await fetch(`${suite.host.url}/api/blobs/${halfCid}`)).status).toBe(404);
   });
 
   it('refuses what Claude would refuse before storing anything, naming the limit', async () => {
@@ -124,20 +108,20 @@ describe('attached files', () => {
     expect(video.body.error.message).toMatch(/movie\.mp4.*not a file Claude can read/);
 
     // A message cannot name a file that was never stored.
-    const c = await ChatClient.open(host.url);
+    const c = await ChatClient.open(suite.host.url);
     await c.command({ type: 'create_chat', name: 'Refusals' });
     const missing = 'bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku';
     const error = (await c.command({ type: 'send_message', content: 'see this', attachments: [{ cid: missing, name: 'ghost.png' }] })) as F;
     expect(error).toMatchObject({ type: 'error', code: 'bad_request' });
     expect(error.message).toMatch(/ghost\.png.*not uploaded/);
     expect(((await c.command({ type: 'get_branch' })) as Frame & { messages: Msg[] }).messages).toHaveLength(0);
-    expect((await fetch(`${host.url}/api/blobs/${missing}`)).status).toBe(404);
+    expect((await fetch(`${suite.host.url}/api/blobs/${missing}`)).status).toBe(404);
   });
 });
 
 describe('thinking and web search', () => {
   it('stores thinking with its signature and sends it back unchanged when the chat goes on', async () => {
-    const c = await ChatClient.open(host.url);
+    const c = await ChatClient.open(suite.host.url);
     const { chat } = (await c.command({ type: 'create_chat', name: 'Thinking', model: 'claude-haiku-4-5' })) as F;
     const updated = (await c.command({ type: 'update_chat', chat_id: chat.id, thinking: { effort: 'low' } })) as F;
     expect(updated.chat.thinking).toEqual({ effort: 'low' });
@@ -146,17 +130,17 @@ describe('thinking and web search', () => {
     expect(first.parts!.map((p) => p.type)).toEqual(['thinking', 'redacted_thinking', 'text']);
     expect(first.parts![0].text).toMatch(/Mock thinking/);
     expect(first.meta.usage.thinking_tokens).toBeGreaterThan(0);
-    expect(mock.requests.at(-1)!.body as F).toMatchObject({ thinking: { type: 'enabled', budget_tokens: 2048 } });
+    expect(suite.mock.requests.at(-1)!.body as F).toMatchObject({ thinking: { type: 'enabled', budget_tokens: 2048 } });
 
     // The mock answers 400 to a thinking block whose signature does not match its text.
     await c.command({ type: 'send_message', content: 'and now?' });
     const second = await reply(c);
     expect(second.content).toContain('and now?');
-    expect(mock.requests.at(-1)!.summary).toMatchObject({ echoedThinking: 1, echoedRedactedThinking: 1 });
+    expect(suite.mock.requests.at(-1)!.summary).toMatchObject({ echoedThinking: 1, echoedRedactedThinking: 1 });
   });
 
   it('searches the web when the chat allows it, with numbered sources, inert hostile links, and the searches priced', async () => {
-    const c = await ChatClient.open(host.url);
+    const c = await ChatClient.open(suite.host.url);
     const { chat } = (await c.command({ type: 'create_chat', name: 'Search', model: 'claude-haiku-4-5' })) as F;
     await c.command({ type: 'update_chat', chat_id: chat.id, web_search: { max_uses: 2 } });
     await c.command({ type: 'send_message', content: 'search the hostile web for tides' });
@@ -171,7 +155,7 @@ describe('thinking and web search', () => {
     for (const href of hrefs) expect(href).toMatch(/^https?:/);
     expect(answer.sources!.some((s) => s.href === null)).toBe(true);
     expect(answer.meta.usage.web_search_requests).toBe(1);
-    expect((mock.requests.at(-1)!.body as F).tools).toEqual([{ type: 'web_search_20250305', name: 'web_search', max_uses: 2 }]);
+    expect((suite.mock.requests.at(-1)!.body as F).tools).toEqual([{ type: 'web_search_20250305', name: 'web_search', max_uses: 2 }]);
     const u = answer.meta.usage;
     expect(answer.cost_usd).toBeCloseTo((u.input_tokens * 1 + u.output_tokens * 5) / 1e6 + 0.01, 8);
     const list = (await c.command({ type: 'list_chats' })) as Frame & { chats: any[] };
@@ -181,7 +165,7 @@ describe('thinking and web search', () => {
 
 describe('the model list', () => {
   it('says per model what the picker may offer, from the API where it says so', async () => {
-    const c = await ChatClient.open(host.url);
+    const c = await ChatClient.open(suite.host.url);
     const list = (await c.command({ type: 'list_models', refresh: true })) as F;
     expect(list.source).toBe('api');
     const caps = (id: string) => list.models.find((m: F) => m.id === id).capabilities;
@@ -194,7 +178,7 @@ describe('the model list', () => {
 
 describe('export and import', () => {
   it('carry files, thinking and sources losslessly', async () => {
-    const c = await ChatClient.open(host.url);
+    const c = await ChatClient.open(suite.host.url);
     const { chat } = (await c.command({ type: 'create_chat', name: 'Carry', model: 'claude-haiku-4-5' })) as F;
     await c.command({ type: 'update_chat', chat_id: chat.id, thinking: { effort: 'medium' } });
     const image = png(20, 10, [200, 10, 10]);
@@ -206,7 +190,7 @@ describe('export and import', () => {
     expect(Object.keys(parsed.blobs)).toEqual([body.blob.cid]);
     expect(parsed.chat.thinking).toEqual({ effort: 'medium' });
 
-    const res = await fetch(`${host.url}/api/import`, { method: 'POST', body: file.content });
+    const res = await fetch(`${suite.host.url}/api/import`, { method: 'POST', body: file.content });
     expect(res.status).toBe(201);
     const imported = (await res.json()).chats[0];
     expect(imported.thinking).toEqual({ effort: 'medium' });
@@ -217,7 +201,7 @@ describe('export and import', () => {
 
     // An export whose file was changed is refused whole.
     const altered = { ...parsed, blobs: { [body.blob.cid]: Buffer.from(png(20, 10, [0, 0, 0])).toString('base64') } };
-    const refused = await fetch(`${host.url}/api/import`, { method: 'POST', body: JSON.stringify(altered) });
+    const refused = await fetch(`${suite.host.url}/api/import`, { method: 'POST', body: JSON.stringify(altered) });
     expect(refused.status).toBe(400);
     expect((await refused.json()).error.message).toMatch(/does not match its id/);
   });

@@ -2,23 +2,22 @@
  * Claude through the component, the host and the mock API: replies with usage and cost, every
  * fault class, the user's message kept, failures recorded on the branch, and retry.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { mkdirSync, writeFileSync, cpSync } from 'node:fs';
 import { join } from 'node:path';
-import { startMockClaude, type MockClaude } from '../../scripts/mock-claude/server.js';
 import { ChatClient } from '../helpers/chat-client.js';
-import { ROOT, expectNoFatal, startHost, tempDir, type RunningHost } from '../helpers/host.js';
+import { ROOT, expectNoFatal, startHost, tempDir } from '../helpers/host.js';
+import { claudeHost, isGenerationEnd as isEnd } from '../helpers/claude-host.js';
 import { TEST_API_KEY } from '../helpers/secrets.js';
 import type { Frame } from '../scenarios/driver.js';
 
 type Msg = { id: string; parent_id: string | null; role: string; content: string; meta: Record<string, any>; cost_usd?: number | null; siblings: { index: number; count: number } };
 
-let mock: MockClaude;
-let host: RunningHost;
+const suite = claudeHost();
 const seen: string[] = [];
 
 async function client(): Promise<ChatClient> {
-  const c = await ChatClient.open(host.url);
+  const c = await ChatClient.open(suite.host.url);
   c.ws.on('message', (d) => seen.push(String(d)));
   return c;
 }
@@ -32,26 +31,12 @@ async function ask(c: ChatClient, content: string, extra: Record<string, unknown
   return { started, events, end };
 }
 
-const isEnd = (f: Frame) => f.type === 'generation_finished' || f.type === 'generation_failed';
-
 async function branch(c: ChatClient): Promise<Msg[]> {
   return ((await c.command({ type: 'get_branch' })) as Frame & { messages: Msg[] }).messages;
 }
 
-beforeAll(async () => {
-  mock = await startMockClaude();
-  host = await startHost({ env: { ANTHROPIC_API_KEY: TEST_API_KEY, ANTHROPIC_BASE_URL: mock.url } });
-});
-
-afterAll(async () => {
-  // Stopped before the checks: a failing check must not leave the host or the mock running.
-  await host.stop();
-  await mock.close();
-  expectNoFatal(host);
-  // The key never reaches a client, a log line or the store's chat data.
-  expect(seen.join('\n')).not.toContain(TEST_API_KEY);
-  expect(host.log()).not.toContain(TEST_API_KEY);
-});
+// The key never reaches a client (claudeHost checks the host's log).
+afterAll(() => expect(seen.join('\n')).not.toContain(TEST_API_KEY));
 
 describe('Claude replies', () => {
   it('arrive with model, usage and cost, after an immediate generation_started', async () => {
@@ -68,7 +53,7 @@ describe('Claude replies', () => {
     expect(added.message.cost_usd).toBeGreaterThan(0);
     expect(added.chat.usage.cost_usd).toBeCloseTo(added.message.cost_usd!, 12);
     // What the SDK sent, as the real API sees it.
-    const sent = mock.requests.at(-1)!;
+    const sent = suite.mock.requests.at(-1)!;
     expect(sent.headers.authorization).toBe(`Bearer ${TEST_API_KEY}`);
     expect(sent.headers['anthropic-version']).toBeTruthy();
     expect(sent.body).toMatchObject({ model: 'claude-sonnet-5', max_tokens: 8192, stream: true, system: [{ type: 'text', text: 'Be brief.', cache_control: { type: 'ephemeral' } }] });
@@ -83,7 +68,7 @@ describe('Claude replies', () => {
     const edited = (await c.command({ type: 'edit_message', message_id: q2.message.id, content: 'second, edited' })) as Frame & { message: Msg };
     await c.command({ type: 'generate_llm_response' });
     await c.until(isEnd);
-    const body = mock.requests.at(-1)!.body as { messages: { role: string; content: { text: string; cache_control?: unknown }[] }[] };
+    const body = suite.mock.requests.at(-1)!.body as { messages: { role: string; content: { text: string; cache_control?: unknown }[] }[] };
     const texts = body.messages.map((m) => m.content.map((b) => b.text).join(''));
     expect(texts).toEqual(['first question', 'Mock reply #1 to: “first question”', 'second, edited']);
     expect(JSON.stringify(body)).not.toContain('second, original');
@@ -119,8 +104,8 @@ describe('Claude faults', () => {
     it(t.name + '; the user\'s message stays and the failure is on the branch', async () => {
       const c = await client();
       await c.command({ type: 'create_chat', name: t.name });
-      const before = mock.requests.length;
-      if (t.fault) mock.queueFaults(t.fault as never);
+      const before = suite.mock.requests.length;
+      if (t.fault) suite.mock.queueFaults(t.fault as never);
       const { end } = await ask(c, `please answer (${t.name})`, t.model ? { model_id: t.model } : {});
       expect(end.type).toBe('generation_failed');
       const error = end.error as { code: string; message: string; retryable: boolean };
@@ -128,7 +113,7 @@ describe('Claude faults', () => {
       expect(error.message).toMatch(t.message);
       if (t.name.startsWith('a truncated')) expect(error.message).not.toMatch(/^$/);
       else expect(error.retryable).toBe(t.retryable);
-      expect(mock.requests.length - before).toBe(t.requests);
+      expect(suite.mock.requests.length - before).toBe(t.requests);
       const messages = await branch(c);
       expect(messages.map((m) => m.role)).toEqual(['user', 'error']);
       expect(messages[0]!.content).toBe(`please answer (${t.name})`);
@@ -137,7 +122,7 @@ describe('Claude faults', () => {
   }
 
   it('401 names the key problem; the key itself appears nowhere', async () => {
-    const bad = await startHost({ env: { ANTHROPIC_API_KEY: 'invalid', ANTHROPIC_BASE_URL: mock.url } });
+    const bad = await startHost({ env: { ANTHROPIC_API_KEY: 'invalid', ANTHROPIC_BASE_URL: suite.mock.url } });
     const c = await ChatClient.open(bad.url);
     await c.command({ type: 'create_chat', name: 'bad key' });
     await c.command({ type: 'send_message', content: 'hi' });
@@ -152,11 +137,11 @@ describe('Claude faults', () => {
   it('429 with retry-after 0 is retried at once and succeeds', async () => {
     const c = await client();
     await c.command({ type: 'create_chat', name: 'retry now' });
-    const before = mock.requests.length;
-    mock.queueFaults([{ status: 429, retry_after: 0 }]);
+    const before = suite.mock.requests.length;
+    suite.mock.queueFaults([{ status: 429, retry_after: 0 }]);
     const { end } = await ask(c, 'hello');
     expect(end.type).toBe('generation_finished');
-    expect(mock.requests.length - before).toBe(2);
+    expect(suite.mock.requests.length - before).toBe(2);
     expect((await branch(c)).map((m) => m.role)).toEqual(['user', 'assistant']);
     await c.close();
   });
@@ -164,12 +149,12 @@ describe('Claude faults', () => {
   it('529 three times is retried within the bounds, then fails for good', async () => {
     const c = await client();
     await c.command({ type: 'create_chat', name: 'overloaded' });
-    const before = mock.requests.length;
-    mock.queueFaults([{ status: 529, retry_after: 0 }, { status: 529, retry_after: 0 }, { status: 529, retry_after: 0 }]);
+    const before = suite.mock.requests.length;
+    suite.mock.queueFaults([{ status: 529, retry_after: 0 }, { status: 529, retry_after: 0 }, { status: 529, retry_after: 0 }]);
     const { end } = await ask(c, 'hello');
     expect(end).toMatchObject({ type: 'generation_failed', attempt: 3, error: { code: 'overloaded_error', retryable: true } });
     expect(end.retry).toBeUndefined();
-    expect(mock.requests.length - before).toBe(3);
+    expect(suite.mock.requests.length - before).toBe(3);
     await c.close();
   });
 
@@ -177,7 +162,7 @@ describe('Claude faults', () => {
     it(`${status} with a wait: the client is told when to retry, and retry from the same point succeeds`, async () => {
       const c = await client();
       await c.command({ type: 'create_chat', name: `wait ${status}` });
-      mock.queueFaults([{ status, retry_after: status === 429 ? 2 : undefined }]);
+      suite.mock.queueFaults([{ status, retry_after: status === 429 ? 2 : undefined }]);
       const { end } = await ask(c, `hello ${status}`);
       expect(end).toMatchObject({ type: 'generation_failed', attempt: 1, error: { status, retryable: true }, retry: { attempt: 2, after_ms: status === 429 ? 2000 : 500 } });
       const failed = await branch(c);
@@ -191,7 +176,7 @@ describe('Claude faults', () => {
       // The failed attempt is not a version of the reply (‹ › never land on it): the reply is 1 of 1.
       expect(after[1]!.siblings).toEqual({ index: 0, count: 1 });
       // The error record stays on its own branch and is never sent to the model.
-      expect(JSON.stringify(mock.requests.at(-1)!.body)).not.toContain('(injected)');
+      expect(JSON.stringify(suite.mock.requests.at(-1)!.body)).not.toContain('(injected)');
       await c.close();
     });
   }
@@ -199,19 +184,19 @@ describe('Claude faults', () => {
   it('a lost connection is reported as such, with a retry after a back-off', async () => {
     const c = await client();
     await c.command({ type: 'create_chat', name: 'dropped' });
-    const before = mock.requests.length;
-    mock.queueFaults([{ drop: true }]);
+    const before = suite.mock.requests.length;
+    suite.mock.queueFaults([{ drop: true }]);
     const { end } = await ask(c, 'hello');
     expect(end).toMatchObject({ type: 'generation_failed', error: { code: 'connection_error', retryable: true }, retry: { attempt: 2, after_ms: 500 } });
     expect(String((end.error as { message: string }).message)).toMatch(/could not reach the Claude API/);
-    expect(mock.requests.length - before).toBe(1);
+    expect(suite.mock.requests.length - before).toBe(1);
     await c.close();
   });
 });
 
 describe('without an API key', () => {
   it('npm start still runs, says no key is configured, and a generation fails with how to set one', async () => {
-    const bare = await startHost({ env: { ANTHROPIC_API_KEY: '', ANTHROPIC_BASE_URL: mock.url } });
+    const bare = await startHost({ env: { ANTHROPIC_API_KEY: '', ANTHROPIC_BASE_URL: suite.mock.url } });
     const c = await ChatClient.open(bare.url);
     const token = /content="([0-9a-f]+)"/.exec(await (await fetch(`${bare.url}/`)).text())![1]!;
     const raw = await ChatClient.open(bare.url, token);
@@ -242,13 +227,13 @@ describe('without an API key', () => {
     cpSync(join(ROOT, 'dist/chat.wasm'), join(dir, 'dist/chat.wasm'));
     // The generator reads the key file through its own filesystem handler (generator.toml: assets/).
     cpSync(join(ROOT, 'dist/generator.wasm'), join(dir, 'dist/generator.wasm'));
-    const fileKey = await startHost({ manifest: join(dir, 'actor.toml'), env: { ANTHROPIC_API_KEY: '', ANTHROPIC_BASE_URL: mock.url } });
+    const fileKey = await startHost({ manifest: join(dir, 'actor.toml'), env: { ANTHROPIC_API_KEY: '', ANTHROPIC_BASE_URL: suite.mock.url } });
     const c = await ChatClient.open(fileKey.url);
     c.ws.on('message', (d) => seen.push(String(d)));
     await c.command({ type: 'create_chat', name: 'file key' });
     const { end } = await ask(c, 'hi');
     expect(end.type, JSON.stringify(end)).toBe('generation_finished');
-    expect(mock.requests.at(-1)!.headers.authorization).toBe(`Bearer ${TEST_API_KEY}`);
+    expect(suite.mock.requests.at(-1)!.headers.authorization).toBe(`Bearer ${TEST_API_KEY}`);
     await c.close();
     expect(fileKey.log()).not.toContain(TEST_API_KEY);
     await fileKey.stop();

@@ -3,39 +3,21 @@
  * generate at once, and every failure path (generator failure, timeout, stop) keeps the message and
  * can be retried.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMockClaude, type MockClaude } from '../../scripts/mock-claude/server.js';
+import { describe, expect, it } from 'vitest';
 import { ChatClient } from '../helpers/chat-client.js';
-import { expectNoFatal, startHost, type RunningHost } from '../helpers/host.js';
-import { TEST_API_KEY } from '../helpers/secrets.js';
+import { claudeHost, isGenerationEnd as isEnd } from '../helpers/claude-host.js';
 import type { Frame } from '../scenarios/driver.js';
 
-let mock: MockClaude;
-let host: RunningHost;
-const isEnd = (f: Frame) => f.type === 'generation_finished' || f.type === 'generation_failed';
+const suite = claudeHost();
 /** Resolves once Claude (the mock) has the request whose last user message contains `text`, unanswered. */
-const atClaude = (text: string) => mock.until(() => mock.inFlight().some((t) => t.includes(text)), `request "${text}" waiting at Claude`);
-
-beforeAll(async () => {
-  mock = await startMockClaude();
-  host = await startHost({ env: { ANTHROPIC_API_KEY: TEST_API_KEY, ANTHROPIC_BASE_URL: mock.url } });
-});
-
-afterAll(async () => {
-  // A failed test may have left a request held: let it go so nothing waits on it.
-  mock.release();
-  // Stopped first, so a failing check below leaves no process behind.
-  await host.stop();
-  await mock.close();
-  expectNoFatal(host);
-});
+const atClaude = (text: string) => suite.mock.until(() => suite.mock.inFlight().some((t) => t.includes(text)), `request "${text}" waiting at Claude`);
 
 // Claude is held ([[hold]]) until the test lets it answer, so "meanwhile" is an order of events,
 // not a stopwatch: a shared two-core machine makes any time bound flaky.
 describe('generation in generator actors', () => {
   it('leaves the chat actor free: while Claude has not answered, another tab lists, switches, sends, loads history and assets', async () => {
-    const a = await ChatClient.open(host.url);
-    const b = await ChatClient.open(host.url);
+    const a = await ChatClient.open(suite.host.url);
+    const b = await ChatClient.open(suite.host.url);
     const other = (await b.command({ type: 'create_chat', name: 'other tab' })) as Frame & { chat: { id: string } };
     await b.command({ type: 'send_message', content: 'history to load' });
     await a.command({ type: 'create_chat', name: 'slow' });
@@ -54,12 +36,12 @@ describe('generation in generator actors', () => {
     }
     const branch = (await b.command({ type: 'get_branch' })) as Frame & { messages: { content: string }[] };
     expect(branch.messages.map((m) => m.content)).toEqual(['history to load', 'sent while the other chat generates']);
-    const page = await fetch(`${host.url}/`).then((r) => r.text());
+    const page = await fetch(`${suite.host.url}/`).then((r) => r.text());
     expect(page).toContain('theater-chat');
     // All of that was answered while the generation was still waiting for Claude.
-    expect(mock.inFlight()).toContain('[[hold]] take your time');
+    expect(suite.mock.inFlight()).toContain('[[hold]] take your time');
     expect((await a.events()).filter(isEnd)).toEqual([]);
-    expect(mock.release('take your time')).toBe(1);
+    expect(suite.mock.release('take your time')).toBe(1);
     const events = await a.until(isEnd, 60_000);
     expect(events.some((f) => f.type === 'generation_finished')).toBe(true);
     await a.close();
@@ -67,8 +49,8 @@ describe('generation in generator actors', () => {
   });
 
   it('generates in two chats at the same time', async () => {
-    const a = await ChatClient.open(host.url);
-    const b = await ChatClient.open(host.url);
+    const a = await ChatClient.open(suite.host.url);
+    const b = await ChatClient.open(suite.host.url);
     await a.command({ type: 'create_chat', name: 'one' });
     await b.command({ type: 'create_chat', name: 'two' });
     await a.command({ type: 'send_message', content: '[[hold]] first' });
@@ -77,9 +59,9 @@ describe('generation in generator actors', () => {
     await b.command({ type: 'generate_llm_response' });
     // Both requests wait at Claude at once. One after the other, the second would be sent only after
     // the first was answered, which never happens before both are there.
-    await mock.until(() => ['first', 'second'].every((w) => mock.inFlight().includes(`[[hold]] ${w}`)), 'two generations waiting at Claude at once');
-    expect(mock.release('first')).toBe(1);
-    expect(mock.release('second')).toBe(1);
+    await suite.mock.until(() => ['first', 'second'].every((w) => suite.mock.inFlight().includes(`[[hold]] ${w}`)), 'two generations waiting at Claude at once');
+    expect(suite.mock.release('first')).toBe(1);
+    expect(suite.mock.release('second')).toBe(1);
     const [endA, endB] = await Promise.all([a.until(isEnd, 60_000), b.until(isEnd, 60_000)]);
     expect(endA.some((f) => f.type === 'generation_finished')).toBe(true);
     expect(endB.some((f) => f.type === 'generation_finished')).toBe(true);
@@ -88,21 +70,21 @@ describe('generation in generator actors', () => {
   });
 
   it('refuses a second generation for the same message while one runs, with a clear message', async () => {
-    const a = await ChatClient.open(host.url);
+    const a = await ChatClient.open(suite.host.url);
     await a.command({ type: 'create_chat', name: 'twice' });
     await a.command({ type: 'send_message', content: '[[hold]] once' });
     await a.command({ type: 'generate_llm_response' });
     const second = await a.command({ type: 'generate_llm_response' });
     expect(second).toMatchObject({ type: 'error', code: 'conflict', message: expect.stringMatching(/being generated already/) });
     await atClaude('once');
-    expect(mock.release('once')).toBe(1);
+    expect(suite.mock.release('once')).toBe(1);
     await a.until(isEnd, 60_000);
     await a.close();
   });
 
   // The timer that sends this cancel lives in the UI: tests/browser/ui.test.ts lets it run for real.
   it('a timeout cancel records a timeout, keeps the message, ignores the retired generator\'s late answer, and Retry works', async () => {
-    const a = await ChatClient.open(host.url);
+    const a = await ChatClient.open(suite.host.url);
     await a.command({ type: 'create_chat', name: 'never ends' });
     await a.command({ type: 'send_message', content: '[[hold]] hang' });
     await a.command({ type: 'generate_llm_response' });
@@ -113,8 +95,8 @@ describe('generation in generator actors', () => {
     expect(branch.messages.map((m) => m.role)).toEqual(['user', 'error']);
     expect(branch.messages[0]!.content).toBe('[[hold]] hang');
     // Claude answers the retired generator after all: that answer must not land anywhere.
-    expect(mock.release('hang')).toBe(1);
-    await mock.until((log) => log.some((e) => e.event === 'answered' && e.text.includes('hang')), 'late answer to the stopped generation');
+    expect(suite.mock.release('hang')).toBe(1);
+    await suite.mock.until((log) => log.some((e) => e.event === 'answered' && e.text.includes('hang')), 'late answer to the stopped generation');
     await a.command({ type: 'edit_message', message_id: branch.messages[0]!.id, content: 'now answer quickly' });
     await a.command({ type: 'generate_llm_response' });
     const done = await a.until(isEnd, 60_000);
@@ -126,10 +108,10 @@ describe('generation in generator actors', () => {
   });
 
   it('a generator that loses its connection reports back; the failure is recorded and retry works', async () => {
-    const a = await ChatClient.open(host.url);
+    const a = await ChatClient.open(suite.host.url);
     await a.command({ type: 'create_chat', name: 'dropped' });
     const sent = (await a.command({ type: 'send_message', content: 'please answer' })) as Frame & { message: { id: string } };
-    mock.queueFaults([{ drop: true }]);
+    suite.mock.queueFaults([{ drop: true }]);
     await a.command({ type: 'generate_llm_response' });
     const failed = (await a.until(isEnd, 60_000)).find((f) => f.type === 'generation_failed')!;
     expect(failed.error).toMatchObject({ code: 'connection_error', retryable: true });
@@ -140,17 +122,17 @@ describe('generation in generator actors', () => {
   });
 
   it('tells a reconnecting client which generations are running', async () => {
-    const a = await ChatClient.open(host.url);
+    const a = await ChatClient.open(suite.host.url);
     const chat = (await a.command({ type: 'create_chat', name: 'resync' })) as Frame & { chat: { id: string } };
     await a.command({ type: 'send_message', content: '[[hold]] long' });
     await a.command({ type: 'generate_llm_response' });
-    const token = /content="([0-9a-f]+)"/.exec(await (await fetch(`${host.url}/`)).text())![1]!;
-    const b = await ChatClient.open(host.url, token);
+    const token = /content="([0-9a-f]+)"/.exec(await (await fetch(`${suite.host.url}/`)).text())![1]!;
+    const b = await ChatClient.open(suite.host.url, token);
     const welcome = await b.command({ type: 'hello', token });
     expect(welcome).toMatchObject({ type: 'welcome', generation_timeout_ms: 180_000 });
     expect((welcome as Frame & { generating: { chat_id: string }[] }).generating.map((g) => g.chat_id)).toContain(chat.chat.id);
     await atClaude('long');
-    expect(mock.release('long')).toBe(1);
+    expect(suite.mock.release('long')).toBe(1);
     await a.until(isEnd, 60_000);
     await a.close();
     await b.close();

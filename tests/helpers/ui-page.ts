@@ -1,9 +1,9 @@
 /** Driving the real UI in Chromium: open a page, make chats, send, import, and wait for the view to settle. */
 import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
-import { startMockClaude, type MockClaude } from '../../scripts/mock-claude/server.js';
-import { expectNoFatal, startHost, type RunningHost } from './host.js';
+import type { MockClaude } from '../../scripts/mock-claude/server.js';
+import type { RunningHost } from './host.js';
+import { claudeHost } from './claude-host.js';
 import { launch } from './browser.js';
-import { TEST_API_KEY } from './secrets.js';
 import type { Browser, Locator, Page } from 'playwright-core';
 
 // Two cores shared with other work: bounds only decide how long a failing test takes to say so.
@@ -260,8 +260,15 @@ export interface BrowserSuite {
  * mock's held requests let go and the pages closed between tests; the host checked for fatal errors.
  */
 export function browserSuite(): BrowserSuite {
+  const claude = claudeHost();
   const pages: Page[] = [];
   const suite = {
+    get mock() {
+      return claude.mock;
+    },
+    get host() {
+      return claude.host;
+    },
     async open(options: OpenOptions & { url?: string } = {}) {
       const page = await openPage(suite.browser, options.url ?? suite.host.url, options);
       pages.push(page);
@@ -269,16 +276,11 @@ export function browserSuite(): BrowserSuite {
     },
   } as BrowserSuite;
   beforeAll(async () => {
-    suite.mock = await startMockClaude();
-    suite.host = await startHost({ env: { ANTHROPIC_API_KEY: TEST_API_KEY, ANTHROPIC_BASE_URL: suite.mock.url } });
     suite.browser = await launch();
   });
+  // Registered after claudeHost's, so it runs before the host stops.
   afterAll(async () => {
-    suite.mock?.release();
     await suite.browser?.close();
-    await suite.host?.stop();
-    if (suite.host) expectNoFatal(suite.host);
-    await suite.mock?.close();
   });
   beforeEach(async () => {
     suite.mock.release();
