@@ -59,7 +59,11 @@ export class ChatClient {
     return client;
   }
 
-  command(command: Record<string, unknown>, timeoutMs = 15_000): Promise<Frame> {
+  /**
+   * The limit only bounds how long a hung actor takes to be reported. A command can wait behind a
+   * channel opened to a generator that is still compiling: > 15 s was seen with both cores busy.
+   */
+  command(command: Record<string, unknown>, timeoutMs = 60_000): Promise<Frame> {
     const given = typeof command.request_id === 'string' ? command.request_id : undefined;
     const requestId = given ?? `r${++this.next}`;
     if (this.closed) return Promise.resolve({ type: 'error', code: 'internal', message: 'connection closed' } as Frame);
