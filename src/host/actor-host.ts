@@ -121,10 +121,13 @@ export class ActorHost extends EventEmitter implements HostCallContext {
     checkLinkable(transpiled.imports, transpiled.exports);
     this.imports = new Set(transpiled.imports);
     this.componentDir = transpiled.dir;
-    // crates/theater-handler-message-server/src/lib.rs:472-492: registered at setup, before instantiation.
-    if (this.imports.has('theater:simple/message-server-host')) await this.server.router.register(this.id, (m) => this.mailbox.deliver(m));
     if (this.stopped) return;
-    this.worker = await this.spawnWorker(this.options.initState);
+    // c50 compiles at load, then sets up handlers (the mailbox: crates/theater-handler-message-server/
+    // src/lib.rs:472-492), then instantiates. Registered before compiling, the mailbox made whoever
+    // opened a channel to this actor wait seconds for the compile.
+    this.worker = await this.spawnWorker(this.options.initState, async () => {
+      if (!this.stopped && this.imports.has('theater:simple/message-server-host')) await this.server.router.register(this.id, (m) => this.mailbox.deliver(m));
+    });
     if (this.options.memoryLogEveryMs) setInterval(() => this.worker?.postMessage({ kind: 'memory' }), this.options.memoryLogEveryMs).unref();
   }
 
@@ -135,12 +138,13 @@ export class ActorHost extends EventEmitter implements HostCallContext {
   }
 
   /** A worker running the component with this state (init is not called: the caller decides). */
-  private spawnWorker(state: Uint8Array | undefined): Promise<Worker> {
+  private spawnWorker(state: Uint8Array | undefined, compiled: () => Promise<void>): Promise<Worker> {
     const { storeRoot, filesystemBase, allowedEnv, tallyHostCalls: tally } = this.options;
     return startComponentWorker({
       start: { dir: this.componentDir!, state, storeRoot, filesystemBase, allowedEnv, tally },
       host: this,
       onMessage: (message) => this.onWorkerMessage(message),
+      compiled,
       onCrash: (worker, e) => {
         if (worker === this.worker) this.fail(`worker crashed: ${e.message}`);
       },

@@ -20,12 +20,14 @@ export interface WorkerLaunch {
   /** Every message but ready and load-failed, which settle the returned promise. */
   onMessage: (message: FromWorker) => void;
   onCrash: (worker: Worker, error: Error) => void;
+  /** Between compiling and instantiating: c50 sets up the actor's handlers there (its mailbox). */
+  compiled?: () => Promise<void>;
 }
 
 const errorText = (e: unknown) => (typeof e === 'string' ? e : e instanceof Error ? e.message : String(e));
 
 /** A worker running the component (init is not called: the caller decides); resolves once it is instantiated. */
-export function startComponentWorker({ start, host, onMessage, onCrash }: WorkerLaunch): Promise<Worker> {
+export function startComponentWorker({ start, host, onMessage, onCrash, compiled }: WorkerLaunch): Promise<Worker> {
   const worker = new Worker(new URL('./worker.js', import.meta.url), { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
   const { port1, port2 } = new MessageChannel();
   const signal = new SharedArrayBuffer(4);
@@ -44,6 +46,10 @@ export function startComponentWorker({ start, host, onMessage, onCrash }: Worker
   const ready = new Promise<Worker>((resolve, reject) => {
     worker.on('message', (message: FromWorker) => {
       if (message.kind === 'ready') return resolve(worker);
+      if (message.kind === 'compiled') {
+        const instantiate = () => worker.postMessage({ kind: 'instantiate' });
+        return void (compiled ? compiled().then(instantiate, reject) : instantiate());
+      }
       if (message.kind === 'load-failed') return reject(new Error(`the component could not be instantiated: ${message.error}`));
       onMessage(message);
     });

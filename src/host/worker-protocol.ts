@@ -46,7 +46,7 @@ export type WorkerSocketChange =
   | { kind: 'ws-open'; server: bigint; connection: bigint }
   | { kind: 'ws-closed'; server: bigint; connection: bigint };
 
-export type ToWorker = WorkerStart | WorkerCall | WorkerSocketChange | { kind: 'reinstantiate' } | { kind: 'memory' } | { kind: 'tally' };
+export type ToWorker = WorkerStart | { kind: 'instantiate' } | WorkerCall | WorkerSocketChange | { kind: 'reinstantiate' } | { kind: 'memory' } | { kind: 'tally' };
 
 export interface WorkerMemory {
   kind: 'memory';
@@ -55,6 +55,8 @@ export interface WorkerMemory {
 }
 
 export type FromWorker =
+  /** The component's code is compiled; it is instantiated when the host says so. */
+  | { kind: 'compiled' }
   | { kind: 'ready' }
   | { kind: 'load-failed'; error: string }
   | { kind: 'log'; line: string }

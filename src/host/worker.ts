@@ -3,7 +3,7 @@
  * can block it with Atomics.wait while the main thread keeps accepting connections.
  */
 import { parentPort, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
@@ -123,6 +123,12 @@ function compile(dir: string, path: string): Promise<WebAssembly.Module> {
   return module;
 }
 
+/** Every core module of the transpiled component, compiled before anything is instantiated (as wasmtime does at load). */
+async function compileAll(dir: string): Promise<void> {
+  const modules = (await readdir(dir)).filter((name) => name.endsWith('.wasm'));
+  await Promise.all(modules.map((name) => compile(dir, name)));
+}
+
 /** Lets the old instance's memory go now rather than whenever the collector gets to it. */
 const collect: (() => void) | undefined = (() => {
   try {
@@ -182,7 +188,15 @@ port.on('message', (message: ToWorker) => {
   }
   if (message.kind === 'start') {
     state = message.state;
-    load(message).then(
+    started = message;
+    compileAll(message.dir).then(
+      () => post({ kind: 'compiled' }),
+      (e: unknown) => post({ kind: 'load-failed', error: e instanceof Error ? e.message : String(e) }),
+    );
+    return;
+  }
+  if (message.kind === 'instantiate') {
+    load(started!).then(
       () => post({ kind: 'ready' }),
       (e: unknown) => post({ kind: 'load-failed', error: e instanceof Error ? e.message : String(e) }),
     );
