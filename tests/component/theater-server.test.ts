@@ -62,7 +62,8 @@ async function get(base: string, path: string): Promise<string> {
 type Heard = { event: string; id?: string; data?: string | null; channel?: string; type?: string };
 const heard = async (base: string): Promise<Heard[]> => JSON.parse((await get(base, '/heard')).slice(4)) as Heard[];
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
+/** The limit only bounds how long a hang takes to be reported: a child's compile took over 20 s once, beside two suites and a build. */
+async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const value = await probe();
