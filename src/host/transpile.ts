@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -14,9 +14,28 @@ export interface Transpiled {
   exports: string[];
 }
 
+/**
+ * Transpiled copies kept in one cache folder. Every development build adds one per component
+ * (≈ 30 MB each): a checkout had gathered 100 of them, 2.8 GB. The least recently used go.
+ */
+export const KEEP_TRANSPILED = 8;
+
+const HASH_DIR = /^[0-9a-f]{24}$/;
+
+/** Removes all but the `keep` most recently used copies in `cache` (best effort: a copy in use elsewhere is simply transpiled again there). */
+export async function pruneTranspiled(cache: string, keep = KEEP_TRANSPILED): Promise<void> {
+  const names = (await readdir(cache).catch(() => [] as string[])).filter((name) => HASH_DIR.test(name));
+  const used = await Promise.all(names.map(async (name) => ({ name, at: await stat(join(cache, name)).then((s) => s.mtimeMs, () => 0) })));
+  used.sort((a, b) => b.at - a.at);
+  for (const { name } of used.slice(keep)) await rm(join(cache, name), { recursive: true, force: true }).catch(() => undefined);
+}
+
 async function tryLoad(dir: string): Promise<Transpiled | undefined> {
   try {
     const meta = JSON.parse(await readFile(join(dir, 'meta.json'), 'utf8')) as Omit<Transpiled, 'dir'>;
+    // Marks it used, so pruning keeps it.
+    const now = new Date();
+    await utimes(dir, now, now).catch(() => undefined);
     return { dir, ...meta };
   } catch {
     return undefined;
@@ -38,6 +57,7 @@ async function transpileInto(dir: string, wasm: Uint8Array): Promise<Transpiled>
   await mkdir(dirname(dir), { recursive: true });
   await rm(dir, { recursive: true, force: true });
   await rename(tmp, dir);
+  await pruneTranspiled(dirname(dir));
   return { dir, ...meta };
 }
 
