@@ -13,8 +13,11 @@ import type { Frame } from '../scenarios/driver.js';
 
 type Msg = { id: string; parent_id: string | null; role: string; content: string; meta: Record<string, any>; cost_usd?: number | null; siblings: { index: number; count: number } };
 
-const suite = claudeHost();
 const seen: string[] = [];
+// The key never reaches a client. Registered before claudeHost's own, so it runs after the host has
+// stopped (after-hooks run last-registered first, and a failing one skips those after it).
+afterAll(() => expect(seen.join('\n')).not.toContain(TEST_API_KEY));
+const suite = claudeHost();
 
 async function client(): Promise<ChatClient> {
   const c = await ChatClient.open(suite.host.url);
@@ -34,9 +37,6 @@ async function ask(c: ChatClient, content: string, extra: Record<string, unknown
 async function branch(c: ChatClient): Promise<Msg[]> {
   return ((await c.command({ type: 'get_branch' })) as Frame & { messages: Msg[] }).messages;
 }
-
-// The key never reaches a client (claudeHost checks the host's log).
-afterAll(() => expect(seen.join('\n')).not.toContain(TEST_API_KEY));
 
 describe('Claude replies', () => {
   it('arrive with model, usage and cost, after an immediate generation_started', async () => {
