@@ -2,7 +2,7 @@
 import { batch } from '@preact/signals';
 import type { ChatView, Command, MessageView } from './protocol.js';
 import { chats, currentChat, currentId, editing, LAST_CHAT, messages, tree, upsertChat } from './chats.js';
-import { busy, generate } from './generation.js';
+import { busy, generate, generationNow } from './generation.js';
 import { connection, run } from './socket.js';
 
 export function showBranch(chat: ChatView, list: MessageView[]): void {
@@ -19,7 +19,9 @@ export async function openChat(id: string): Promise<void> {
   history.replaceState(null, '', `#chat=${id}`);
   localStorage.setItem(LAST_CHAT, id);
   const reply = await run({ type: 'switch_chat', chat_id: id });
-  if (reply.type === 'branch') showBranch(reply.chat, reply.messages);
+  if (reply.type !== 'branch') return;
+  showBranch(reply.chat, reply.messages);
+  if (reply.generating !== undefined) generationNow(id, reply.generating);
 }
 
 export async function createChat(): Promise<void> {

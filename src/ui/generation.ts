@@ -70,6 +70,20 @@ export function resumeGenerations(welcome: FrameOf<'welcome'>): void {
   for (const g of welcome.generating) watchTimeout(g.chat_id);
 }
 
+/**
+ * What the server says is running in a chat as this page opens it: a reply that ended while the page
+ * looked at another chat (whose events it then did not get) no longer shows as coming.
+ */
+export function generationNow(chatId: string, running: { parent_id: string } | null): void {
+  const shown = generating.value[chatId];
+  if (running === null) {
+    if (shown) forget(chatId);
+  } else if (shown?.parent_id !== running.parent_id) {
+    generating.value = { ...generating.value, [chatId]: { since: Date.now(), parent_id: running.parent_id } };
+    watchTimeout(chatId);
+  }
+}
+
 export function generationStarted(frame: FrameOf<'generation_started'>): void {
   // The page may have shown this reply as coming already (its own request): keep that start.
   generating.value = { ...generating.value, [frame.chat_id]: { since: generating.value[frame.chat_id]?.since ?? Date.now(), parent_id: frame.parent_id } };
@@ -108,7 +122,10 @@ export function replyArrived(chatId: string, message: MessageView): void {
 
 /** Only the reply this page is waiting for: a late word about an earlier one leaves a newer one running. */
 function settled(chatId: string, parentId: string): void {
-  if (generating.value[chatId]?.parent_id !== parentId) return;
+  if (generating.value[chatId]?.parent_id === parentId) forget(chatId);
+}
+
+function forget(chatId: string): void {
   const { [chatId]: _done, ...rest } = generating.value;
   generating.value = rest;
 }

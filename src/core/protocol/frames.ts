@@ -33,7 +33,15 @@ export const ServerFrame = z.discriminatedUnion('type', [
   frame('chat_created', { chat: ChatView }),
   frame('chat_updated', { chat: ChatView }),
   frame('chat_deleted', { chat_id: z.string() }),
-  frame('branch', { chat: ChatView, messages: z.array(MessageView) }),
+  frame('branch', {
+    chat: ChatView,
+    messages: z.array(MessageView),
+    /**
+     * In the reply to switch_chat: the reply being written in this chat now, or null. Generation
+     * events reach only a chat's viewers, so a page that was elsewhere learns here how it ended.
+     */
+    generating: z.object({ parent_id: z.string() }).nullable().optional(),
+  }),
   frame('tree', { chat: ChatView, nodes: z.array(TreeNode) }),
   frame('message_added', { chat: ChatView, message: MessageView, branched: z.boolean() }),
   frame('message', { message: MessageView }),

@@ -46,7 +46,11 @@ const HANDLERS: { [T in ClientCommand['type']]: Handler<T> } = {
   list_chats: (d) => changed({ type: 'chats_update', chats: listChats(d) }),
   create_chat: async (d, { type: _t, request_id: _r, ...spec }) => as(await createChat(d, spec), (chat) => ({ type: 'chat_created', chat })),
   fork_chat: async (d, cmd) => as(await forkChat(d, cmd.message_id, cmd.name), (chat) => ({ type: 'chat_created', chat })),
-  switch_chat: async (d, cmd) => ({ ...(await reply(getBranch(d, cmd.chat_id).then((b) => ({ type: 'branch', ...b }) as const))), opens: cmd.chat_id }),
+  switch_chat: async (d, cmd) => {
+    const running = Object.values(d.generations).find((p) => p.chat_id === cmd.chat_id);
+    const branch = await getBranch(d, cmd.chat_id);
+    return { ...changed({ type: 'branch', ...branch, generating: running ? { parent_id: running.parent_id } : null } as const), opens: cmd.chat_id };
+  },
   rename_chat: (d, cmd) => as(updateChat(d, cmd.chat_id, { name: cmd.name }), (chat) => ({ type: 'chat_updated', chat })),
   update_chat: (d, { type: _t, request_id: _r, chat_id, ...changes }) => as(updateChat(d, chat_id, changes), (chat) => ({ type: 'chat_updated', chat })),
   delete_chat: (d, cmd) => as(deleteChat(d, cmd.chat_id), ({ chat_id }) => ({ type: 'chat_deleted', chat_id })),
