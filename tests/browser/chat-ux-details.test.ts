@@ -355,4 +355,25 @@ describe('what the person just did stays, whatever the page is busy with', () =>
     answers.release();
     await expect.poll(() => page.locator('.palette-status').textContent(), SETTLE).not.toBe('Searching…');
   });
+
+  it('shows a reply that ended while the person looked at another chat as ended when they come back', async () => {
+    const page = await darkDesktop();
+    await newChat(page);
+    const box = page.locator('#composer-input');
+    await box.fill('a question answered while away [[hold]]');
+    await box.press('Enter');
+    await page.locator('.composer .stop').waitFor(SETTLE);
+    const away = await page.evaluate(() => /#chat=(.+)$/.exec(location.hash)![1]!);
+    await expect.poll(() => suite.mock.inFlight().some((t) => t.includes('answered while away')), SETTLE).toBe(true);
+    // Elsewhere: a new chat. Then the reply is written, and the events about it go to that chat's viewers only.
+    await page.getByRole('button', { name: '+ New chat' }).click();
+    await expect.poll(() => page.evaluate(() => /#chat=(.+)$/.exec(location.hash)![1]!), SETTLE).not.toBe(away);
+    suite.mock.release('answered while away');
+    const stored = async () => ((await (await fetch(`${suite.host.url}/api/chats/${away}/messages`)).json()) as { messages: { role: string }[] }).messages.map((m) => m.role);
+    await expect.poll(stored, REPLY).toEqual(['user', 'assistant']);
+    await page.locator(`.chat-item:has(.dot) .chat-open`).first().click();
+    await expect.poll(() => page.locator('.message.assistant').count(), SETTLE).toBe(1);
+    await expect.poll(() => page.locator('.composer .stop').count(), SETTLE).toBe(0);
+    expect(await page.locator('.chat-item .dot').count(), 'no chat marked as generating').toBe(0);
+  });
 });
