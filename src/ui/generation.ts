@@ -92,11 +92,14 @@ export function generationStarted(frame: FrameOf<'generation_started'>): void {
 }
 
 export function generationFinished(frame: FrameOf<'generation_finished'>): void {
+  // Said only when no other reply is still coming there (a late word about an earlier one).
+  const other = generating.value[frame.chat_id];
+  const quiet = other !== undefined && other.parent_id !== frame.parent_id;
   settled(frame.chat_id, frame.parent_id);
   const { [frame.parent_id]: _cleared, ...others } = failures.value;
   failures.value = others;
   retrySpent.delete(frame.parent_id);
-  if (frame.chat_id === currentId.value) say('Reply complete');
+  if (frame.chat_id === currentId.value && !quiet) say('Reply complete');
 }
 
 export function generationFailed(frame: FrameOf<'generation_failed'>): void {
@@ -154,9 +157,15 @@ export function cancelAutoRetry(parentId: string): void {
  * (another reply running there) takes that back.
  */
 async function expectReply(chatId: string, parentId: string, command: Command): Promise<void> {
-  generating.value = { ...generating.value, [chatId]: { since: Date.now(), parent_id: parentId } };
+  const before = generating.value[chatId];
+  const mine: Generation = { since: Date.now(), parent_id: parentId };
+  generating.value = { ...generating.value, [chatId]: mine };
   const reply = await run(command);
-  if (reply.type === 'error') settled(chatId, parentId);
+  // Refused: what was shown before comes back, unless news about this chat replaced the guess meanwhile
+  // (another tab's reply to the same message started: it is running, whoever asked).
+  if (reply.type !== 'error' || generating.value[chatId] !== mine) return;
+  if (before) generating.value = { ...generating.value, [chatId]: before };
+  else forget(chatId);
 }
 
 export function generate(chatId: string, parentId: string): Promise<void> {

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { shot } from '../helpers/browser.js';
+import { ChatClient } from '../helpers/chat-client.js';
 import { browserSuite, REPLY, SETTLE, focused, gptConversation, holdServerFrames, importConversation, newChat, openPalette, sendAndWait } from '../helpers/ui-page.js';
 
 const suite = browserSuite();
@@ -326,9 +327,13 @@ describe('what the person just did stays, whatever the page is busy with', () =>
     await expect.poll(() => page.locator('.message.user').count(), SETTLE).toBe(2);
     await page.locator('.composer .stop').waitFor(SETTLE);
     await expect.poll(() => finished.count(), SETTLE).toBeGreaterThan(0);
+    // The second reply has started at the server (its generation_started has passed the route) before the late word comes.
+    await expect.poll(() => suite.mock.inFlight().some((t) => t.includes('the second question')), SETTLE).toBe(true);
     finished.release();
-    await expect.poll(() => announced(page), SETTLE).toBe('Reply complete');
+    // News about the chat sent after it: once the page shows that, it has handled the late frame.
+    await renameElsewhere(page, 'renamed after the late word');
     expect(await page.locator('.composer .stop').count(), 'the second reply still shows as coming').toBe(1);
+    expect(await announced(page), 'no "Reply complete" while the second is being written').not.toBe('Reply complete');
     expect(await page.locator('.generating').count()).toBe(1);
 
     suite.mock.release('the second question');
@@ -375,5 +380,33 @@ describe('what the person just did stays, whatever the page is busy with', () =>
     await expect.poll(() => page.locator('.message.assistant').count(), SETTLE).toBe(1);
     await expect.poll(() => page.locator('.composer .stop').count(), SETTLE).toBe(0);
     expect(await page.locator('.chat-item .dot').count(), 'no chat marked as generating').toBe(0);
+  });
+
+  it("keeps Stop when its own request is refused because another tab's reply to that message has just started", async () => {
+    const page = await darkDesktop();
+    let holding = false;
+    const frames = await holdServerFrames(page, (text) => holding && (text.includes('"type":"generation_started"') || text.includes('"code":"conflict"')));
+    await page.reload();
+    await newChat(page);
+    await sendAndWait(page, 'the question two tabs answer');
+    const chatId = await page.evaluate(() => /#chat=(.+)$/.exec(location.hash)![1]!);
+    const question = (await page.locator('.message.user').first().getAttribute('data-id'))!;
+    // Another tab asks for a new reply to that question, and Claude holds it.
+    const other = await ChatClient.open(suite.host.url);
+    await other.command({ type: 'switch_chat', chat_id: chatId });
+    holding = true;
+    suite.mock.queueFaults([{ hold: true }]);
+    expect(await other.command({ type: 'generate_llm_response', chat_id: chatId, parent_id: question })).toMatchObject({ type: 'generation_started' });
+    await expect.poll(() => frames.count(), SETTLE).toBe(1);
+    // This page, not told yet, asks for the same: refused. It hears of the other reply first.
+    await page.locator('.message.assistant').first().getByRole('button', { name: 'Regenerate' }).click();
+    await expect.poll(() => frames.count(), SETTLE).toBe(2);
+    holding = false;
+    frames.release();
+    await renameElsewhere(page, 'renamed after the refusal');
+    expect(await page.locator('.composer .stop').count(), "the other tab's reply is still being written").toBe(1);
+    suite.mock.release();
+    await expect.poll(() => page.locator('.composer .stop').count(), REPLY).toBe(0);
+    await other.close();
   });
 });
