@@ -123,6 +123,8 @@ function compile(dir: string, path: string): Promise<WebAssembly.Module> {
   return module;
 }
 
+const loadFailed = (e: unknown) => post({ kind: 'load-failed', error: e instanceof Error ? e.message : String(e) });
+
 /** Every core module of the transpiled component, compiled before anything is instantiated (as wasmtime does at load). */
 async function compileAll(dir: string): Promise<void> {
   const modules = (await readdir(dir)).filter((name) => name.endsWith('.wasm'));
@@ -191,14 +193,14 @@ port.on('message', (message: ToWorker) => {
     started = message;
     compileAll(message.dir).then(
       () => post({ kind: 'compiled' }),
-      (e: unknown) => post({ kind: 'load-failed', error: e instanceof Error ? e.message : String(e) }),
+      loadFailed,
     );
     return;
   }
   if (message.kind === 'instantiate') {
     load(started!).then(
       () => post({ kind: 'ready' }),
-      (e: unknown) => post({ kind: 'load-failed', error: e instanceof Error ? e.message : String(e) }),
+      loadFailed,
     );
     return;
   }

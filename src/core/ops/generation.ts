@@ -16,12 +16,17 @@ export interface GenerateSpec {
   spent_ms?: number;
 }
 
+/** The generation running in a chat (for that parent, when given): its job id and what it is. */
+export function runningIn(generations: OpDeps['generations'], chatId: string, parentId?: string): [string, Pending] | undefined {
+  return Object.entries(generations).find(([, p]) => p.chat_id === chatId && (!parentId || p.parent_id === parentId));
+}
+
 export async function generate(d: OpDeps, spec: GenerateSpec): Promise<Change<ServerFrame>> {
   const llm = d.llm;
   if (!llm) throw new AppError('internal', 'this host has no Claude client');
   const job = await prepareGeneration(d.chats, d.blobs, { ...spec, maxTokens: d.limits.max_tokens, capabilities: (m) => d.models.capabilitiesOf(m) });
   // Two replies to one message at once would race for the same place: the second is refused.
-  if (Object.values(d.generations).some((p) => p.chat_id === job.chat_id && p.parent_id === job.parent_id)) {
+  if (runningIn(d.generations, job.chat_id, job.parent_id)) {
     throw new AppError('conflict', 'a reply to this message is being generated already: wait for it, or stop it first');
   }
   const started = startedFrame(job);
@@ -49,7 +54,7 @@ export async function retry(d: OpDeps, spec: Omit<GenerateSpec, 'parent_id' | 'm
 
 /** Stops a running generation (the user's Stop, or the client's timeout: the actor has no clock). */
 export async function cancelGeneration(d: OpDeps, chatId: string, parentId: MessageId | undefined, reason: 'cancelled' | 'timeout' = 'cancelled'): Promise<Change<ServerFrame>> {
-  const entry = Object.entries(d.generations).find(([, p]) => p.chat_id === chatId && (!parentId || p.parent_id === parentId));
+  const entry = runningIn(d.generations, chatId, parentId);
   if (!entry) throw new AppError('not_found', 'no reply is being generated in this chat');
   const [jobId, pending] = entry;
   const timeout = reason === 'timeout';

@@ -11,7 +11,7 @@ import { changed, type Change } from '../ops/change.js';
 import type { OpDeps } from '../ops/deps.js';
 import { createChat, deleteChat, forkChat, listChats, updateChat } from '../ops/chats.js';
 import { editMessage, getBranch, getHead, getMessage, getSiblings, getTree, selectSibling, sendMessage } from '../ops/messages.js';
-import { cancelGeneration, generate, retry } from '../ops/generation.js';
+import { cancelGeneration, generate, retry, runningIn } from '../ops/generation.js';
 import { exportFile, importFile } from '../ops/carry.js';
 import { listModels, search } from '../ops/lookup.js';
 
@@ -47,7 +47,7 @@ const HANDLERS: { [T in ClientCommand['type']]: Handler<T> } = {
   create_chat: async (d, { type: _t, request_id: _r, ...spec }) => as(await createChat(d, spec), (chat) => ({ type: 'chat_created', chat })),
   fork_chat: async (d, cmd) => as(await forkChat(d, cmd.message_id, cmd.name), (chat) => ({ type: 'chat_created', chat })),
   switch_chat: async (d, cmd) => {
-    const running = Object.values(d.generations).find((p) => p.chat_id === cmd.chat_id);
+    const running = runningIn(d.generations, cmd.chat_id)?.[1];
     const branch = await getBranch(d, cmd.chat_id);
     return { ...changed({ type: 'branch', ...branch, generating: running ? { parent_id: running.parent_id } : null } as const), opens: cmd.chat_id };
   },
