@@ -44,13 +44,19 @@ export function startComponentWorker({ start, host, onMessage, onCrash, compiled
       });
   });
   const ready = new Promise<Worker>((resolve, reject) => {
+    // Nobody holds a worker whose load failed: left running, its thread and compiled code would
+    // stay for the life of the process (a supervisor that retries a broken child piles them up).
+    const abandon = (e: unknown) => {
+      void worker.terminate();
+      reject(e);
+    };
     worker.on('message', (message: FromWorker) => {
       if (message.kind === 'ready') return resolve(worker);
       if (message.kind === 'compiled') {
         const instantiate = () => worker.postMessage({ kind: 'instantiate' });
-        return void (compiled ? compiled().then(instantiate, reject) : instantiate());
+        return void (compiled ? compiled().then(instantiate, abandon) : instantiate());
       }
-      if (message.kind === 'load-failed') return reject(new Error(`the component could not be instantiated: ${message.error}`));
+      if (message.kind === 'load-failed') return abandon(new Error(`the component could not be instantiated: ${message.error}`));
       onMessage(message);
     });
     worker.on('error', (e) => {

@@ -4,7 +4,8 @@
  * message-server routing, spawn before load, the chain account, and stop/start inside one server.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TheaterServer } from '../../src/host/theater-server.js';
 import type { ActorHost } from '../../src/host/actor-host.js';
@@ -236,5 +237,33 @@ describe('request bodies', () => {
     const body = new Uint8Array(3 * 1024 * 1024).fill(7);
     const res = await fetch(`${urlOf(actor.server, actor)}/echo`, { method: 'POST', body });
     expect(res.headers.get('x-body')).toBe(String(body.length));
+  });
+});
+
+describe('a component that fails to load', () => {
+  it('leaves no thread behind: the process that tried can still exit by itself', async () => {
+    // A copy whose transpiled core module is missing: it compiles, then its instantiation fails.
+    const folder = join(dir, 'broken');
+    mkdirSync(folder, { recursive: true });
+    const wasm = join(folder, 'child.wasm');
+    copyFileSync(CHILD_ACTOR, wasm);
+    const { transpiledFor } = (await import(join(ROOT, 'dist/host/cli.js'))) as typeof import('../../src/host/cli.js');
+    const transpiled = await transpiledFor(wasm);
+    const core = readdirSync(transpiled.dir).filter((name) => name.endsWith('.wasm'));
+    rmSync(join(transpiled.dir, core[core.length - 1]!));
+    const script = `
+      const { ActorHost } = await import(${JSON.stringify(join(ROOT, 'dist/host/cli.js'))});
+      const actor = new ActorHost({ component: ${JSON.stringify(wasm)}, initState: undefined, storeRoot: ${JSON.stringify(join(dir, 'store'))}, allowedEnv: [], log: () => {} });
+      await actor.start().then(() => console.log('started'), (e) => console.log('refused:', e.message));`;
+    writeFileSync(join(folder, 'try-start.mjs'), script);
+    const child = spawn(process.execPath, [join(folder, 'try-start.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    await until('the load to be refused', async () => (out.includes('refused:') ? true : undefined));
+    const quit = await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve('still running'), 20_000))]);
+    if (quit === 'still running') child.kill('SIGKILL');
+    expect(out).toContain('could not be instantiated');
+    expect(quit).toBe(0);
   });
 });
