@@ -97,9 +97,13 @@ function errorCode(f: LlmFailure): string {
   return f.type ?? `http_${f.status}`;
 }
 
-/** Stores the reply, or records the failure on the branch, and says so to everyone viewing the chat. */
+/**
+ * Stores the reply, or records the failure on the branch. The message goes to everyone viewing the
+ * chat; that the reply ended goes to every connection, whose list marks the chats being answered.
+ */
 export async function finishGeneration(chats: ChatService, job: Pick<GenerationJob, 'chat_id' | 'parent_id' | 'spent_ms'>, outcome: LlmOutcome, attempt: number): Promise<Change<ServerFrame>> {
   const viewers = (frame: ServerFrame): Broadcast => ({ to: { chat: job.chat_id }, frame });
+  const everyone = (frame: ServerFrame): Broadcast => ({ to: 'all', frame });
   if (outcome.ok) {
     const r = outcome.reply;
     const meta = {
@@ -114,7 +118,7 @@ export async function finishGeneration(chats: ChatService, job: Pick<GenerationJ
     const chat = chatView(added.chat);
     const frames: Broadcast[] = [
       viewers({ type: 'message_added', chat, message, branched: added.branched }),
-      viewers({ type: 'generation_finished', chat_id: job.chat_id, parent_id: job.parent_id, message_id: message.id }),
+      everyone({ type: 'generation_finished', chat_id: job.chat_id, parent_id: job.parent_id, message_id: message.id }),
     ];
     if (added.reordered) frames.push(chatListed(chat, 'top'));
     return { result: frames[1]!.frame, events: frames };
@@ -134,7 +138,7 @@ export async function finishGeneration(chats: ChatService, job: Pick<GenerationJ
   };
   const frames: Broadcast[] = [
     viewers({ type: 'message_added', chat: chatView(added.chat), message: added.message, branched: added.branched }),
-    viewers({ type: 'generation_failed', chat_id: job.chat_id, parent_id: job.parent_id, attempt, error, ...(retry ? { retry } : {}) }),
+    everyone({ type: 'generation_failed', chat_id: job.chat_id, parent_id: job.parent_id, attempt, error, ...(retry ? { retry } : {}) }),
   ];
   return { result: frames[1]!.frame, events: frames };
 }

@@ -104,6 +104,9 @@ export function generationFinished(frame: FrameOf<'generation_finished'>): void 
 
 export function generationFailed(frame: FrameOf<'generation_failed'>): void {
   settled(frame.chat_id, frame.parent_id);
+  // Another chat's failure only ends its mark in the list: the pages showing that chat retry it and
+  // say why (every open page retrying would ask Claude once per page).
+  if (frame.chat_id !== currentId.value) return;
   const failure: Failure = { error: frame.error, attempt: frame.attempt };
   if (frame.retry) {
     failure.retryAt = Date.now() + frame.retry.after_ms;
@@ -112,7 +115,7 @@ export function generationFailed(frame: FrameOf<'generation_failed'>): void {
     scheduleRetry(frame.chat_id, frame.parent_id, frame.retry, spent);
   }
   failures.value = { ...failures.value, [frame.parent_id]: failure };
-  if (frame.chat_id === currentId.value) say(frame.error.code === 'cancelled' ? 'Stopped' : `${failureHeadline(frame.error.code, frame.error.status)}${frame.retry ? ' Retrying.' : ''}`);
+  say(frame.error.code === 'cancelled' ? 'Stopped' : `${failureHeadline(frame.error.code, frame.error.status)}${frame.retry ? ' Retrying.' : ''}`);
 }
 
 /**

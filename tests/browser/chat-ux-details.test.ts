@@ -361,8 +361,10 @@ describe('what the person just did stays, whatever the page is busy with', () =>
     await expect.poll(() => page.locator('.palette-status').textContent(), SETTLE).not.toBe('Searching…');
   });
 
-  it('shows a reply that ended while the person looked at another chat as ended when they come back', async () => {
+  it('shows a reply as ended when its chat is opened, even if the word that it ended never came', async () => {
     const page = await darkDesktop();
+    const finished = await holdServerFrames(page, (text) => text.includes('"type":"generation_finished"'));
+    await page.reload();
     await newChat(page);
     const box = page.locator('#composer-input');
     await box.fill('a question answered while away [[hold]]');
@@ -370,16 +372,62 @@ describe('what the person just did stays, whatever the page is busy with', () =>
     await page.locator('.composer .stop').waitFor(SETTLE);
     const away = await page.evaluate(() => /#chat=(.+)$/.exec(location.hash)![1]!);
     await expect.poll(() => suite.mock.inFlight().some((t) => t.includes('answered while away')), SETTLE).toBe(true);
-    // Elsewhere: a new chat. Then the reply is written, and the events about it go to that chat's viewers only.
+    // Elsewhere: a new chat. Then the reply is written; the frame saying so is held back.
     await page.getByRole('button', { name: '+ New chat' }).click();
     await expect.poll(() => page.evaluate(() => /#chat=(.+)$/.exec(location.hash)![1]!), SETTLE).not.toBe(away);
     suite.mock.release('answered while away');
     const stored = async () => ((await (await fetch(`${suite.host.url}/api/chats/${away}/messages`)).json()) as { messages: { role: string }[] }).messages.map((m) => m.role);
     await expect.poll(stored, REPLY).toEqual(['user', 'assistant']);
+    await expect.poll(() => finished.count(), REPLY).toBe(1);
     await page.locator(`.chat-item:has(.dot) .chat-open`).first().click();
     await expect.poll(() => page.locator('.message.assistant').count(), SETTLE).toBe(1);
     await expect.poll(() => page.locator('.composer .stop').count(), SETTLE).toBe(0);
     expect(await page.locator('.chat-item .dot').count(), 'no chat marked as generating').toBe(0);
+  });
+
+  it('marks in the list a chat being answered elsewhere, and unmarks it when the reply ends, without opening it', async () => {
+    const page = await darkDesktop();
+    await newChat(page);
+    await sendAndWait(page, 'a question another tab asks again');
+    const answered = await page.evaluate(() => /#chat=(.+)$/.exec(location.hash)![1]!);
+    const question = (await page.locator('.message.user').first().getAttribute('data-id'))!;
+    await page.getByRole('button', { name: '+ New chat' }).click();
+    await expect.poll(() => page.evaluate(() => /#chat=(.+)$/.exec(location.hash)![1]!), SETTLE).not.toBe(answered);
+    const dotted = page.locator('.chat-item:has(.dot)');
+    expect(await dotted.count()).toBe(0);
+    // Another tab, in the chat this page left, asks for a new reply; Claude holds it.
+    const other = await ChatClient.open(suite.host.url);
+    await other.command({ type: 'switch_chat', chat_id: answered });
+    suite.mock.queueFaults([{ hold: true }]);
+    expect(await other.command({ type: 'generate_llm_response', chat_id: answered, parent_id: question })).toMatchObject({ type: 'generation_started' });
+    await expect.poll(() => dotted.count(), SETTLE).toBe(1);
+    expect(await dotted.getAttribute('class'), 'the chat being answered, not the one open').not.toContain('current');
+    suite.mock.release();
+    await expect.poll(() => dotted.count(), REPLY).toBe(0);
+    await other.close();
+  });
+
+  it("leaves the automatic retry of another chat's failed reply to the pages showing that chat", async () => {
+    const page = await darkDesktop();
+    await newChat(page);
+    await sendAndWait(page, 'a question whose next reply fails elsewhere');
+    const failing = await page.evaluate(() => /#chat=(.+)$/.exec(location.hash)![1]!);
+    const question = (await page.locator('.message.user').first().getAttribute('data-id'))!;
+    await page.getByRole('button', { name: '+ New chat' }).click();
+    await expect.poll(() => page.evaluate(() => /#chat=(.+)$/.exec(location.hash)![1]!), SETTLE).not.toBe(failing);
+    const asked = () => suite.mock.requests.filter((r) => JSON.stringify(r.body ?? '').includes('whose next reply fails elsewhere')).length;
+    const before = asked();
+    // Another tab asks; Claude is overloaded and says to try again in 1 s. That tab does not retry.
+    const other = await ChatClient.open(suite.host.url);
+    await other.command({ type: 'switch_chat', chat_id: failing });
+    suite.mock.queueFaults([{ status: 529, retry_after: 1 }]);
+    expect(await other.command({ type: 'generate_llm_response', chat_id: failing, parent_id: question })).toMatchObject({ type: 'generation_started' });
+    await other.until((f) => f.type === 'generation_failed');
+    await expect.poll(() => page.locator('.chat-item .dot').count(), SETTLE).toBe(0);
+    // Well past the 1 s: a page that retried would have asked Claude again by now.
+    await page.waitForTimeout(3000);
+    expect(asked() - before, 'Claude asked once, by the tab that asked').toBe(1);
+    await other.close();
   });
 
   it("keeps Stop when its own request is refused because another tab's reply to that message has just started", async () => {

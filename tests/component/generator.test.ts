@@ -51,8 +51,8 @@ describe('generation in generator actors', () => {
   it('generates in two chats at the same time', async () => {
     const a = await ChatClient.open(suite.host.url);
     const b = await ChatClient.open(suite.host.url);
-    await a.command({ type: 'create_chat', name: 'one' });
-    await b.command({ type: 'create_chat', name: 'two' });
+    const one = (await a.command({ type: 'create_chat', name: 'one' })) as Frame & { chat: { id: string } };
+    const two = (await b.command({ type: 'create_chat', name: 'two' })) as Frame & { chat: { id: string } };
     await a.command({ type: 'send_message', content: '[[hold]] first' });
     await b.command({ type: 'send_message', content: '[[hold]] second' });
     await a.command({ type: 'generate_llm_response' });
@@ -62,9 +62,11 @@ describe('generation in generator actors', () => {
     await suite.mock.until(() => ['first', 'second'].every((w) => suite.mock.inFlight().includes(`[[hold]] ${w}`)), 'two generations waiting at Claude at once');
     expect(suite.mock.release('first')).toBe(1);
     expect(suite.mock.release('second')).toBe(1);
-    const [endA, endB] = await Promise.all([a.until(isEnd, 60_000), b.until(isEnd, 60_000)]);
-    expect(endA.some((f) => f.type === 'generation_finished')).toBe(true);
-    expect(endB.some((f) => f.type === 'generation_finished')).toBe(true);
+    // Every connection hears of every chat's generations: each waits for its own chat's.
+    const endOf = (chat: { chat: { id: string } }) => (f: Frame) => isEnd(f) && f.chat_id === chat.chat.id;
+    const [endA, endB] = await Promise.all([a.until(endOf(one), 60_000), b.until(endOf(two), 60_000)]);
+    expect(endA.some((f) => f.type === 'generation_finished' && f.chat_id === one.chat.id)).toBe(true);
+    expect(endB.some((f) => f.type === 'generation_finished' && f.chat_id === two.chat.id)).toBe(true);
     await a.close();
     await b.close();
   });

@@ -30,7 +30,8 @@ export async function generate(d: OpDeps, spec: GenerateSpec): Promise<Change<Se
     throw new AppError('conflict', 'a reply to this message is being generated already: wait for it, or stop it first');
   }
   const started = startedFrame(job);
-  const change: Change<ServerFrame> = { result: started, events: [{ to: { chat: job.chat_id }, frame: started, skipSender: true }] };
+  // Every connection hears of it, not only the chat's viewers: each list marks the chats being answered.
+  const change: Change<ServerFrame> = { result: started, events: [{ to: 'all', frame: started, skipSender: true }] };
   if (d.pooled) {
     const pending: Pending = { chat_id: job.chat_id, parent_id: job.parent_id, attempt: job.attempt, spent_ms: job.spent_ms, ...(spec.model ? { model: spec.model } : {}) };
     return { ...change, pending: { add: pending } };
