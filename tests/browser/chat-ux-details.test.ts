@@ -385,21 +385,30 @@ describe('what the person just did stays, whatever the page is busy with', () =>
     expect(await page.locator('.chat-item .dot').count(), 'no chat marked as generating').toBe(0);
   });
 
+  /**
+   * A chat with one answered question, left for a new chat; another tab (a plain client) then
+   * works in the chat left behind.
+   */
+  async function leaveForAnotherTab(page: Page, question: string) {
+    await newChat(page);
+    await sendAndWait(page, question);
+    const left = await page.evaluate(() => /#chat=(.+)$/.exec(location.hash)![1]!);
+    const questionId = (await page.locator('.message.user').first().getAttribute('data-id'))!;
+    await page.getByRole('button', { name: '+ New chat' }).click();
+    await expect.poll(() => page.evaluate(() => /#chat=(.+)$/.exec(location.hash)![1]!), SETTLE).not.toBe(left);
+    const other = await ChatClient.open(suite.host.url);
+    await other.command({ type: 'switch_chat', chat_id: left });
+    return { other, regenerate: () => other.command({ type: 'generate_llm_response', chat_id: left, parent_id: questionId }) };
+  }
+
   it('marks in the list a chat being answered elsewhere, and unmarks it when the reply ends, without opening it', async () => {
     const page = await darkDesktop();
-    await newChat(page);
-    await sendAndWait(page, 'a question another tab asks again');
-    const answered = await page.evaluate(() => /#chat=(.+)$/.exec(location.hash)![1]!);
-    const question = (await page.locator('.message.user').first().getAttribute('data-id'))!;
-    await page.getByRole('button', { name: '+ New chat' }).click();
-    await expect.poll(() => page.evaluate(() => /#chat=(.+)$/.exec(location.hash)![1]!), SETTLE).not.toBe(answered);
+    const { other, regenerate } = await leaveForAnotherTab(page, 'a question another tab asks again');
     const dotted = page.locator('.chat-item:has(.dot)');
     expect(await dotted.count()).toBe(0);
-    // Another tab, in the chat this page left, asks for a new reply; Claude holds it.
-    const other = await ChatClient.open(suite.host.url);
-    await other.command({ type: 'switch_chat', chat_id: answered });
+    // The other tab asks for a new reply; Claude holds it.
     suite.mock.queueFaults([{ hold: true }]);
-    expect(await other.command({ type: 'generate_llm_response', chat_id: answered, parent_id: question })).toMatchObject({ type: 'generation_started' });
+    expect(await regenerate()).toMatchObject({ type: 'generation_started' });
     await expect.poll(() => dotted.count(), SETTLE).toBe(1);
     expect(await dotted.getAttribute('class'), 'the chat being answered, not the one open').not.toContain('current');
     suite.mock.release();
@@ -409,19 +418,12 @@ describe('what the person just did stays, whatever the page is busy with', () =>
 
   it("leaves the automatic retry of another chat's failed reply to the pages showing that chat", async () => {
     const page = await darkDesktop();
-    await newChat(page);
-    await sendAndWait(page, 'a question whose next reply fails elsewhere');
-    const failing = await page.evaluate(() => /#chat=(.+)$/.exec(location.hash)![1]!);
-    const question = (await page.locator('.message.user').first().getAttribute('data-id'))!;
-    await page.getByRole('button', { name: '+ New chat' }).click();
-    await expect.poll(() => page.evaluate(() => /#chat=(.+)$/.exec(location.hash)![1]!), SETTLE).not.toBe(failing);
+    const { other, regenerate } = await leaveForAnotherTab(page, 'a question whose next reply fails elsewhere');
     const asked = () => suite.mock.requests.filter((r) => JSON.stringify(r.body ?? '').includes('whose next reply fails elsewhere')).length;
     const before = asked();
-    // Another tab asks; Claude is overloaded and says to try again in 1 s. That tab does not retry.
-    const other = await ChatClient.open(suite.host.url);
-    await other.command({ type: 'switch_chat', chat_id: failing });
+    // The other tab asks; Claude is overloaded and says to try again in 1 s. That tab does not retry.
     suite.mock.queueFaults([{ status: 529, retry_after: 1 }]);
-    expect(await other.command({ type: 'generate_llm_response', chat_id: failing, parent_id: question })).toMatchObject({ type: 'generation_started' });
+    expect(await regenerate()).toMatchObject({ type: 'generation_started' });
     await other.until((f) => f.type === 'generation_failed');
     await expect.poll(() => page.locator('.chat-item .dot').count(), SETTLE).toBe(0);
     // Well past the 1 s: a page that retried would have asked Claude again by now.
