@@ -25,6 +25,8 @@ async function freshToken(): Promise<string | undefined> {
 /** Only logging in again can help; the login page's URL holds nothing of this page's. */
 const sessionEnded = (): void => location.replace('/login');
 
+const NOT_CONNECTED: Frame = { type: 'error', code: 'internal', message: 'not connected' };
+
 export class Connection {
   readonly status = signal<Status>('connecting');
   /** Seconds until the next reconnection attempt, while reconnecting. */
@@ -35,6 +37,9 @@ export class Connection {
   private backoff = 500;
   private token = pageToken();
   private timer?: ReturnType<typeof setTimeout>;
+  private welcomed = false;
+  /** Asked for while the connection was being made (a click as the page loads): sent once it is up. */
+  private waiting: ((up: boolean) => void)[] = [];
 
   constructor(
     private readonly onEvent: (frame: Frame) => void,
@@ -67,10 +72,17 @@ export class Connection {
       this.token = token;
       welcome = await this.request({ type: 'hello', token: this.token });
     }
-    if (welcome.type !== 'welcome') return;
+    if (welcome.type !== 'welcome') return this.settleWaiting(false);
     this.backoff = 500;
     this.status.value = 'connected';
+    this.welcomed = true;
+    // The chat the page was on is asked for first; what was asked meanwhile goes after it, and wins.
     this.onWelcome(welcome);
+    this.settleWaiting(true);
+  }
+
+  private settleWaiting(up: boolean): void {
+    for (const settle of this.waiting.splice(0)) settle(up);
   }
 
   private receive(data: string | ArrayBuffer): void {
@@ -89,8 +101,10 @@ export class Connection {
   }
 
   private lost(): void {
+    this.welcomed = false;
     for (const resolve of this.pending.values()) resolve({ type: 'error', code: 'internal', message: 'connection lost' });
     this.pending.clear();
+    this.settleWaiting(false);
     this.status.value = 'reconnecting';
     const wait = this.backoff;
     this.backoff = Math.min(this.backoff * 2, 8000);
@@ -100,7 +114,11 @@ export class Connection {
 
   request(command: Command): Promise<Frame> {
     const socket = this.socket;
-    if (!socket || socket.readyState !== WebSocket.OPEN) return Promise.resolve({ type: 'error', code: 'internal', message: 'not connected' });
+    const connecting = socket !== undefined && !this.welcomed && socket.readyState <= WebSocket.OPEN;
+    if (connecting && command.type !== 'hello') {
+      return new Promise((resolve) => this.waiting.push((up) => resolve(up ? this.request(command) : NOT_CONNECTED)));
+    }
+    if (!socket || socket.readyState !== WebSocket.OPEN) return Promise.resolve(NOT_CONNECTED);
     const request_id = `u${++this.next}`;
     return new Promise((resolve) => {
       this.pending.set(request_id, resolve);

@@ -60,6 +60,26 @@ describe('the smaller ones, dark desktop', () => {
     expect(await empties(), 'one empty chat, however often the button is pressed').toBe(1);
   });
 
+  it('does what "+ New chat" was clicked for while the page was still connecting', async () => {
+    const page = await darkDesktop();
+    await sendAndWait(page, 'the chat the page opens by itself');
+    // The page's socket reaches the server only when the test says so.
+    let connect!: () => void;
+    const connected = new Promise<void>((resolve) => (connect = resolve));
+    await page.routeWebSocket(/\/ws$/, async (ws) => {
+      await connected;
+      const server = ws.connectToServer();
+      ws.onMessage((m) => server.send(m));
+      server.onMessage((m) => ws.send(m));
+    });
+    await page.reload();
+    await page.getByRole('button', { name: '+ New chat' }).click();
+    expect(await page.evaluate(() => document.querySelector('.notice')?.textContent ?? ''), 'no "not connected"').not.toMatch(/not connected/i);
+    connect();
+    await expect.poll(() => page.locator('.chat-item.current .chat-name').textContent(), SETTLE).toBe('New chat');
+    await expect.poll(() => page.locator('.message').count(), SETTLE).toBe(0);
+  });
+
   it('tells a screen reader that Copy copied, and the clipboard holds the message', async () => {
     const page = await darkDesktop();
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: suite.host.url });
