@@ -25,6 +25,8 @@ export async function openChat(id: string): Promise<void> {
 }
 
 export async function createChat(): Promise<void> {
+  // As the page loads, the chats are known only once it is connected.
+  await connection.ready();
   // An empty chat already waiting is the new chat: clicking again does not pile up empty ones.
   const empty = chats.value.find((c) => c.leaf === null && c.name === 'New chat');
   if (empty) return openChat(empty.id);
@@ -44,6 +46,8 @@ export interface FilePick {
 }
 
 export async function send(content: string, files: FilePick[] = []): Promise<boolean> {
+  // As the page loads, the chat it opens is known only once it is connected.
+  await connection.ready();
   let chatId = currentId.value;
   if (busy(chatId)) return false;
   const title = content.slice(0, 60).trim() || 'New chat';

@@ -38,7 +38,7 @@ export class Connection {
   private token = pageToken();
   private timer?: ReturnType<typeof setTimeout>;
   private welcomed = false;
-  /** Asked for while the connection was being made (a click as the page loads): sent once it is up. */
+  /** Waiting for the connection being made (a click as the page loads): told whether it came up. */
   private waiting: ((up: boolean) => void)[] = [];
 
   constructor(
@@ -52,33 +52,60 @@ export class Connection {
     const socket = new WebSocket(url);
     socket.binaryType = 'arraybuffer';
     this.socket = socket;
-    socket.addEventListener('open', () => void this.hello());
-    socket.addEventListener('message', (event) => this.receive(event.data as string | ArrayBuffer));
-    socket.addEventListener('close', () => this.lost());
+    // A socket given up for a newer one (Reconnect now) no longer speaks for this page.
+    const current = () => socket === this.socket;
+    socket.addEventListener('open', () => current() && void this.hello(socket));
+    socket.addEventListener('message', (event) => current() && this.receive(event.data as string | ArrayBuffer));
+    socket.addEventListener('close', () => current() && this.lost());
   }
 
   /** Reconnect now instead of waiting for the back-off. */
   reconnectNow(): void {
     clearTimeout(this.timer);
     this.retryIn.value = 0;
+    const old = this.socket;
+    this.socket = undefined;
+    old?.close();
+    this.welcomed = false;
+    this.dropPending();
     this.start();
   }
 
-  private async hello(): Promise<void> {
-    let welcome = await this.request({ type: 'hello', token: this.token });
-    if (welcome.type === 'error' && welcome.code === 'unauthorized') {
-      const token = await freshToken();
-      if (token === undefined) return sessionEnded();
-      this.token = token;
-      welcome = await this.request({ type: 'hello', token: this.token });
+  /**
+   * Whether the page is connected, once the attempt under way (if any) has come up or failed:
+   * what a person asks for as the page loads is done then, instead of failing with "not connected".
+   */
+  ready(): Promise<boolean> {
+    if (this.welcomed) return Promise.resolve(true);
+    const attempt = this.socket !== undefined && this.socket.readyState <= WebSocket.OPEN;
+    return attempt ? new Promise((resolve) => this.waiting.push(resolve)) : Promise.resolve(false);
+  }
+
+  private async hello(socket: WebSocket): Promise<void> {
+    let welcome: Frame;
+    try {
+      welcome = await this.send(socket, { type: 'hello', token: this.token });
+      if (welcome.type === 'error' && welcome.code === 'unauthorized') {
+        const token = await freshToken();
+        if (token === undefined) return sessionEnded();
+        this.token = token;
+        welcome = await this.send(socket, { type: 'hello', token: this.token });
+      }
+      if (welcome.type !== 'welcome') throw new Error(welcome.type === 'error' ? welcome.message : 'no welcome');
+      this.backoff = 500;
+      this.status.value = 'connected';
+      this.welcomed = true;
+    } catch {
+      // A socket that said no welcome is of no use: closing it reconnects after the back-off.
+      socket.close();
+      return;
     }
-    if (welcome.type !== 'welcome') return this.settleWaiting(false);
-    this.backoff = 500;
-    this.status.value = 'connected';
-    this.welcomed = true;
-    // The chat the page was on is asked for first; what was asked meanwhile goes after it, and wins.
-    this.onWelcome(welcome);
-    this.settleWaiting(true);
+    try {
+      // The chat the page was on is asked for first; what was asked meanwhile goes after it, and wins.
+      this.onWelcome(welcome);
+    } finally {
+      this.settleWaiting(true);
+    }
   }
 
   private settleWaiting(up: boolean): void {
@@ -100,10 +127,15 @@ export class Connection {
     } else this.onEvent(frame);
   }
 
-  private lost(): void {
-    this.welcomed = false;
+  /** Asked on a socket that is gone: no answer will come. */
+  private dropPending(): void {
     for (const resolve of this.pending.values()) resolve({ type: 'error', code: 'internal', message: 'connection lost' });
     this.pending.clear();
+  }
+
+  private lost(): void {
+    this.welcomed = false;
+    this.dropPending();
     this.settleWaiting(false);
     this.status.value = 'reconnecting';
     const wait = this.backoff;
@@ -112,13 +144,14 @@ export class Connection {
     this.timer = setTimeout(() => this.start(), wait);
   }
 
-  request(command: Command): Promise<Frame> {
-    const socket = this.socket;
-    const connecting = socket !== undefined && !this.welcomed && socket.readyState <= WebSocket.OPEN;
-    if (connecting && command.type !== 'hello') {
-      return new Promise((resolve) => this.waiting.push((up) => resolve(up ? this.request(command) : NOT_CONNECTED)));
-    }
-    if (!socket || socket.readyState !== WebSocket.OPEN) return Promise.resolve(NOT_CONNECTED);
+  /** Sent once the connection is up (waiting for an attempt under way), else "not connected". */
+  async request(command: Command): Promise<Frame> {
+    if (!(await this.ready()) || !this.socket) return NOT_CONNECTED;
+    return this.send(this.socket, command);
+  }
+
+  private send(socket: WebSocket, command: Command): Promise<Frame> {
+    if (socket.readyState !== WebSocket.OPEN) return Promise.resolve(NOT_CONNECTED);
     const request_id = `u${++this.next}`;
     return new Promise((resolve) => {
       this.pending.set(request_id, resolve);

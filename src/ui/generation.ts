@@ -51,7 +51,9 @@ const NUDGE_EVERY_MS = 3000;
 let nudge: ReturnType<typeof setInterval> | undefined;
 effect(() => {
   const busy = Object.keys(generating.value).length > 0;
-  if (busy && !nudge) nudge = setInterval(() => void connection.request({ type: 'ping' }).catch(() => undefined), NUDGE_EVERY_MS);
+  // Only while connected: a ping asked for while connecting would wait, and they would pile up.
+  const ping = () => connection.status.value === 'connected' && void connection.request({ type: 'ping' });
+  if (busy && !nudge) nudge = setInterval(ping, NUDGE_EVERY_MS);
   if (!busy && nudge) {
     clearInterval(nudge);
     nudge = undefined;
@@ -60,7 +62,9 @@ effect(() => {
 
 /** This tab's own cancel (Stop, or the timeout above): the error record and its Retry arrive as an event. */
 function cancelGeneration(chatId: string, reason: 'timeout' | 'cancelled'): Promise<Frame> {
-  return connection.request({ type: 'cancel_generation', chat_id: chatId, reason });
+  // The reply shown as coming, by the message it answers: not a newer one that started meanwhile.
+  const parentId = generating.value[chatId]?.parent_id;
+  return connection.request({ type: 'cancel_generation', chat_id: chatId, reason, ...(parentId ? { parent_id: parentId } : {}) });
 }
 
 /** After a (re)connect: the generations still running (their start time is not known here: from now). */
@@ -96,17 +100,16 @@ export function generationFinished(frame: FrameOf<'generation_finished'>): void 
   const other = generating.value[frame.chat_id];
   const quiet = other !== undefined && other.parent_id !== frame.parent_id;
   settled(frame.chat_id, frame.parent_id);
-  const { [frame.parent_id]: _cleared, ...others } = failures.value;
-  failures.value = others;
-  retrySpent.delete(frame.parent_id);
+  forgetFailure(frame.parent_id);
   if (frame.chat_id === currentId.value && !quiet) say('Reply complete');
 }
 
 export function generationFailed(frame: FrameOf<'generation_failed'>): void {
   settled(frame.chat_id, frame.parent_id);
   // Another chat's failure only ends its mark in the list: the pages showing that chat retry it and
-  // say why (every open page retrying would ask Claude once per page).
-  if (frame.chat_id !== currentId.value) return;
+  // say why (every open page retrying would ask Claude once per page). A retry this page planned
+  // there earlier is over too: coming back, the error record offers Retry, not a countdown.
+  if (frame.chat_id !== currentId.value) return forgetFailure(frame.parent_id);
   const failure: Failure = { error: frame.error, attempt: frame.attempt };
   if (frame.retry) {
     failure.retryAt = Date.now() + frame.retry.after_ms;
@@ -146,6 +149,21 @@ function scheduleRetry(chatId: string, parentId: string, retry: { attempt: numbe
       void connection.request({ type: 'retry', chat_id: chatId, message_id: parentId, attempt: retry.attempt, spent_ms: spent });
     }, retry.after_ms),
   );
+}
+
+function forgetFailure(parentId: string): void {
+  clearTimeout(retryTimers.get(parentId));
+  retryTimers.delete(parentId);
+  retrySpent.delete(parentId);
+  const { [parentId]: _gone, ...others } = failures.value;
+  failures.value = others;
+}
+
+/** A deleted chat: nothing more will be said about its reply (the actor drops it without a word). */
+export function chatGone(chatId: string): void {
+  clearTimeout(timeoutTimers.get(chatId));
+  timeoutTimers.delete(chatId);
+  if (generating.value[chatId]) forget(chatId);
 }
 
 export function cancelAutoRetry(parentId: string): void {

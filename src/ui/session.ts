@@ -2,7 +2,7 @@
 import { batch, signal } from '@preact/signals';
 import type { Frame, FrameOf, ModelInfo } from './protocol.js';
 import { chats, currentId, LAST_CHAT, listChat, messages, tree, upsertChat } from './chats.js';
-import { generationFailed, generationFinished, generationStarted, replyArrived, resumeGenerations } from './generation.js';
+import { chatGone, generationFailed, generationFinished, generationStarted, replyArrived, resumeGenerations } from './generation.js';
 import { loadTree, openChat, showBranch } from './actions.js';
 import { notice } from './notices.js';
 import { connection, listen } from './socket.js';
@@ -48,6 +48,7 @@ function onEvent(frame: Frame): void {
       break;
     case 'chat_deleted':
       chats.value = chats.value.filter((c) => c.id !== frame.chat_id);
+      chatGone(frame.chat_id);
       if (currentId.value === frame.chat_id) {
         const next = chats.value[0]?.id ?? null;
         if (next) void openChat(next);

@@ -7,8 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { shot } from '../helpers/browser.js';
-import { ChatClient } from '../helpers/chat-client.js';
-import { browserSuite, REPLY, SETTLE, focused, gptConversation, holdServerFrames, importConversation, newChat, openPalette, sendAndWait } from '../helpers/ui-page.js';
+import { browserSuite, REPLY, SETTLE, focused, gptConversation, holdServerFrames, importConversation, newChat, openPalette, renameOpenChat, sendAndWait } from '../helpers/ui-page.js';
 
 const suite = browserSuite();
 const darkDesktop = () => suite.open({ dark: true });
@@ -62,7 +61,14 @@ describe('the smaller ones, dark desktop', () => {
 
   it('does what "+ New chat" was clicked for while the page was still connecting', async () => {
     const page = await darkDesktop();
+    await newChat(page);
     await sendAndWait(page, 'the chat the page opens by itself');
+    // An empty chat waits in the list, and the page shows the other one when it loads.
+    await newChat(page);
+    await page.locator('.chat-item .chat-open', { hasText: 'the chat the page opens by itself' }).click();
+    await expect.poll(() => page.locator('.chat-item.current .chat-name').textContent(), SETTLE).toBe('the chat the page opens by itself');
+    const empties = () => page.locator('.chat-item .chat-name', { hasText: /^New chat$/ }).count();
+    expect(await empties()).toBe(1);
     // The page's socket reaches the server only when the test says so.
     let connect!: () => void;
     const connected = new Promise<void>((resolve) => (connect = resolve));
@@ -78,6 +84,7 @@ describe('the smaller ones, dark desktop', () => {
     connect();
     await expect.poll(() => page.locator('.chat-item.current .chat-name').textContent(), SETTLE).toBe('New chat');
     await expect.poll(() => page.locator('.message').count(), SETTLE).toBe(0);
+    expect(await empties(), 'the empty chat that was waiting, not another one').toBe(1);
   });
 
   it('tells a screen reader that Copy copied, and the clipboard holds the message', async () => {
@@ -190,12 +197,7 @@ describe('what the person just did stays, whatever the page is busy with', () =>
         else send.call(this, data);
       };
     }, marker);
-  const renameElsewhere = async (page: Page, name: string) => {
-    const id = await page.evaluate(() => /#chat=(.+)$/.exec(location.hash)![1]!);
-    const renamed = await fetch(`${suite.host.url}/api/chats/${id}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name }) });
-    expect(renamed.status).toBe(200);
-    await expect.poll(() => page.locator('.chat-item.current .chat-name').textContent(), SETTLE).toBe(name);
-  };
+  const renameElsewhere = (page: Page, name: string) => renameOpenChat(page, suite.host.url, name);
 
   it('keeps a ticked box ticked while the server has not answered and news about the chat arrives', async () => {
     const page = await darkDesktop();
@@ -379,104 +381,5 @@ describe('what the person just did stays, whatever the page is busy with', () =>
     holding = false;
     answers.release();
     await expect.poll(() => page.locator('.palette-status').textContent(), SETTLE).not.toBe('Searching…');
-  });
-
-  it('shows a reply as ended when its chat is opened, even if the word that it ended never came', async () => {
-    const page = await darkDesktop();
-    const finished = await holdServerFrames(page, (text) => text.includes('"type":"generation_finished"'));
-    await page.reload();
-    await newChat(page);
-    const box = page.locator('#composer-input');
-    await box.fill('a question answered while away [[hold]]');
-    await box.press('Enter');
-    await page.locator('.composer .stop').waitFor(SETTLE);
-    const away = await page.evaluate(() => /#chat=(.+)$/.exec(location.hash)![1]!);
-    await expect.poll(() => suite.mock.inFlight().some((t) => t.includes('answered while away')), SETTLE).toBe(true);
-    // Elsewhere: a new chat. Then the reply is written; the frame saying so is held back.
-    await page.getByRole('button', { name: '+ New chat' }).click();
-    await expect.poll(() => page.evaluate(() => /#chat=(.+)$/.exec(location.hash)![1]!), SETTLE).not.toBe(away);
-    suite.mock.release('answered while away');
-    const stored = async () => ((await (await fetch(`${suite.host.url}/api/chats/${away}/messages`)).json()) as { messages: { role: string }[] }).messages.map((m) => m.role);
-    await expect.poll(stored, REPLY).toEqual(['user', 'assistant']);
-    await expect.poll(() => finished.count(), REPLY).toBe(1);
-    await page.locator(`.chat-item:has(.dot) .chat-open`).first().click();
-    await expect.poll(() => page.locator('.message.assistant').count(), SETTLE).toBe(1);
-    await expect.poll(() => page.locator('.composer .stop').count(), SETTLE).toBe(0);
-    expect(await page.locator('.chat-item .dot').count(), 'no chat marked as generating').toBe(0);
-  });
-
-  /**
-   * A chat with one answered question, left for a new chat; another tab (a plain client) then
-   * works in the chat left behind.
-   */
-  async function leaveForAnotherTab(page: Page, question: string) {
-    await newChat(page);
-    await sendAndWait(page, question);
-    const left = await page.evaluate(() => /#chat=(.+)$/.exec(location.hash)![1]!);
-    const questionId = (await page.locator('.message.user').first().getAttribute('data-id'))!;
-    await page.getByRole('button', { name: '+ New chat' }).click();
-    await expect.poll(() => page.evaluate(() => /#chat=(.+)$/.exec(location.hash)![1]!), SETTLE).not.toBe(left);
-    const other = await ChatClient.open(suite.host.url);
-    await other.command({ type: 'switch_chat', chat_id: left });
-    return { other, regenerate: () => other.command({ type: 'generate_llm_response', chat_id: left, parent_id: questionId }) };
-  }
-
-  it('marks in the list a chat being answered elsewhere, and unmarks it when the reply ends, without opening it', async () => {
-    const page = await darkDesktop();
-    const { other, regenerate } = await leaveForAnotherTab(page, 'a question another tab asks again');
-    const dotted = page.locator('.chat-item:has(.dot)');
-    expect(await dotted.count()).toBe(0);
-    // The other tab asks for a new reply; Claude holds it.
-    suite.mock.queueFaults([{ hold: true }]);
-    expect(await regenerate()).toMatchObject({ type: 'generation_started' });
-    await expect.poll(() => dotted.count(), SETTLE).toBe(1);
-    expect(await dotted.getAttribute('class'), 'the chat being answered, not the one open').not.toContain('current');
-    suite.mock.release();
-    await expect.poll(() => dotted.count(), REPLY).toBe(0);
-    await other.close();
-  });
-
-  it("leaves the automatic retry of another chat's failed reply to the pages showing that chat", async () => {
-    const page = await darkDesktop();
-    const { other, regenerate } = await leaveForAnotherTab(page, 'a question whose next reply fails elsewhere');
-    const asked = () => suite.mock.requests.filter((r) => JSON.stringify(r.body ?? '').includes('whose next reply fails elsewhere')).length;
-    const before = asked();
-    // The other tab asks; Claude is overloaded and says to try again in 1 s. That tab does not retry.
-    suite.mock.queueFaults([{ status: 529, retry_after: 1 }]);
-    expect(await regenerate()).toMatchObject({ type: 'generation_started' });
-    await other.until((f) => f.type === 'generation_failed');
-    await expect.poll(() => page.locator('.chat-item .dot').count(), SETTLE).toBe(0);
-    // Well past the 1 s: a page that retried would have asked Claude again by now.
-    await page.waitForTimeout(3000);
-    expect(asked() - before, 'Claude asked once, by the tab that asked').toBe(1);
-    await other.close();
-  });
-
-  it("keeps Stop when its own request is refused because another tab's reply to that message has just started", async () => {
-    const page = await darkDesktop();
-    let holding = false;
-    const frames = await holdServerFrames(page, (text) => holding && (text.includes('"type":"generation_started"') || text.includes('"code":"conflict"')));
-    await page.reload();
-    await newChat(page);
-    await sendAndWait(page, 'the question two tabs answer');
-    const chatId = await page.evaluate(() => /#chat=(.+)$/.exec(location.hash)![1]!);
-    const question = (await page.locator('.message.user').first().getAttribute('data-id'))!;
-    // Another tab asks for a new reply to that question, and Claude holds it.
-    const other = await ChatClient.open(suite.host.url);
-    await other.command({ type: 'switch_chat', chat_id: chatId });
-    holding = true;
-    suite.mock.queueFaults([{ hold: true }]);
-    expect(await other.command({ type: 'generate_llm_response', chat_id: chatId, parent_id: question })).toMatchObject({ type: 'generation_started' });
-    await expect.poll(() => frames.count(), SETTLE).toBe(1);
-    // This page, not told yet, asks for the same: refused. It hears of the other reply first.
-    await page.locator('.message.assistant').first().getByRole('button', { name: 'Regenerate' }).click();
-    await expect.poll(() => frames.count(), SETTLE).toBe(2);
-    holding = false;
-    frames.release();
-    await renameElsewhere(page, 'renamed after the refusal');
-    expect(await page.locator('.composer .stop').count(), "the other tab's reply is still being written").toBe(1);
-    suite.mock.release();
-    await expect.poll(() => page.locator('.composer .stop').count(), REPLY).toBe(0);
-    await other.close();
   });
 });

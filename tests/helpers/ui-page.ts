@@ -288,3 +288,11 @@ export function browserSuite(): BrowserSuite {
   });
   return suite;
 }
+
+/** Renames the chat the page shows through the REST API (as another client would), then waits until the page shows the news. */
+export async function renameOpenChat(page: Page, hostUrl: string, name: string): Promise<void> {
+  const id = await page.evaluate(() => /#chat=(.+)$/.exec(location.hash)![1]!);
+  const renamed = await fetch(`${hostUrl}/api/chats/${id}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name }) });
+  expect(renamed.status).toBe(200);
+  await expect.poll(() => page.locator('.chat-item.current .chat-name').textContent(), SETTLE).toBe(name);
+}

@@ -37,8 +37,8 @@ export const ServerFrame = z.discriminatedUnion('type', [
     chat: ChatView,
     messages: z.array(MessageView),
     /**
-     * In the reply to switch_chat: the reply being written in this chat now, or null. Generation
-     * events reach only a chat's viewers, so a page that was elsewhere learns here how it ended.
+     * In the reply to switch_chat: the reply being written in this chat now, or null: a client that
+     * missed how it ended (its connection was down meanwhile) learns it here.
      */
     generating: z.object({ parent_id: z.string() }).nullable().optional(),
   }),
