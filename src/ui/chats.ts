@@ -7,8 +7,11 @@ export const currentId = signal<string | null>(null);
 export const messages = signal<MessageView[]>([]);
 export const editing = signal<string | null>(null);
 export const tree = signal<TreeNode[] | null>(null);
-/** The message to bring into view once its branch is shown (a search result). */
-export const reveal = signal<string | null>(null);
+/**
+ * The message to bring into view once its branch is shown (a search result), and how many times
+ * the person had pressed a key or a pointer when they asked (focus.ts `interactions`).
+ */
+export const reveal = signal<{ id: string; asked: number } | null>(null);
 
 export const currentChat = computed(() => chats.value.find((c) => c.id === currentId.value) ?? null);
 

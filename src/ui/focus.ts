@@ -14,6 +14,15 @@ export function useAutoFocus<T extends HTMLElement>() {
   return ref;
 }
 
+let pressed = 0;
+for (const type of ['pointerdown', 'keydown'] as const) document.addEventListener(type, () => pressed++, { capture: true });
+
+/**
+ * How many times the person has pressed a key or a pointer so far. Something that arrives after
+ * they acted again (a reply from the server) must not take the focus from where they put it.
+ */
+export const interactions = (): number => pressed;
+
 /** Nothing has the focus: the element that had it was re-rendered or removed. */
 const focusLost = () => !document.activeElement || document.activeElement === document.body || !document.activeElement.isConnected;
 

@@ -2,6 +2,7 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { MessageView } from './protocol.js';
 import { reveal } from './chats.js';
+import { interactions } from './focus.js';
 
 /** Within this many pixels of the bottom the reader is following the chat: new messages keep it in view. */
 const NEAR_BOTTOM_PX = 80;
@@ -46,9 +47,9 @@ export function useFollow(list: MessageView[], chatId: string | undefined, reply
     return () => observer.disconnect();
   }, []);
   useEffect(() => {
-    const id = reveal.value;
-    if (!id || !list.some((m) => m.id === id)) return;
-    const el = scroller.current?.querySelector<HTMLElement>(`[data-id="${id}"]`);
+    const wanted = reveal.value;
+    if (!wanted || !list.some((m) => m.id === wanted.id)) return;
+    const el = scroller.current?.querySelector<HTMLElement>(`[data-id="${wanted.id}"]`);
     if (el) {
       el.scrollIntoView({ block: 'center' });
       // Decided here, not at the next scroll event: a resize before it must not pull the view away.
@@ -56,7 +57,8 @@ export function useFollow(list: MessageView[], chatId: string | undefined, reply
       pinned.current = box.scrollHeight - box.scrollTop - box.clientHeight <= NEAR_BOTTOM_PX;
       setAway(!pinned.current);
       el.classList.add('revealed');
-      el.focus({ preventScroll: true });
+      // Not if the person has acted since asking (the branch can take a while): the focus stays where they put it.
+      if (interactions() === wanted.asked) el.focus({ preventScroll: true });
       setTimeout(() => el.classList.remove('revealed'), 2000);
     }
     reveal.value = null;

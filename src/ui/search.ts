@@ -4,6 +4,7 @@ import type { SearchHit } from './protocol.js';
 import { reveal } from './chats.js';
 import { openChat, selectMessage } from './actions.js';
 import { connection } from './socket.js';
+import { interactions } from './focus.js';
 
 export const searchResults = signal<SearchHit[] | null>(null);
 
@@ -27,7 +28,8 @@ export function searchMessages(query: string): void {
 }
 
 export async function openResult(hit: SearchHit): Promise<void> {
+  const asked = interactions();
   await openChat(hit.chat_id);
   if (!hit.on_selected_branch) await selectMessage(hit.message_id);
-  reveal.value = hit.message_id;
+  reveal.value = { id: hit.message_id, asked };
 }

@@ -382,4 +382,28 @@ describe('what the person just did stays, whatever the page is busy with', () =>
     answers.release();
     await expect.poll(() => page.locator('.palette-status').textContent(), SETTLE).not.toBe('Searching…');
   });
+
+  it('leaves the focus where the person put it when a search result opens after they moved on', async () => {
+    const page = await darkDesktop();
+    let holding = false;
+    const branches = await holdServerFrames(page, (text) => holding && text.includes('"type":"branch"'));
+    await page.reload();
+    await newChat(page);
+    await sendAndWait(page, 'periwinkle and vermilion');
+    await newChat(page);
+    await openPalette(page);
+    const hits = page.locator('.palette [role="option"]:has(.result-snippet)');
+    await page.keyboard.type('periwinkle');
+    await expect.poll(() => hits.count(), SETTLE).toBeGreaterThan(0);
+    // The result's chat is slow to come; meanwhile the person clicks into the message box.
+    holding = true;
+    await hits.first().click();
+    await expect.poll(() => branches.count(), SETTLE).toBe(1);
+    holding = false;
+    await page.locator('#composer-input').click();
+    branches.release();
+    await expect.poll(() => page.locator('.message.user').count(), SETTLE).toBe(1);
+    await expect.poll(() => page.locator('.message.revealed').count(), SETTLE).toBe(1);
+    expect(await page.evaluate(() => document.activeElement?.id), 'the message box keeps the focus').toBe('composer-input');
+  });
 });
