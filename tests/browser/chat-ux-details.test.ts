@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { shot } from '../helpers/browser.js';
-import { browserSuite, REPLY, SETTLE, focused, gptConversation, holdServerFrames, importConversation, newChat, openPalette, renameOpenChat, sendAndWait } from '../helpers/ui-page.js';
+import { browserSuite, REPLY, SETTLE, focused, gptConversation, holdServerFrames, importConversation, newChat, renameOpenChat, searchHits, sendAndWait } from '../helpers/ui-page.js';
 
 const suite = browserSuite();
 const darkDesktop = () => suite.open({ dark: true });
@@ -329,7 +329,6 @@ describe('what the person just did stays, whatever the page is busy with', () =>
     const page = await darkDesktop();
     // The server's word that a reply finished is held back until the test lets it go.
     const finished = await holdServerFrames(page, (text) => text.includes('"type":"generation_finished"'));
-    await page.reload();
     await newChat(page);
     const box = page.locator('#composer-input');
     await box.fill('the first question');
@@ -367,13 +366,9 @@ describe('what the person just did stays, whatever the page is busy with', () =>
     const page = await darkDesktop();
     let holding = false;
     const answers = await holdServerFrames(page, (text) => holding && text.includes('"type":"search_results"'));
-    await page.reload();
     await newChat(page);
     await sendAndWait(page, 'marigold and saffron');
-    await openPalette(page);
-    const hits = page.locator('.palette [role="option"]:has(.result-snippet)');
-    await page.keyboard.type('marigold');
-    await expect.poll(() => hits.count(), SETTLE).toBeGreaterThan(0);
+    const hits = await searchHits(page, 'marigold');
     holding = true;
     await page.keyboard.type(' nowhere');
     await expect.poll(() => answers.count(), SETTLE).toBeGreaterThan(0);
@@ -387,14 +382,10 @@ describe('what the person just did stays, whatever the page is busy with', () =>
     const page = await darkDesktop();
     let holding = false;
     const branches = await holdServerFrames(page, (text) => holding && text.includes('"type":"branch"'));
-    await page.reload();
     await newChat(page);
     await sendAndWait(page, 'periwinkle and vermilion');
     await newChat(page);
-    await openPalette(page);
-    const hits = page.locator('.palette [role="option"]:has(.result-snippet)');
-    await page.keyboard.type('periwinkle');
-    await expect.poll(() => hits.count(), SETTLE).toBeGreaterThan(0);
+    const hits = await searchHits(page, 'periwinkle');
     // The result's chat is slow to come; meanwhile the person clicks into the message box.
     holding = true;
     await hits.first().click();

@@ -34,7 +34,6 @@ describe('what other tabs do shows here', () => {
   it('shows a reply as ended when its chat is opened, even if the word that it ended never came', async () => {
     const page = await darkDesktop();
     const finished = await holdServerFrames(page, (text) => text.includes('"type":"generation_finished"'));
-    await page.reload();
     await newChat(page);
     const box = page.locator('#composer-input');
     await box.fill('a question answered while away [[hold]]');
@@ -127,7 +126,6 @@ describe('what other tabs do shows here', () => {
     const page = await darkDesktop();
     let holding = false;
     const frames = await holdServerFrames(page, (text) => holding && (text.includes('"type":"generation_started"') || text.includes('"code":"conflict"')));
-    await page.reload();
     await newChat(page);
     await sendAndWait(page, 'the question two tabs answer');
     const chatId = await page.evaluate(() => /#chat=(.+)$/.exec(location.hash)![1]!);

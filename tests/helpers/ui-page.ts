@@ -213,7 +213,8 @@ export function textShown(page: Page, selector: string, text: string): Promise<b
 
 /**
  * Holds back the server's frames that `hold` picks (checked on each frame's JSON text) until the
- * test lets them go, in the order they came; the others pass. Applies to sockets opened after it.
+ * test lets them go, in the order they came; the others pass. The page reloads, so that its socket
+ * goes through the route.
  */
 export async function holdServerFrames(page: Page, hold: (text: string) => boolean): Promise<{ count(): number; release(): void }> {
   const held: (() => void)[] = [];
@@ -225,7 +226,17 @@ export async function holdServerFrames(page: Page, hold: (text: string) => boole
       else ws.send(m);
     });
   });
+  await page.reload();
   return { count: () => held.length, release: () => held.splice(0).forEach((send) => send()) };
+}
+
+/** Opens the search palette, types `words`, and waits for message hits: the hits. */
+export async function searchHits(page: Page, words: string): Promise<Locator> {
+  await openPalette(page);
+  const hits = page.locator('.palette [role="option"]:has(.result-snippet)');
+  await page.keyboard.type(words);
+  await expect.poll(() => hits.count(), SETTLE).toBeGreaterThan(0);
+  return hits;
 }
 
 /**
