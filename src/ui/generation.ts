@@ -151,9 +151,13 @@ function scheduleRetry(chatId: string, parentId: string, retry: { attempt: numbe
   );
 }
 
-function forgetFailure(parentId: string): void {
+function stopRetryTimer(parentId: string): void {
   clearTimeout(retryTimers.get(parentId));
   retryTimers.delete(parentId);
+}
+
+function forgetFailure(parentId: string): void {
+  stopRetryTimer(parentId);
   retrySpent.delete(parentId);
   const { [parentId]: _gone, ...others } = failures.value;
   failures.value = others;
@@ -167,8 +171,7 @@ export function chatGone(chatId: string): void {
 }
 
 export function cancelAutoRetry(parentId: string): void {
-  clearTimeout(retryTimers.get(parentId));
-  retryTimers.delete(parentId);
+  stopRetryTimer(parentId);
   const f = failures.value[parentId];
   if (f) failures.value = { ...failures.value, [parentId]: { ...f, retryAt: undefined } };
 }
