@@ -3,16 +3,14 @@
  * (v1, raw, sha2-256), so the same screenshot sent twice, or in two chats, is one object. A message
  * refers to a blob by that CID; the bytes are checked against it on every read, as nodes are.
  */
-import { CID } from 'multiformats/cid';
 import * as raw from 'multiformats/codecs/raw';
-import { sha256 } from 'multiformats/hashes/sha2';
 import type { BlobId } from '../ids.js';
-import { parseCid } from '../cid.js';
+import { cidOf, parseCid } from '../cid.js';
 import type { Ports } from '../ports.js';
 import { readVerified } from '../verified-read.js';
 
 export async function blobIdOf(bytes: Uint8Array): Promise<BlobId> {
-  return CID.create(1, raw.code, await sha256.digest(bytes)).toString() as BlobId;
+  return (await cidOf(raw.code, bytes)) as BlobId;
 }
 
 /** Accepts only the file ids this app makes (raw CIDs). */

@@ -5,10 +5,9 @@
  */
 import * as dagJson from '@ipld/dag-json';
 import { CID } from 'multiformats/cid';
-import { sha256 } from 'multiformats/hashes/sha2';
 import { z } from 'zod';
 import { AppError } from '../errors.js';
-import { parseCid } from '../cid.js';
+import { cidOf, parseCid } from '../cid.js';
 import { Attachments, ReplyBlocks, type Attachment, type ReplyBlock } from './parts.js';
 import { CID_TEXT, type MessageId } from '../ids.js';
 import { canonicalJson, Link } from './canonical-json.js';
@@ -84,7 +83,7 @@ export function encodeNode(node: MessageNode): Uint8Array {
 }
 
 export async function idOf(bytes: Uint8Array): Promise<MessageId> {
-  return CID.create(1, dagJson.code, await sha256.digest(bytes)).toString() as MessageId;
+  return (await cidOf(dagJson.code, bytes)) as MessageId;
 }
 
 const ROLES = new Set<string>(Role.options);
