@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ChatService } from '../../src/core/chats/service.js';
+import { NodeCache } from '../../src/core/dag/cache.js';
 import { memoryPorts } from '../helpers/memory-ports.js';
 
 describe('versions of a reply', () => {
@@ -20,6 +21,26 @@ describe('versions of a reply', () => {
     // The failure itself, chosen from the Branches map, still shows where it stands among every attempt.
     const failure = await chats.select(chat.id, stopped.message.id);
     expect(failure.messages.at(-1)!.siblings).toEqual({ index: 0, count: 3 });
+  });
+});
+
+describe('a branch read with the node cache the component keeps', () => {
+  it('shows a message as one of two once a second version exists, though it was read as the only one before', async () => {
+    const chats = new ChatService(memoryPorts(), new NodeCache());
+    const chat = await chats.create({ name: 'cached' });
+    const question = await chats.append(chat.id, { role: 'user', content: 'question', meta: {} });
+    const reply = await chats.append(chat.id, { role: 'assistant', content: 'answer', meta: {} }, question.message.id);
+    const before = await chats.branch(chat.id);
+    expect(before.messages.map((m) => m.siblings)).toEqual([{ index: 0, count: 1 }, { index: 0, count: 1 }]);
+    // The same reply again, in another chat that shares it (a fork), is still the only version there.
+    const fork = await chats.fork(reply.message.id, 'fork');
+    await chats.append(chat.id, { role: 'assistant', content: 'another answer', meta: {} }, question.message.id);
+    const back = await chats.select(chat.id, reply.message.id);
+    expect(back.messages.map((m) => [m.content, m.siblings])).toEqual([['question', { index: 0, count: 1 }], ['answer', { index: 0, count: 2 }]]);
+    expect((await chats.branch(fork.id)).messages.map((m) => [m.content, m.siblings])).toEqual([['question', { index: 0, count: 1 }], ['answer', { index: 0, count: 1 }]]);
+    // A shared view cannot be changed by whoever receives it.
+    const shared = (await chats.branch(fork.id)).messages[0]!;
+    expect(() => Object.assign(shared, { content: 'changed' })).toThrow();
   });
 });
 

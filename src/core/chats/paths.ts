@@ -7,7 +7,7 @@ import type { Dag, ParentKey } from '../dag/dag-store.js';
 import type { MessageId, MessageNode, Role } from '../dag/node.js';
 import { ZERO_USAGE, type ChatRecord, type UsageTotals } from './record.js';
 import { addUsage } from './usage.js';
-import { chatView, view, type ChatView, type MessageView, type TreeNode } from './views.js';
+import { chatView, soleView, view, type ChatView, type MessageView, type TreeNode } from './views.js';
 
 export const keyOf = (parent: ParentKey): string => parent ?? 'root';
 
@@ -55,8 +55,12 @@ export async function branchTo(dag: Dag, chat: ChatRecord, leaf: MessageId | nul
     if (seen.has(id)) throw new AppError('corrupt_object', `message ${id} is its own ancestor`);
     seen.add(id);
     const node = await dag.get(id);
-    const kids = chat.selected[keyOf(node.parent)] ? dag.kids(chat.id, node.parent) : [id];
-    messages.push(view(id, node, kids.includes(id) ? await versions(dag, kids, id, node.role) : [id]));
+    // A place with one version has no entry in `selected`: its view needs no branch index.
+    if (!chat.selected[keyOf(node.parent)]) messages.push(soleView(id, node));
+    else {
+      const kids = dag.kids(chat.id, node.parent);
+      messages.push(view(id, node, kids.includes(id) ? await versions(dag, kids, id, node.role) : [id]));
+    }
     id = node.parent;
   }
   return messages.reverse();

@@ -72,6 +72,19 @@ export function chatView(chat: ChatRecord): ChatView {
   return { id, name, model, system, thinking, web_search, leaf, usage, created_at, updated_at };
 }
 
+/**
+ * The view of a message that is the only version at its place, by node: it is the same on every
+ * read of every branch through it, and nodes are immutable, so it is built once while its node is
+ * kept in the cache. Frozen, as it is shared between replies.
+ */
+const soleViews = new WeakMap<MessageNode, MessageView>();
+
+export function soleView(id: MessageId, node: MessageNode): MessageView {
+  let made = soleViews.get(node);
+  if (!made) soleViews.set(node, (made = Object.freeze(view(id, node, [id]))));
+  return made;
+}
+
 export function view(id: MessageId, node: MessageNode, kids: MessageId[]): MessageView {
   const v: MessageView = {
     id,
