@@ -198,7 +198,7 @@ async function chatBenchmarks() {
   }
   const native = await nativeBranchTimes(fixture.storeRoot, fixture.chats.k1000, 15);
   const branchRatio = median(component) / median(native);
-  report('whole branch of 1,000 messages: first read after start (nothing cached)', `${component[0].toFixed(1)} ms`, '', true);
+  report('whole branch of 1,000 messages: first read after start (nothing cached)', `${component[0].toFixed(1)} ms`, '≤ 100 ms', component[0] <= 100);
   report('whole branch of 1,000 messages, one reply: component', `${median(component).toFixed(1)} ms`, '≤ 50 ms', median(component) <= 50);
   report('whole branch of 1,000 messages: core natively (same store)', `${median(native).toFixed(1)} ms`, '', true);
   report('branch ratio component / native', branchRatio.toFixed(2), '≤ 3', branchRatio <= 3);
