@@ -23,23 +23,41 @@ export const generating = signal<Record<string, Generation>>({});
 /** parent message id → the failure of the last generation there */
 export const failures = signal<Record<string, Failure>>({});
 
-const retryTimers = new Map<string, ReturnType<typeof setTimeout>>();
+/** One timer per key: starting one replaces the key's earlier timer, which then never fires. */
+class KeyedTimers {
+  private timers = new Map<string, ReturnType<typeof setTimeout>>();
+
+  start(key: string, ms: number, fire: () => void): void {
+    this.stop(key);
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        fire();
+      }, ms),
+    );
+  }
+
+  stop(key: string): void {
+    clearTimeout(this.timers.get(key));
+    this.timers.delete(key);
+  }
+}
+
+/** parent message id → its automatic retry */
+const retryTimers = new KeyedTimers();
 /** Milliseconds already waited for retries at each point, so the actor can keep the 30 s bound. */
 const retrySpent = new Map<string, number>();
 
 /** The actor has no clock: this page stops a generation that runs past the actor's limit. */
 let generationTimeoutMs = 180_000;
-const timeoutTimers = new Map<string, ReturnType<typeof setTimeout>>();
+/** chat id → the timeout of the reply being written there */
+const timeoutTimers = new KeyedTimers();
 
 function watchTimeout(chatId: string): void {
-  clearTimeout(timeoutTimers.get(chatId));
-  timeoutTimers.set(
-    chatId,
-    setTimeout(() => {
-      timeoutTimers.delete(chatId);
-      if (generating.value[chatId] !== undefined) void cancelGeneration(chatId, 'timeout');
-    }, generationTimeoutMs),
-  );
+  timeoutTimers.start(chatId, generationTimeoutMs, () => {
+    if (generating.value[chatId] !== undefined) void cancelGeneration(chatId, 'timeout');
+  });
 }
 
 /**
@@ -141,23 +159,13 @@ function forget(chatId: string): void {
 
 /** The actor has no timer: this tab waits and asks again, within the bounds the actor set. */
 function scheduleRetry(chatId: string, parentId: string, retry: { attempt: number; after_ms: number }, spent: number): void {
-  clearTimeout(retryTimers.get(parentId));
-  retryTimers.set(
-    parentId,
-    setTimeout(() => {
-      retryTimers.delete(parentId);
-      void connection.request({ type: 'retry', chat_id: chatId, message_id: parentId, attempt: retry.attempt, spent_ms: spent });
-    }, retry.after_ms),
-  );
-}
-
-function stopRetryTimer(parentId: string): void {
-  clearTimeout(retryTimers.get(parentId));
-  retryTimers.delete(parentId);
+  retryTimers.start(parentId, retry.after_ms, () => {
+    void connection.request({ type: 'retry', chat_id: chatId, message_id: parentId, attempt: retry.attempt, spent_ms: spent });
+  });
 }
 
 function forgetFailure(parentId: string): void {
-  stopRetryTimer(parentId);
+  retryTimers.stop(parentId);
   retrySpent.delete(parentId);
   const { [parentId]: _gone, ...others } = failures.value;
   failures.value = others;
@@ -165,13 +173,12 @@ function forgetFailure(parentId: string): void {
 
 /** A deleted chat: nothing more will be said about its reply (the actor drops it without a word). */
 export function chatGone(chatId: string): void {
-  clearTimeout(timeoutTimers.get(chatId));
-  timeoutTimers.delete(chatId);
+  timeoutTimers.stop(chatId);
   if (generating.value[chatId]) forget(chatId);
 }
 
 export function cancelAutoRetry(parentId: string): void {
-  stopRetryTimer(parentId);
+  retryTimers.stop(parentId);
   const f = failures.value[parentId];
   if (f) failures.value = { ...failures.value, [parentId]: { ...f, retryAt: undefined } };
 }
