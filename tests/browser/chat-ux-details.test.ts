@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { shot } from '../helpers/browser.js';
-import { browserSuite, REPLY, SETTLE, focused, gptConversation, holdServerFrames, importConversation, newChat, renameOpenChat, searchHits, sendAndWait } from '../helpers/ui-page.js';
+import { atClaude, browserSuite, REPLY, SETTLE, focused, gptConversation, holdServerFrames, importConversation, newChat, renameOpenChat, searchHits, sendAndWait } from '../helpers/ui-page.js';
 
 const suite = browserSuite();
 const darkDesktop = () => suite.open({ dark: true });
@@ -349,7 +349,7 @@ describe('what the person just did stays, whatever the page is busy with', () =>
     await page.locator('.composer .stop').waitFor(SETTLE);
     await expect.poll(() => finished.count(), SETTLE).toBeGreaterThan(0);
     // The second reply has started at the server (its generation_started has passed the route) before the late word comes.
-    await expect.poll(() => suite.mock.inFlight().some((t) => t.includes('the second question')), SETTLE).toBe(true);
+    await atClaude(suite.mock, 'the second question');
     finished.release();
     // News about the chat sent after it: once the page shows that, it has handled the late frame.
     await renameElsewhere(page, 'renamed after the late word');

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { shot } from '../helpers/browser.js';
-import { browserSuite, openPalette, REPLY, SETTLE, focusRingClipped, focused, gptConversation, importConversation, inView, newChat, revealedMessage, sendAndWait, settledScroll } from '../helpers/ui-page.js';
+import { atClaude, browserSuite, openPalette, REPLY, SETTLE, focusRingClipped, focused, gptConversation, importConversation, inView, newChat, revealedMessage, sendAndWait, settledScroll } from '../helpers/ui-page.js';
 
 const suite = browserSuite();
 const { open } = suite;
@@ -125,7 +125,7 @@ describe('one generation state, in place', () => {
     await shot(page, 'generating-in-place');
 
     // Stop: the note and its Regenerate appear at once, without a reload.
-    await suite.mock.until(() => suite.mock.inFlight().some((t) => t.includes('first question')), 'the held request');
+    await atClaude(suite.mock, 'first question', REPLY);
     await composer.getByRole('button', { name: 'Stop' }).click();
     const stopped = page.locator('.message', { hasText: 'Stopped' });
     await expect.poll(() => stopped.count(), SETTLE).toBe(1);

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { ChatClient } from '../helpers/chat-client.js';
-import { browserSuite, REPLY, SETTLE, holdServerFrames, newChat, renameOpenChat, sendAndWait } from '../helpers/ui-page.js';
+import { atClaude, browserSuite, REPLY, SETTLE, holdServerFrames, newChat, renameOpenChat, sendAndWait } from '../helpers/ui-page.js';
 
 const suite = browserSuite();
 const darkDesktop = () => suite.open({ dark: true });
@@ -26,7 +26,7 @@ async function watchSent(page: Page): Promise<string[]> {
 
 /** Lets Claude answer the held request about `words`, once it has arrived there (a reply is asked for a moment after it starts). */
 async function releaseAtClaude(words: string): Promise<void> {
-  await expect.poll(() => suite.mock.inFlight().some((t) => t.includes(words)), SETTLE).toBe(true);
+  await atClaude(suite.mock, words);
   suite.mock.release(words);
 }
 
@@ -40,7 +40,7 @@ describe('what other tabs do shows here', () => {
     await box.press('Enter');
     await page.locator('.composer .stop').waitFor(SETTLE);
     const away = await page.evaluate(() => /#chat=(.+)$/.exec(location.hash)![1]!);
-    await expect.poll(() => suite.mock.inFlight().some((t) => t.includes('answered while away')), SETTLE).toBe(true);
+    await atClaude(suite.mock, 'answered while away');
     // Elsewhere: a new chat. Then the reply is written; the frame saying so is held back.
     await page.getByRole('button', { name: '+ New chat' }).click();
     await expect.poll(() => page.evaluate(() => /#chat=(.+)$/.exec(location.hash)![1]!), SETTLE).not.toBe(away);

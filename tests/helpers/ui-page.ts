@@ -258,6 +258,11 @@ export async function openPalette(page: Page): Promise<void> {
   await expect.poll(() => page.evaluate(() => document.activeElement?.id), SETTLE).toBe('search-input');
 }
 
+/** Waits until mock Claude has a request, not yet answered, whose last user message contains `words`. */
+export function atClaude(mock: MockClaude, words: string, wait = SETTLE): Promise<void> {
+  return mock.until(() => mock.inFlight().some((t) => t.includes(words)), `request about "${words}"`, wait.timeout);
+}
+
 export interface BrowserSuite {
   mock: MockClaude;
   host: RunningHost;
