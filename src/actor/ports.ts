@@ -1,5 +1,6 @@
 /** The core's ports over Theater: the store, the log, entropy, and generator actors. */
-import type { Ports } from '../core/ports.js';
+import type { Labels, Ports } from '../core/ports.js';
+import { rememberedLabels } from '../core/remembered-labels.js';
 import type { GeneratorLink } from '../core/generator-pool.js';
 import { messages, store, supervisor } from './theater.js';
 import { describe, log, ownBytes } from './common.js';
@@ -46,20 +47,28 @@ export function theaterGenerators(manifest: string): GeneratorLink {
 /** Store writes of text: each is copied by the host call before the next one. */
 const scratch = new ScratchBuffers();
 
+/** One per store for the instance's life: init and the calls after it must see one another's writes. */
+const labelsByStore = new Map<string, Labels>();
+
 export function theaterPorts(storeId: string): Ports {
   const ref = (hash: string) => ({ hash });
+  let labels = labelsByStore.get(storeId);
+  if (!labels) {
+    labels = rememberedLabels({
+      get: (label) => store.getByLabel(storeId, label)?.hash,
+      set: (label, hash) => store.replaceAtLabel(storeId, label, ref(hash)),
+      write: (label, content) => store.replaceContentAtLabel(storeId, label, typeof content === 'string' ? scratch.encode(content) : content).hash,
+      remove: (label) => store.removeLabel(storeId, label),
+    });
+    labelsByStore.set(storeId, labels);
+  }
   return {
     content: {
       put: (bytes) => store.store(storeId, bytes).hash,
       get: (hash) => ownBytes(store.get(storeId, ref(hash))),
       has: (hash) => store.exists(storeId, ref(hash)),
     },
-    labels: {
-      get: (label) => store.getByLabel(storeId, label)?.hash,
-      set: (label, hash) => store.replaceAtLabel(storeId, label, ref(hash)),
-      write: (label, content) => store.replaceContentAtLabel(storeId, label, typeof content === 'string' ? scratch.encode(content) : content).hash,
-      remove: (label) => store.removeLabel(storeId, label),
-    },
+    labels,
     log: {
       info: (m) => log(`info: ${m}`),
       warn: (m) => log(`warn: ${m}`),
