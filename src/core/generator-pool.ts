@@ -98,6 +98,18 @@ function tryOpen(link: GeneratorLink, generator: string): string | undefined {
  * jobs handed to idle generators (oldest first), and a spare generator started when none is.
  * The actor has no clock, so every call is a chance to move; clients ping while a reply waits.
  */
+/**
+ * Nothing for `pump` to do: every generator has its channel, no job waits for one, and one is free
+ * (or the pool is full). Every call ends with a pump, and most find the pool like this: checking
+ * first spares them building its context inside the component (≈ 0.1 ms a call).
+ */
+export function settled(pool: Pool): boolean {
+  const slots = Object.values(pool.generators);
+  if (slots.some((s) => !s.channel)) return false;
+  for (const pending of Object.values(pool.generations)) if (!pending.generator) return false;
+  return slots.length >= MAX_GENERATORS || slots.some((s) => !s.job);
+}
+
 export async function pump(ctx: PoolContext, pool: Pool): Promise<PoolStep> {
   let generators = pool.generators;
   let generations = pool.generations;

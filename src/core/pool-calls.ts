@@ -3,7 +3,7 @@
  * letting it move on (the actor has no clock, so calls are its ticks).
  */
 import { BlobStore } from './blobs/store.js';
-import { onGeneratorGone, onResult, pump, release, type Pool, type PoolStep } from './generator-pool.js';
+import { onGeneratorGone, onResult, pump, release, settled, type Pool, type PoolStep } from './generator-pool.js';
 import { toAppError } from './errors.js';
 import type { CoreState } from './state.js';
 import type { Change } from './ops/change.js';
@@ -45,6 +45,7 @@ function poolContext(ctx: Context, chats: ChatService): Parameters<typeof pump>[
  * ticks), and what that settled goes out with the call's own frames.
  */
 export async function advance<R extends CallResult>(ctx: Context, result: R, step?: (pc: NonNullable<ReturnType<typeof poolContext>>, pool: Pool) => Promise<PoolStep>): Promise<R> {
+  if (!step && settled(poolOf(result.state))) return result;
   const chats = chatsOf(ctx);
   const pc = poolContext(ctx, chats);
   if (!pc) return result;

@@ -8,7 +8,7 @@ import { BlobStore } from '../../src/core/blobs/store.js';
 import { describe, expect, it } from 'vitest';
 import { ChatService } from '../../src/core/chats/service.js';
 import { memoryPorts } from '../helpers/memory-ports.js';
-import { MAX_FAILED_STARTS, MAX_GENERATORS, onGeneratorGone, onResult, pump, release, type GeneratorLink, type Pool, type PoolContext } from '../../src/core/generator-pool.js';
+import { MAX_FAILED_STARTS, MAX_GENERATORS, onGeneratorGone, onResult, pump, release, settled, type GeneratorLink, type Pool, type PoolContext } from '../../src/core/generator-pool.js';
 import { JobMessage, encodeMessage, parseMessage } from '../../src/core/generations.js';
 
 class TestLink implements GeneratorLink {
@@ -149,5 +149,36 @@ describe('generator pool', () => {
     // Nothing more is started by itself, however often the actor is called.
     step = await pump(ctx, await pump(ctx, step.pool).then((s) => s.pool));
     expect(link.spawned).toHaveLength(MAX_FAILED_STARTS);
+  });
+  it('is called settled only when a pump would change nothing and ask nothing of the generators', async () => {
+    const { link, ctx, pool } = await setup();
+    const waiting = pool.generations['1']!;
+    type Slot = Pool['generators'][string];
+    const slotKinds: Record<string, (id: string) => Slot> = { starting: () => ({}), idle: (id) => ({ channel: `ch_${id}` }), busy: (id) => ({ channel: `ch_${id}`, job: '1' }) };
+    const pools: Pool[] = [];
+    const slotLists: string[][] = [[]];
+    for (let n = 1; n <= MAX_GENERATORS; n++) for (const list of slotLists.filter((l) => l.length === n - 1)) for (const kind of Object.keys(slotKinds)) slotLists.push([...list, kind]);
+    for (const kinds of slotLists) {
+      const generators = Object.fromEntries(kinds.map((kind, i) => [`gen-${i + 1}`, slotKinds[kind]!(`gen-${i + 1}`)]));
+      const running: Pool['generations'] = kinds.includes('busy') ? { '1': { ...waiting, generator: `gen-${kinds.indexOf('busy') + 1}` } } : {};
+      for (const generations of [{}, running, { ...running, '2': waiting }]) pools.push({ generators, generations });
+    }
+    let settledPools = 0;
+    for (const candidate of pools) {
+      if (!settled(candidate)) continue;
+      settledPools++;
+      for (const id of Object.keys(candidate.generators)) link.started.add(id);
+      const before = { spawned: link.spawned.length, sent: link.sent.length };
+      const step = await pump(ctx, candidate);
+      expect(step.broadcasts).toEqual([]);
+      expect(step.pool).toEqual(candidate);
+      expect({ spawned: link.spawned.length, sent: link.sent.length }).toEqual(before);
+    }
+    expect(settledPools).toBeGreaterThan(5);
+    // Each of these needs the pump: a channel to open, a job to hand over, a spare to start.
+    expect(settled({ generators: { a: {} }, generations: {} })).toBe(false);
+    expect(settled({ generators: { a: { channel: 'ch_a' } }, generations: { '2': waiting } })).toBe(false);
+    expect(settled({ generators: { a: { channel: 'ch_a', job: '1' } }, generations: {} })).toBe(false);
+    expect(settled({ generators: {}, generations: {} })).toBe(false);
   });
 });
