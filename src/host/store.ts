@@ -1,7 +1,7 @@
 /**
  * Theater c50's content store on disk: `<root>/<store-id>/data/<sha1>` and `labels/<label>`.
- * Unlike c50, every write is atomic (temporary file + rename) and ids and labels that would
- * leave the store's folder are refused.
+ * Unlike c50, no crash leaves a torn file (content: temporary file + rename; labels: see
+ * writeLabel) and ids and labels that would leave the store's folder are refused.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import {
