@@ -5,7 +5,7 @@ import { AppError } from '../errors.js';
 import type { MessageId } from '../dag/node.js';
 import { CHAT_ID, StoredChatId, StoredMessageId } from '../ids.js';
 import { ThinkingSetting, WebSearchSetting } from '../claude/features.js';
-import { ParsedRefs } from '../dag/cache.js';
+import { ParsedRefs, type KnownOrder } from '../dag/cache.js';
 
 export { CHAT_ID };
 
@@ -51,12 +51,19 @@ export const ChatRecord = z.object({
   usage: UsageTotals,
   created_at: z.string().nullable(),
   updated_at: z.string().nullable(),
+  /**
+   * Where the chat stands in the list: the chat active last has the largest. Kept in the record,
+   * which every message rewrites anyway, so a message no longer rewrites the whole list. Records
+   * written before it have none and keep the order the list gave them, below every chat with one.
+   */
+  active: z.number().int().nonnegative().optional(),
 });
 export type ChatRecord = Omit<z.infer<typeof ChatRecord>, 'leaf' | 'selected'> & {
   leaf: MessageId | null;
   selected: Record<string, MessageId>;
 };
 
+/** Which chats exist, newest first (until records carried `active`, also their order). */
 const ChatIndex = z.object({ v: z.literal(1), ids: z.array(z.string().regex(CHAT_ID)) });
 
 const INDEX_LABEL = 'chats';
@@ -68,9 +75,14 @@ export function parseChatId(value: unknown, field = 'chat_id'): string {
 }
 
 export class ChatRecords {
+  /**
+   * `order`: what the instance knows of the list's order, kept between calls. It is read from the
+   * records once and then kept as this instance writes them: one actor per store (README).
+   */
   constructor(
     private readonly ports: Ports,
     private readonly parsed = new ParsedRefs(0),
+    private readonly order: KnownOrder = { top: 0 },
   ) {}
 
   /** Frozen: a record is changed by saving a new one. */
@@ -95,12 +107,36 @@ export class ChatRecords {
     this.parsed.set(label, this.ports.labels.write(label, JSON.stringify(value)), value);
   }
 
+  /** Chat ids, the chat active last first. */
   ids(): string[] {
+    return [...this.known().ids];
+  }
+
+  private listed(): string[] {
     return this.readJson(INDEX_LABEL, ChatIndex, 'the chat list')?.ids ?? [];
   }
 
-  private writeIds(ids: string[]): void {
+  private writeListed(ids: string[]): void {
     this.writeJson(INDEX_LABEL, { v: 1, ids });
+  }
+
+  private known(): { ids: string[]; top: number } {
+    if (this.order.ids === undefined) {
+      const chats = this.listed().map((id, place) => ({ id, place, active: this.activeOf(id) }));
+      chats.sort((a, b) => b.active - a.active || a.place - b.place);
+      this.order.ids = chats.map((c) => c.id);
+      this.order.top = Math.max(0, ...chats.map((c) => c.active));
+    }
+    return this.order as { ids: string[]; top: number };
+  }
+
+  /** A damaged or missing record sorts as one written before `active`: it must not stop the others. */
+  private activeOf(id: string): number {
+    try {
+      return this.find(id)?.active ?? -1;
+    } catch {
+      return -1;
+    }
   }
 
   find(id: string): ChatRecord | undefined {
@@ -113,21 +149,32 @@ export class ChatRecords {
     return chat;
   }
 
-  save(chat: ChatRecord): void {
-    this.writeJson(`chat/${chat.id}`, chat);
+  /**
+   * Saves the chat; with `toTop` it becomes the chat active last, in the same write. Answers the
+   * record as saved and whether the chat moved up the list.
+   */
+  save(chat: ChatRecord, toTop = false): { saved: ChatRecord; moved: boolean } {
+    const order = toTop ? this.known() : undefined;
+    const moved = order !== undefined && order.ids[0] !== chat.id;
+    const saved = moved ? { ...chat, active: order.top + 1 } : chat;
+    this.writeJson(`chat/${chat.id}`, saved);
+    if (moved) {
+      order.top = saved.active!;
+      order.ids = [chat.id, ...order.ids.filter((x) => x !== chat.id)];
+    }
+    return { saved, moved };
   }
 
-  /** New or active chats move to the front: the list is kept in order of last activity. */
-  touch(id: string): boolean {
-    const ids = this.ids();
-    if (ids[0] === id) return false;
-    this.writeIds([id, ...ids.filter((x) => x !== id)]);
-    return true;
+  /** A new chat: saved at the top of the list, then listed (a crash between leaves it unlisted, never listed and missing). */
+  add(chat: ChatRecord): ChatRecord {
+    const { saved } = this.save(chat, true);
+    this.writeListed([chat.id, ...this.listed().filter((x) => x !== chat.id)]);
+    return saved;
   }
 
   remove(id: string): void {
-    const ids = this.ids();
-    this.writeIds(ids.filter((x) => x !== id));
+    this.writeListed(this.listed().filter((x) => x !== id));
     this.ports.labels.remove(`chat/${id}`);
+    if (this.order.ids) this.order.ids = this.order.ids.filter((x) => x !== id);
   }
 }

@@ -29,7 +29,7 @@ export class ChatService implements MessageSource {
     private readonly listeners: readonly AppendListener[] = [],
   ) {
     this.dag = new Dag(ports, cache);
-    this.records = new ChatRecords(ports, cache?.parsed);
+    this.records = new ChatRecords(ports, cache?.parsed, cache?.chatOrder);
   }
 
   /** Chat ids, most recent activity first. */
@@ -103,9 +103,7 @@ export class ChatService implements MessageSource {
       created_at: spec.created_at ?? null,
       updated_at: spec.created_at ?? null,
     };
-    this.records.save(chat);
-    this.records.touch(chat.id);
-    return chat;
+    return this.records.add(chat);
   }
 
   update(id: string, changes: ChatChanges): ChatRecord {
@@ -164,9 +162,8 @@ export class ChatService implements MessageSource {
       usage: node.meta.usage ? addUsage(chat.usage, node.meta) : chat.usage,
       updated_at: node.meta.created_at ?? chat.updated_at,
     };
-    this.records.save(chat);
-    const reordered = this.records.touch(chat.id);
-    return { chat, message: view(id, stored, await paths.versions(this.dag, kids, id, stored.role)), branched, reordered };
+    const { saved, moved: reordered } = this.records.save(chat, true);
+    return { chat: saved, message: view(id, stored, await paths.versions(this.dag, kids, id, stored.role)), branched, reordered };
   }
 
   /** A user message edited: a new sibling with the same parent; the original stays. */

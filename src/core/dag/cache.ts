@@ -5,11 +5,18 @@
  */
 import type { MessageId, MessageNode } from './node.js';
 
+/** The chats in order of last activity and the largest `active` given, once read (chats/record.ts). */
+export interface KnownOrder {
+  ids?: string[];
+  top: number;
+}
+
 export class NodeCache {
   private nodes = new Map<MessageId, { node: MessageNode; bytes: number }>();
   private bytes = 0;
   /** Chat records, the chat list and branch indexes, parsed, by the content ref their label named. */
   readonly parsed: ParsedRefs;
+  readonly chatOrder: KnownOrder = { top: 0 };
 
   /**
    * Bounded by the nodes' encoded size, not their number: one reply can be 100 KB, so a count
