@@ -72,7 +72,7 @@ async function nativeWrites({ startNativeServer, socketClient }, clients, perCli
 
 /**
  * What creating one file costs in `dir` now, as the store creates its content files (a temporary
- * file, then a rename): on the development machine's ext4 it ranged from 15 to 480 µs within one
+ * file, then a rename): on the development machine's ext4 it ranged from 15 to 600 µs within one
  * day, and it is most of the store's share of an append, so the bench prints it beside the times.
  */
 function fileCreateMicros(dir, count = 300) {

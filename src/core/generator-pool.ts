@@ -94,11 +94,6 @@ function tryOpen(link: GeneratorLink, generator: string): string | undefined {
 }
 
 /**
- * Brings the pool forward after any call: channels to generators that have started since, waiting
- * jobs handed to idle generators (oldest first), and a spare generator started when none is.
- * The actor has no clock, so every call is a chance to move; clients ping while a reply waits.
- */
-/**
  * Nothing for `pump` to do: every generator has its channel, no job waits for one, and one is free
  * (or the pool is full). Every call ends with a pump, and most find the pool like this: checking
  * first spares them building its context inside the component (≈ 0.1 ms a call).
@@ -110,6 +105,11 @@ export function settled(pool: Pool): boolean {
   return slots.length >= MAX_GENERATORS || slots.some((s) => !s.job);
 }
 
+/**
+ * Brings the pool forward after any call: channels to generators that have started since, waiting
+ * jobs handed to idle generators (oldest first), and a spare generator started when none is.
+ * The actor has no clock, so every call is a chance to move; clients ping while a reply waits.
+ */
 export async function pump(ctx: PoolContext, pool: Pool): Promise<PoolStep> {
   let generators = pool.generators;
   let generations = pool.generations;

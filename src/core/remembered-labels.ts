@@ -1,8 +1,7 @@
 /**
  * Labels as the one actor writing a store sees them: a label it has read or written is answered
- * from memory afterwards, so an append asks the host for none of the three labels it reads (its
- * chat's record, the chat list, the branch index it extends), each a host call with its
- * canonical-ABI copies. This holds only while nothing else writes the store during the instance's
+ * from memory afterwards, so an append no longer asks the host again for labels it wrote itself
+ * (its chat's record, for one), each a host call with its canonical-ABI copies. This holds only while nothing else writes the store during the instance's
  * life: theater-chat runs one actor per store id, and a fresh instance starts with nothing
  * remembered. Labels named by their content (`node/…`, `blob/…`) never move, and the node cache
  * already keeps what matters of them: remembering them would only cost memory per message.

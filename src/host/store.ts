@@ -122,7 +122,7 @@ export class FileStore {
    * A label always holds 40 characters, so one that exists is rewritten in place: a write of 40
    * bytes within a page is not torn by a crash of the process, and creating a file (the temporary
    * one a rename needs) is what costs on ext4: 15–480 µs on the development machine, against
-   * ≈ 20 µs in place, and an append rewrites three labels. Any other length (a file written by
+   * ≈ 20 µs in place, and an append rewrites two labels. Any other length (a file written by
    * hand, or by c50, which does not write atomically) is replaced whole.
    * Answers whether a file was created.
    */
