@@ -7,6 +7,7 @@ import { gzipSync } from 'node:zlib';
 import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tuneBindings } from './tune-bindings.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
@@ -126,6 +127,7 @@ async function buildComponent({ entry, world, wasm, alias = {}, plugins = [] }) 
     logLevel: 'warn',
   });
   const { componentize } = await import('@bytecodealliance/componentize-js');
+  await tuneGeneratedBindings();
   const { component } = await componentize({
     sourcePath: bundle,
     witPath: join(root, 'wit'),
@@ -135,6 +137,21 @@ async function buildComponent({ entry, world, wasm, alias = {}, plugins = [] }) 
   });
   await writeFile(join(dist, wasm), component);
   return component;
+}
+
+/** componentize-js asks its splicer for the component's bindings; the build rewrites them on the way (scripts/tune-bindings.mjs). */
+async function tuneGeneratedBindings() {
+  if (process.env.UNTUNED_BINDINGS) return;
+  // The package exports only its entry; this is the module that entry imports, so the same instance.
+  const { splicer } = await import(new URL('../lib/spidermonkey-embedding-splicer.js', import.meta.resolve('@bytecodealliance/componentize-js')).href);
+  if (splicer.spliceBindings.tuned) return;
+  const splice = splicer.spliceBindings;
+  const tuned = (...args) => {
+    const result = splice(...args);
+    return { ...result, jsBindings: tuneBindings(result.jsBindings) };
+  };
+  tuned.tuned = true;
+  splicer.spliceBindings = tuned;
 }
 
 function buildActor(assetModule) {

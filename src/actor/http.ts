@@ -50,10 +50,11 @@ export function startServer(
 }
 
 /**
- * Passing a long string out of the component costs about 0.3 µs a character (a 250 KB branch:
- * 90 ms), passing bytes a few microseconds in all. So a frame over this size, and a frame that goes
- * to several connections (encoded once for all of them), travel as binary frames holding the same
- * UTF-8 JSON (docs/protocol.md).
+ * A string passed out of the component is encoded again on every call, into room for three bytes
+ * a character (the generated glue measured it a character at a time, ≈ 0.3 µs each, until the
+ * build's rewrite: scripts/tune-bindings.mjs); bytes are copied as they are. So a frame over this
+ * size, and a frame that goes to several connections (encoded once for all of them), travel as
+ * binary frames holding the same UTF-8 JSON (docs/protocol.md).
  */
 const TEXT_FRAME_MAX = 1024;
 /** One slot per distinct frame of a call: a broadcast's bytes stay valid while it goes to each recipient. */

@@ -1,0 +1,2 @@
+/** See tune-bindings.mjs. */
+export function tuneBindings(js: string): string;
