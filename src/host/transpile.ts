@@ -42,6 +42,21 @@ async function tryLoad(dir: string): Promise<Transpiled | undefined> {
   }
 }
 
+/**
+ * jco's glue calls its debug log several times per host call, and each call read
+ * `process.env.JCO_DEBUG`, which Node answers from the C++ side every time: ≈ 4 % of the chat
+ * actor's export time in a profile of 1,000 appends. Read once per instance instead.
+ * Part of the cache key: a change here must not reuse glue transpiled before it.
+ */
+const GLUE_REWRITES = 'debug-flag-once/1';
+const DEBUG_FLAG_READ = '    if (!globalThis?.process?.env?.JCO_DEBUG) { return; }';
+const DEBUG_LOG = `  const _debugLog = (...args) => {\n${DEBUG_FLAG_READ}\n`;
+
+export function tuneGlue(js: string): string {
+  if (!js.includes(DEBUG_LOG)) throw new Error('jco no longer generates the debug log this host rewrites (src/host/transpile.ts)');
+  return js.replace(DEBUG_LOG, `  const _jcoDebug = !!globalThis?.process?.env?.JCO_DEBUG;\n  const _debugLog = (...args) => {\n    if (!_jcoDebug) { return; }\n`);
+}
+
 async function transpileInto(dir: string, wasm: Uint8Array): Promise<Transpiled> {
   const { transpile } = await import('@bytecodealliance/jco');
   const out = await transpile(wasm, { name: 'component', instantiation: 'async', quiet: true, noTypescript: true });
@@ -49,7 +64,7 @@ async function transpileInto(dir: string, wasm: Uint8Array): Promise<Transpiled>
   await rm(tmp, { recursive: true, force: true });
   for (const [name, bytes] of Object.entries(out.files)) {
     await mkdir(dirname(join(tmp, name)), { recursive: true });
-    await writeFile(join(tmp, name), bytes);
+    await writeFile(join(tmp, name), name === 'component.js' ? tuneGlue(new TextDecoder().decode(bytes)) : bytes);
   }
   const meta = { imports: out.imports, exports: out.exports.map(([name]) => name) };
   await writeFile(join(tmp, 'meta.json'), JSON.stringify(meta));
@@ -66,6 +81,7 @@ export async function transpiledFor(wasmPath: string): Promise<Transpiled> {
   // Hashed as a stream: reading the 26 MB component whole made the host start ~50 MB heavier.
   const hasher = createHash('sha256');
   for await (const chunk of createReadStream(wasmPath)) hasher.update(chunk as Buffer);
+  hasher.update(GLUE_REWRITES);
   const hash = hasher.digest('hex').slice(0, 24);
   const candidates = [join(dirname(wasmPath), '.jco-cache', hash), join(tmpdir(), 'theater-chat-jco', hash)];
   for (const dir of candidates) {
