@@ -3,7 +3,6 @@
  * cost?). Only a worker started with `tally` wraps its imports; without it nothing here runs, so
  * the calls pay nothing for the feature.
  */
-import { createHash } from 'node:crypto';
 import { FileStore } from './store.js';
 import type { WebsocketMessage } from './wit-types.js';
 
@@ -55,11 +54,12 @@ export function tallied<T extends object>(tally: Tally, iface: string, impl: T):
       continue;
     }
     const count: CallCount = (tally.calls[`${iface}#${name}`] ??= { calls: 0, argBytes: 0, resultBytes: 0, ms: 0 });
+    const shortName = `${iface.replace('theater:simple/', '')}#${name}`;
     out[name] = (...args: unknown[]) => {
       count.calls++;
       count.argBytes += payloadBytes(args);
       const started = performance.now();
-      gapUntil(tally, `${iface.replace('theater:simple/', '')}#${name}`, started);
+      gapUntil(tally, shortName, started);
       try {
         const result = (fn as (...a: unknown[]) => unknown)(...args);
         count.resultBytes += payloadBytes(result);
@@ -114,13 +114,13 @@ export class TalliedFileStore extends FileStore {
     super(root);
   }
 
-  override store(storeId: string, content: Uint8Array): string {
-    const hash = createHash('sha1').update(content).digest('hex');
-    if (!this.exists(storeId, hash)) {
+  protected override writeContent(storeId: string, hash: string, content: Uint8Array): boolean {
+    const created = super.writeContent(storeId, hash, content);
+    if (created) {
       this.tally.storeFiles++;
       this.tally.storeBytes += content.byteLength;
     }
-    return super.store(storeId, content);
+    return created;
   }
 
   protected override writeLabel(storeId: string, label: string, hash: string): boolean {

@@ -92,9 +92,16 @@ export class FileStore {
 
   store(storeId: string, content: Uint8Array): string {
     const hash = createHash('sha1').update(content).digest('hex');
-    const path = this.dataPath(storeId, hash);
-    if (!existsSync(path)) writeAtomic(path, content);
+    this.writeContent(storeId, hash, content);
     return hash;
+  }
+
+  /** Content is never rewritten: its name is its hash. Answers whether a file was created. */
+  protected writeContent(storeId: string, hash: string, content: Uint8Array): boolean {
+    const path = this.dataPath(storeId, hash);
+    if (existsSync(path)) return false;
+    writeAtomic(path, content);
+    return true;
   }
 
   get(storeId: string, hash: string): Uint8Array {

@@ -91,3 +91,16 @@ describe('FileStore (Theater c50 store semantics)', () => {
     expect(store.newStore()).not.toBe(id);
   });
 });
+
+describe('the bench’s tally of what the store writes', () => {
+  it('counts a content file once, however often the same content is stored, and a label rewritten in place apart from one created', async () => {
+    const { TalliedFileStore, emptyTally } = await import('../../src/host/host-tally.js');
+    const tally = emptyTally();
+    const store = new TalliedFileStore(tempDir(), tally);
+    store.storeAtLabel('s1', 'chat/a', bytes('first'));
+    store.store('s1', bytes('first'));
+    expect(tally).toMatchObject({ storeFiles: 2, storeBytes: 5 + 40, labelsInPlace: 0 });
+    store.storeAtLabel('s1', 'chat/a', bytes('second'));
+    expect(tally).toMatchObject({ storeFiles: 3, storeBytes: 5 + 40 + 6, labelsInPlace: 1 });
+  });
+});
