@@ -120,13 +120,13 @@ function write(m: Meter, value: unknown, enumField = false): void {
 }
 
 /** `httpHandlers.handleRequest` → `theater:simple/http-handlers.handle-request`, the name c50 records. */
-export const c50ExportName = remembered((target) => {
+export function c50ExportName(target: string): string {
   const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
   const [iface, fn] = target.split('.');
   return `theater:simple/${kebab(iface!)}.${kebab(fn!)}`;
-});
+}
 
-/** What an event of this kind for this export holds besides its body: the same on every call. */
+/** What an event of this kind for this export holds besides its body, its name included: the same on every call. */
 const eventFrame = new Map<string, number>();
 
 function event(prefix: string, target: string, body: (m: Meter) => void): number {
