@@ -12,6 +12,7 @@ import type { Llm } from '../core/claude/llm.js';
 import type { ConnectionId } from '../core/ids.js';
 import { theaterClaude } from './claude.js';
 import { theaterGenerators, theaterPorts } from './ports.js';
+import type { GeneratorLink } from '../core/generator-pool.js';
 import { closeSocket, sendFrame, wireFrame, type WireFrame } from './http.js';
 import { describe, log } from './common.js';
 import { encodeState, withCore, type ActorState } from './actor-state.js';
@@ -23,7 +24,7 @@ import { encodeState, withCore, type ActorState } from './actor-state.js';
 const NODE_CACHE_BYTES = 8 * 1024 * 1024;
 
 let instance:
-  | { storeId: string; ports: Context['ports']; cache: NodeCache; llm: Llm; models: ModelDirectory; search: SearchIndex; settings?: Settings }
+  | { storeId: string; ports: Context['ports']; cache: NodeCache; llm: Llm; models: ModelDirectory; search: SearchIndex; settings?: Settings; generators?: { manifest: string; link: GeneratorLink } }
   | undefined;
 let baseUrlFromInit: string | undefined;
 
@@ -59,10 +60,17 @@ export function contextOf(state: ActorState): Context {
     models: instance.models,
     search: instance.search,
     accessKey: readOnce(accessKey),
-    generators: settings.generator_manifest ? theaterGenerators(settings.generator_manifest) : undefined,
+    generators: generatorsFor(settings.generator_manifest),
     // A peer found gone here is forgotten when the call's last frames go out (finishCall).
     emit: (outbound) => void send(server, outbound),
   };
+}
+
+/** The link holds nothing but its manifest: made once, not at every call. */
+function generatorsFor(manifest: string | undefined): GeneratorLink | undefined {
+  if (!manifest || !instance) return undefined;
+  if (instance.generators?.manifest !== manifest) instance.generators = { manifest, link: theaterGenerators(manifest) };
+  return instance.generators.link;
 }
 
 /** The key is read once a call: a rotation happens between calls, and each read costs host calls. */

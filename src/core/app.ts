@@ -2,8 +2,8 @@
  * The chat app as the actor sees it: HTTP routes, WebSocket connections and commands. Calls in,
  * effects out (a response, frames to send); the adapter performs the effects.
  */
-import { BlobStore } from './blobs/store.js';
-import { effectiveLimits } from './claude/attachments.js';
+import { effectiveLimits, type AttachmentLimits } from './claude/attachments.js';
+import type { Settings } from './settings.js';
 import { toAppError, AppError } from './errors.js';
 import { errorResponse, type CoreRequest } from './http.js';
 import { parseFrame } from './protocol/commands.js';
@@ -15,7 +15,7 @@ import { REST_ROUTES, type Route } from './transport/rest.js';
 import { runCommand } from './transport/socket.js';
 import type { Change } from './ops/change.js';
 import type { OpDeps } from './ops/deps.js';
-import { chatOf, chatsOf, deliver, isAuthed, type CallResult, type Context, type HttpResult, type Outbound } from './context.js';
+import { blobsOf, chatOf, chatsOf, deliver, isAuthed, type CallResult, type Context, type HttpResult, type Outbound } from './context.js';
 import { advance, withPending } from './pool-calls.js';
 import { accessKeyOf, needsLogin } from './transport/login.js';
 import { helloIsValid, keyTagOf } from './transport/sessions.js';
@@ -65,12 +65,21 @@ async function http(ctx: Context, route: Route, req: CoreRequest): Promise<HttpR
 }
 
 /** What an operation may use in this call. */
+/** Settings are replaced, never changed in place: their limits are worked out once per settings. */
+const limitsBySettings = new WeakMap<Settings, Readonly<AttachmentLimits>>();
+
+function limitsOf(settings: Settings): Readonly<AttachmentLimits> {
+  let limits = limitsBySettings.get(settings);
+  if (!limits) limitsBySettings.set(settings, (limits = Object.freeze(effectiveLimits(settings.attachment_limits))));
+  return limits;
+}
+
 function opDeps(ctx: Context, state: CoreState): OpDeps {
   return {
     chats: chatsOf(ctx),
-    blobs: new BlobStore(ctx.ports),
+    blobs: blobsOf(ctx.ports),
     limits: ctx.settings.limits,
-    attachmentLimits: effectiveLimits(ctx.settings.attachment_limits),
+    attachmentLimits: limitsOf(ctx.settings),
     llm: ctx.llm,
     models: ctx.models ?? new ModelDirectory(),
     pooled: ctx.generators !== undefined,

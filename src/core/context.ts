@@ -5,6 +5,7 @@ import type { CoreResponse } from './http.js';
 import type { Reply } from './protocol/frames.js';
 import type { AssetTable } from './assets.js';
 import { ChatService } from './chats/service.js';
+import { BlobStore } from './blobs/store.js';
 import type { NodeCache } from './dag/cache.js';
 import type { SearchIndex } from './search/index.js';
 import type { Llm } from './claude/llm.js';
@@ -54,8 +55,28 @@ export interface HttpResult extends CallResult {
 }
 
 /** The chats as this call sees them, over the instance's node cache and search index. */
+/**
+ * One service per instance, not per call: the caller's cache, store and index outlive the call,
+ * and inside the component building the service each call cost more than answering a ping.
+ */
+const servicesByCache = new WeakMap<NodeCache, { ports: Ports; search: SearchIndex | undefined; chats: ChatService }>();
+
 export function chatsOf(ctx: Context): ChatService {
-  return new ChatService(ctx.ports, ctx.cache, ctx.search ? [ctx.search] : []);
+  if (!ctx.cache) return new ChatService(ctx.ports, undefined, ctx.search ? [ctx.search] : []);
+  const known = servicesByCache.get(ctx.cache);
+  if (known?.ports === ctx.ports && known.search === ctx.search) return known.chats;
+  const chats = new ChatService(ctx.ports, ctx.cache, ctx.search ? [ctx.search] : []);
+  servicesByCache.set(ctx.cache, { ports: ctx.ports, search: ctx.search, chats });
+  return chats;
+}
+
+const blobStores = new WeakMap<Ports, BlobStore>();
+
+/** A blob store holds nothing but its ports: one per store. */
+export function blobsOf(ports: Ports): BlobStore {
+  let blobs = blobStores.get(ports);
+  if (!blobs) blobStores.set(ports, (blobs = new BlobStore(ports)));
+  return blobs;
 }
 
 export function deliver(state: CoreState, sender: string | undefined, broadcasts: Broadcast[]): Outbound[] {

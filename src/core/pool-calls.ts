@@ -2,12 +2,11 @@
  * The generator pool inside calls: a reply asked for or stopped changes it, and every call ends by
  * letting it move on (the actor has no clock, so calls are its ticks).
  */
-import { BlobStore } from './blobs/store.js';
 import { onGeneratorGone, onResult, pump, release, settled, type Pool, type PoolStep } from './generator-pool.js';
 import { toAppError } from './errors.js';
 import type { CoreState } from './state.js';
 import type { Change } from './ops/change.js';
-import { chatsOf, deliver, type CallResult, type Context } from './context.js';
+import { blobsOf, chatsOf, deliver, type CallResult, type Context } from './context.js';
 import type { ChatService } from './chats/service.js';
 
 export function withPending(ctx: Context, state: CoreState, change: Change<unknown>): CoreState {
@@ -37,7 +36,7 @@ function nextJobId(pool: Pool): string {
 
 function poolContext(ctx: Context, chats: ChatService): Parameters<typeof pump>[0] | undefined {
   if (!ctx.generators) return undefined;
-  return { chats, blobs: new BlobStore(ctx.ports), models: ctx.models, link: ctx.generators, maxTokens: ctx.settings.limits.max_tokens, baseUrl: ctx.settings.anthropic_base_url, log: ctx.ports.log };
+  return { chats, blobs: blobsOf(ctx.ports), models: ctx.models, link: ctx.generators, maxTokens: ctx.settings.limits.max_tokens, baseUrl: ctx.settings.anthropic_base_url, log: ctx.ports.log };
 }
 
 /**
