@@ -10,11 +10,11 @@ import { atClaude, browserSuite, openPalette, REPLY, SETTLE, focusRingClipped, f
 const suite = browserSuite();
 const { open } = suite;
 
-/** 200 messages of uneven height (code, lists, long paragraphs), one word found only in the middle. */
+/** 200 messages of uneven height (code, lists, long paragraphs), one word found only in the middle, another only near the start. */
 function longChat(title: string): object {
   const contents: string[] = [];
   for (let i = 0; i < 200; i++) {
-    if (i % 2 === 0) contents.push(i === 100 ? `message ${i}: tell me about the quetzalcoatl` : `message ${i}: question number ${i / 2}`);
+    if (i % 2 === 0) contents.push(i === 100 ? `message ${i}: tell me about the quetzalcoatl` : i === 4 ? `message ${i}: and the axolotl?` : `message ${i}: question number ${i / 2}`);
     else if (i % 6 === 1) contents.push(`message ${i}: here is code\n\n\`\`\`ts\n${Array.from({ length: 14 }, (_, k) => `const v${k} = ${k} * ${i};`).join('\n')}\n\`\`\``);
     else if (i % 6 === 3) contents.push(`message ${i}:\n\n${Array.from({ length: 9 }, (_, k) => `- point ${k} of a list that goes on for a while`).join('\n')}`);
     else contents.push(`message ${i}: ${'A long paragraph that wraps over several lines of the chat column. '.repeat(12)}`);
@@ -94,6 +94,23 @@ describe('scrolling', () => {
     expect(await shown.textContent()).toContain('quetzalcoatl');
     expect(await inView(page, `.message[data-id="${await shown.getAttribute('data-id')}"]`)).toBe(true);
     expect(await latest.isVisible()).toBe(true);
+  });
+
+  it('reveals a search hit near the start of a long chat it opens', async () => {
+    const page = await open();
+    await importConversation(page, longChat('Early hit chat'), 'Early hit chat');
+    await expect.poll(() => page.locator('.message').count(), SETTLE).toBe(200);
+    await newChat(page);
+    await openPalette(page);
+    await page.keyboard.type('axolotl');
+    const result = page.locator('.result').first();
+    await expect.poll(() => result.textContent(), SETTLE).toContain('axolotl');
+    await result.click();
+    const shown = await revealedMessage(page);
+    expect(await shown.textContent()).toContain('message 4: and the axolotl?');
+    await settledScroll(page);
+    expect(await inView(page, `.message[data-id="${await shown.getAttribute('data-id')}"]`), 'the hit is on screen').toBe(true);
+    expect(await page.locator('.message').count()).toBe(200);
   });
 });
 
