@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { shot } from '../helpers/browser.js';
-import { atClaude, browserSuite, openPalette, REPLY, SETTLE, focusRingClipped, focused, gptConversation, importConversation, inView, newChat, revealedMessage, sendAndWait, settledScroll } from '../helpers/ui-page.js';
+import { atClaude, browserSuite, REPLY, SETTLE, focusRingClipped, focused, gptConversation, importConversation, inView, newChat, revealedMessage, searchHits, sendAndWait, settledScroll } from '../helpers/ui-page.js';
 
 const suite = browserSuite();
 const { open } = suite;
@@ -84,11 +84,7 @@ describe('scrolling', () => {
     expect((await focused(page)).tag, 'focus does not fall to the page when ↓ Latest goes').not.toBe('body');
 
     // A search hit in the middle is shown, and stays shown.
-    await openPalette(page);
-    await page.keyboard.type('quetzalcoatl');
-    const result = page.locator('.result').first();
-    await expect.poll(() => result.textContent(), SETTLE).toContain('quetzalcoatl');
-    await result.click();
+    await (await searchHits(page, 'quetzalcoatl')).first().click();
     const shown = await revealedMessage(page);
     await settledScroll(page);
     expect(await shown.textContent()).toContain('quetzalcoatl');
@@ -101,11 +97,7 @@ describe('scrolling', () => {
     await importConversation(page, longChat('Early hit chat'), 'Early hit chat');
     await expect.poll(() => page.locator('.message').count(), SETTLE).toBe(200);
     await newChat(page);
-    await openPalette(page);
-    await page.keyboard.type('axolotl');
-    const result = page.locator('.result').first();
-    await expect.poll(() => result.textContent(), SETTLE).toContain('axolotl');
-    await result.click();
+    await (await searchHits(page, 'axolotl')).first().click();
     const shown = await revealedMessage(page);
     expect(await shown.textContent()).toContain('message 4: and the axolotl?');
     await settledScroll(page);
