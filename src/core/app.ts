@@ -64,7 +64,6 @@ async function http(ctx: Context, route: Route, req: CoreRequest): Promise<HttpR
   }
 }
 
-/** What an operation may use in this call. */
 /** Settings are replaced, never changed in place: their limits are worked out once per settings. */
 const limitsBySettings = new WeakMap<Settings, Readonly<AttachmentLimits>>();
 
@@ -74,6 +73,7 @@ function limitsOf(settings: Settings): Readonly<AttachmentLimits> {
   return limits;
 }
 
+/** What an operation may use in this call. */
 function opDeps(ctx: Context, state: CoreState): OpDeps {
   return {
     chats: chatsOf(ctx),
