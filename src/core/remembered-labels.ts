@@ -3,12 +3,12 @@
  * from memory afterwards, so an append no longer asks the host again for labels it wrote itself
  * (its chat's record, for one), each a host call with its canonical-ABI copies. This holds only while nothing else writes the store during the instance's
  * life: theater-chat runs one actor per store id, and a fresh instance starts with nothing
- * remembered. Labels named by their content (`node/…`, `blob/…`) never move, and the node cache
+ * remembered. Labels named by their content (`node/…`, `blob/…`, `pack/…`) never move, and the node cache
  * already keeps what matters of them: remembering them would only cost memory per message.
  */
 import type { Labels } from './ports.js';
 
-const NAMED_BY_CONTENT = /^(node|blob)\//;
+const NAMED_BY_CONTENT = /^(node|blob|pack)\//;
 
 /** About the records, branch indexes and search labels of every chat in use. */
 const REMEMBERED = 4_096;

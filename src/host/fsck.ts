@@ -19,12 +19,12 @@ export async function fsck(storeRoot: string, storeId = 'theater-chat'): Promise
   const chats = new ChatService(filePorts(storeRoot, storeId));
   const problems: string[] = [];
   const labels = store.listLabels(storeId);
-  const verified = new Set<string>();
+  // Each message's own copy, not one from a pack (dag/packs.ts): a pack could hide a damaged file.
+  const parents = new Map<string, MessageId | null>();
   for (const label of labels.filter((l) => l.startsWith('node/'))) {
     const id = label.slice('node/'.length);
     try {
-      await chats.node(parseMessageId(id));
-      verified.add(id);
+      parents.set(id, (await chats.storedNode(parseMessageId(id))).parent);
     } catch (e) {
       problems.push(`${label}: ${(e as Error).message}`);
     }
@@ -40,7 +40,8 @@ export async function fsck(storeRoot: string, storeId = 'theater-chat'): Promise
           break;
         }
         seen.add(at);
-        at = (await chats.node(at)).parent;
+        const parent = parents.get(at);
+        at = parent !== undefined ? parent : (await chats.storedNode(at)).parent;
       }
     } catch (e) {
       problems.push(`chat ${id}: ${(e as Error).message}`);
@@ -50,11 +51,11 @@ export async function fsck(storeRoot: string, storeId = 'theater-chat'): Promise
     const [, chatId, parent] = label.split('/');
     try {
       for (const kid of chats.kids(chatId!, parent === 'root' ? null : (parent as MessageId))) {
-        if (!verified.has(kid)) problems.push(`${label}: names ${kid}, which is not a readable message`);
+        if (!parents.has(kid)) problems.push(`${label}: names ${kid}, which is not a readable message`);
       }
     } catch (e) {
       problems.push(`${label}: ${(e as Error).message}`);
     }
   }
-  return { messages: verified.size, chats: ids.length, problems };
+  return { messages: parents.size, chats: ids.length, problems };
 }

@@ -57,7 +57,9 @@ describe.each(STORE_KINDS)('search ($name store)', ({ make }) => {
     const write = app.ports.labels.write.bind(app.ports.labels);
     let bytes = 0;
     app.ports.content.put = (b) => ((bytes += b.length), put(b));
-    app.ports.labels.write = (label, b) => ((bytes += typeof b === 'string' ? Buffer.byteLength(b) : b.length), write(label, b));
+    // A pack (dag/packs.ts) copies about 32 messages already counted once: not search data.
+    const counted = (label: string, b: Uint8Array | string) => (label.startsWith('pack/') ? 0 : typeof b === 'string' ? Buffer.byteLength(b) : b.length);
+    app.ports.labels.write = (label, b) => ((bytes += counted(label, b)), write(label, b));
     for (let i = 0; i < 1200; i++) {
       bytes = 0;
       await app.command('c', { type: 'send_message', content: `message number ${i} about topic${i % 40}` });

@@ -47,6 +47,11 @@ export class ChatService implements MessageSource {
     return this.dag.get(id);
   }
 
+  /** The node's own stored copy, never one from the cache or a pack (for `fsck`). */
+  storedNode(id: MessageId): Promise<MessageNode> {
+    return this.dag.stored(id);
+  }
+
   hasNode(id: MessageId): boolean {
     return this.dag.has(id);
   }

@@ -1,6 +1,7 @@
 /**
  * The DAG on top of the store port. Every lookup is a fixed number of store calls:
- * `node/<cid>` names a node's bytes, `kids/<chat>/<cid|root>` the children a chat has given a node.
+ * `node/<cid>` names a node's bytes, `kids/<chat>/<cid|root>` the children a chat has given a node,
+ * `pack/<cid>` a copy of a pack point's run of ancestors (packs.ts).
  */
 import { z } from 'zod';
 import type { Ports } from '../ports.js';
@@ -9,6 +10,7 @@ import { decodeNode, encodeNode, idOf, type MessageId, type MessageNode } from '
 import { NodeCache } from './cache.js';
 import { StoredMessageId } from '../ids.js';
 import { readVerified } from '../verified-read.js';
+import { encodePack, isPackPoint, MAX_PACK_BYTES, MAX_PACK_NODES, packLabel, unpack } from './packs.js';
 
 const KidList = z.array(StoredMessageId).max(100_000);
 
@@ -27,7 +29,62 @@ export class Dag {
     const id = await idOf(bytes);
     this.ports.labels.write(`node/${id}`, bytes);
     this.cache.set(id, node, bytes.length);
+    if (isPackPoint(id)) this.writePack(id, bytes, node.parent);
     return id;
+  }
+
+  /**
+   * Copies the run above a new pack point into its pack, from what the cache holds: the path was
+   * just read or written (a reply's request is built from it), so this costs one host call per
+   * ~32 appends. An ancestor not cached ends the run there rather than cost a read.
+   */
+  private writePack(id: MessageId, bytes: Uint8Array, parent: MessageId | null): void {
+    const run = [bytes];
+    let size = bytes.length;
+    for (let at = parent; at !== null && !isPackPoint(at) && run.length < MAX_PACK_NODES; ) {
+      const node = this.cache.get(at);
+      if (!node) break;
+      const encoded = encodeNode(node);
+      if ((size += encoded.length) > MAX_PACK_BYTES) break;
+      run.push(encoded);
+      at = node.parent;
+    }
+    if (run.length < 2) return;
+    try {
+      this.ports.labels.write(packLabel(id), encodePack(run));
+    } catch {
+      // Only a copy: the node itself is written, and a read without the pack walks node by node.
+    }
+  }
+
+  /**
+   * The node and as many of its ancestors as its pack holds, each checked against the id its child
+   * names (the first against `id`), into the cache. Undefined when there is no usable pack.
+   */
+  private async fromPack(id: MessageId): Promise<MessageNode | undefined> {
+    const ref = this.ports.labels.get(packLabel(id));
+    if (ref === undefined) return undefined;
+    let pack: Uint8Array;
+    try {
+      pack = this.ports.content.get(ref);
+    } catch {
+      return undefined;
+    }
+    let first: MessageNode | undefined;
+    let expected: MessageId | null = id;
+    for (const bytes of unpack(pack)) {
+      if (expected === null || (await idOf(bytes)) !== expected) break;
+      let node: MessageNode;
+      try {
+        node = decodeNode(bytes, expected);
+      } catch {
+        break;
+      }
+      this.cache.set(expected, node, bytes.length);
+      first ??= node;
+      expected = node.parent;
+    }
+    return first;
   }
 
   has(id: MessageId): boolean {
@@ -38,10 +95,17 @@ export class Dag {
   async get(id: MessageId): Promise<MessageNode> {
     const cached = this.cache.get(id);
     if (cached) return cached;
+    const packed = isPackPoint(id) ? await this.fromPack(id) : undefined;
+    if (packed) return packed;
     const bytes = await readVerified(this.ports, `node/${id}`, 'message', idOf, id);
     const node = decodeNode(bytes, id);
     this.cache.set(id, node, bytes.length);
     return node;
+  }
+
+  /** The node's own stored bytes, checked, past the cache and any pack: what a store check must look at. */
+  async stored(id: MessageId): Promise<MessageNode> {
+    return decodeNode(await readVerified(this.ports, `node/${id}`, 'message', idOf, id), id);
   }
 
   /** A frozen list: copy it to change it. */
