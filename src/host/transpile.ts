@@ -7,6 +7,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { DATA_APART, splitDataSegments } from './data-segments.js';
 
 export interface Transpiled {
   dir: string;
@@ -48,7 +49,7 @@ async function tryLoad(dir: string): Promise<Transpiled | undefined> {
  * actor's export time in a profile of 1,000 appends. Read once per instance instead.
  * Part of the cache key: a change here must not reuse glue transpiled before it.
  */
-const GLUE_REWRITES = 'debug-flag-once/1';
+const GLUE_REWRITES = 'debug-flag-once/1 data-apart/1';
 const DEBUG_FLAG_READ = '    if (!globalThis?.process?.env?.JCO_DEBUG) { return; }';
 const DEBUG_LOG = `  const _debugLog = (...args) => {\n${DEBUG_FLAG_READ}\n`;
 
@@ -64,6 +65,12 @@ async function transpileInto(dir: string, wasm: Uint8Array): Promise<Transpiled>
   await rm(tmp, { recursive: true, force: true });
   for (const [name, bytes] of Object.entries(out.files)) {
     await mkdir(dirname(join(tmp, name)), { recursive: true });
+    const apart = name.endsWith('.wasm') ? splitDataSegments(bytes) : undefined;
+    if (apart && WebAssembly.validate(apart.code)) {
+      await writeFile(join(tmp, name), apart.code);
+      await writeFile(join(tmp, `${name}${DATA_APART}`), apart.data);
+      continue;
+    }
     await writeFile(join(tmp, name), name === 'component.js' ? tuneGlue(new TextDecoder().decode(bytes)) : bytes);
   }
   const meta = { imports: out.imports, exports: out.exports.map(([name]) => name) };

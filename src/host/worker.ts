@@ -3,12 +3,13 @@
  * can block it with Atomics.wait while the main thread keeps accepting connections.
  */
 import { parentPort, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
-import { readdir, readFile } from 'node:fs/promises';
+import { access, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { FileStore } from './store.js';
+import { DATA_APART, writeDataSegments } from './data-segments.js';
 import { storeImports } from './store-imports.js';
 import { environmentImports, filesystemImports } from './sandbox.js';
 import type { ClientImports, FrameworkImports, RuntimeImports, WebsocketMessage } from './wit-types.js';
@@ -117,10 +118,34 @@ const memoryBytes = () => memories.reduce((sum, m) => sum + m.buffer.byteLength,
 const compiled = new Map<string, Promise<WebAssembly.Module>>();
 let started: WorkerStart | undefined;
 
+/** Where each compiled module's data segments wait, for those the transpile step moved out. */
+const dataApart = new WeakMap<WebAssembly.Module, string>();
+
 function compile(dir: string, path: string): Promise<WebAssembly.Module> {
   let module = compiled.get(path);
-  if (!module) compiled.set(path, (module = readFile(join(dir, path)).then((b) => WebAssembly.compile(b))));
+  if (!module) {
+    module = readFile(join(dir, path)).then(async (bytes) => {
+      const compiledModule = await WebAssembly.compile(bytes);
+      const data = join(dir, `${path}${DATA_APART}`);
+      if (await access(data).then(() => true, () => false)) dataApart.set(compiledModule, data);
+      return compiledModule;
+    });
+    compiled.set(path, module);
+  }
   return module;
+}
+
+/** A core instance as instantiation makes it: its data segments written before anything runs in it. */
+async function instantiateCore(module: WebAssembly.Module, coreImports?: WebAssembly.Imports): Promise<WebAssembly.Instance> {
+  const core = await WebAssembly.instantiate(module, coreImports);
+  const memory = core.exports.memory;
+  const data = dataApart.get(module);
+  if (data) {
+    if (!(memory instanceof WebAssembly.Memory)) throw new Error(`${data}: the module exports no memory to write its data into`);
+    writeDataSegments(memory, await readFile(data));
+  }
+  if (memory instanceof WebAssembly.Memory) memories.push(memory);
+  return core;
 }
 
 const loadFailed = (e: unknown) => post({ kind: 'load-failed', error: e instanceof Error ? e.message : String(e) });
@@ -153,11 +178,7 @@ async function load(start: WorkerStart): Promise<void> {
   const instance = await glue.instantiate(
     (path) => compile(start.dir, path),
     imports(start),
-    async (module, coreImports) => {
-      const core = await WebAssembly.instantiate(module, coreImports);
-      if (core.exports.memory instanceof WebAssembly.Memory) memories.push(core.exports.memory);
-      return core;
-    },
+    instantiateCore,
   );
   exportsByName = new Map();
   for (const [iface, value] of Object.entries(instance)) {
