@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Dag } from '../../src/core/dag/dag-store.js';
 import { NodeCache } from '../../src/core/dag/cache.js';
-import { encodeNode, type MessageId, type MessageNode } from '../../src/core/dag/node.js';
+import { encodeNode, idOf, type MessageId, type MessageNode } from '../../src/core/dag/node.js';
 import { encodePack, isPackPoint, packLabel, unpack } from '../../src/core/dag/packs.js';
 import { STORE_KINDS, type TestPorts } from '../helpers/store-ports.js';
 import { fsck } from '../../src/host/fsck.js';
@@ -89,6 +89,36 @@ describe.each(STORE_KINDS)('a first read of a long branch ($name store)', ({ mak
     const { ports: fresh, reads } = counting(ports);
     expect((await walk(fresh, ids.at(-1)!)).map((p) => p.node.content)).toEqual(ids.map((_, i) => `message ${i}`));
     expect(reads()).toBe(ids.length);
+  });
+});
+
+describe('packs written after a start', () => {
+  it('hold the bytes the messages were stored as, when the instance read them back from the store', async () => {
+    const ports = STORE_KINDS[0]!.make();
+    const first = new Dag(ports, new NodeCache());
+    const cid = 'bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy';
+    const shapes: Omit<MessageNode, 'v' | 'parent'>[] = [
+      { role: 'user', content: 'with a file', meta: { created_at: '2026-12-06T10:00:00Z' }, attachments: [{ cid, kind: 'image', media_type: 'image/png', name: 'a.png', size: 10, width: 2, height: 3 }] },
+      { role: 'assistant', content: 'thought', meta: { model: 'm', usage: { input_tokens: 5, output_tokens: 7, thinking_tokens: 2 }, stop_reason: 'end_turn' }, blocks: [{ type: 'thinking', thinking: 'hm', signature: 'sig' }, { type: 'text', text: 'thought', citations: [{ url: 'u' }] }] },
+      { role: 'error', content: 'failed', meta: { error_code: 'overloaded' } },
+      { role: 'user', content: 'é “quotes” 🙂 \u0000', meta: {} },
+    ];
+    let leaf: MessageId | null = null;
+    for (const shape of shapes) leaf = await first.put({ v: 1, parent: leaf, ...shape });
+    // A fresh instance reads the path back, then a message lands on a pack point above it.
+    const second = new Dag(ports, new NodeCache());
+    for (let at: MessageId | null = leaf; at !== null; ) at = (await second.get(at)).parent;
+    let point: MessageId;
+    for (let i = 0; ; i++) {
+      point = await second.put({ v: 1, parent: leaf, role: 'user', content: `try ${i}`, meta: {} });
+      if (isPackPoint(point)) break;
+    }
+    const pack = unpack(ports.content.get(ports.labels.get(packLabel(point))!));
+    expect(pack).toHaveLength(1 + shapes.length);
+    const ids = await Promise.all(pack.map((bytes) => idOf(bytes)));
+    const path: MessageId[] = [];
+    for (let at: MessageId | null = point; at !== null; ) (path.push(at), (at = (await second.get(at)).parent));
+    expect(ids).toEqual(path);
   });
 });
 
