@@ -5,6 +5,7 @@ import { encodeNode, idOf, type MessageId, type MessageNode } from '../../src/co
 import { encodePack, isPackPoint, packLabel, unpack } from '../../src/core/dag/packs.js';
 import { STORE_KINDS, type TestPorts } from '../helpers/store-ports.js';
 import { fsck } from '../../src/host/fsck.js';
+import type { BlobId } from '../../src/core/ids.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -96,7 +97,7 @@ describe('packs written after a start', () => {
   it('hold the bytes the messages were stored as, when the instance read them back from the store', async () => {
     const ports = STORE_KINDS[0]!.make();
     const first = new Dag(ports, new NodeCache());
-    const cid = 'bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy';
+    const cid = 'bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy' as BlobId;
     const shapes: Omit<MessageNode, 'v' | 'parent'>[] = [
       { role: 'user', content: 'with a file', meta: { created_at: '2026-12-06T10:00:00Z' }, attachments: [{ cid, kind: 'image', media_type: 'image/png', name: 'a.png', size: 10, width: 2, height: 3 }] },
       { role: 'assistant', content: 'thought', meta: { model: 'm', usage: { input_tokens: 5, output_tokens: 7, thinking_tokens: 2 }, stop_reason: 'end_turn' }, blocks: [{ type: 'thinking', thinking: 'hm', signature: 'sig' }, { type: 'text', text: 'thought', citations: [{ url: 'u' }] }] },
