@@ -3,13 +3,15 @@
  * memory snapshot (22 MB of the chat component's 33), needed once, when an instance starts. V8
  * keeps a compiled module's whole wire bytes for its life, one copy per module in the process, so
  * the snapshot stayed in the host twice: in that copy and in the instance's memory. The transpile
- * step moves the segments to a file beside the module, and the worker writes them into a fresh
- * instance's memory before anything runs in it, as instantiation would have. wasmtime maps them
- * from its compiled image instead, so Theater is unaffected.
+ * step moves the segments, deflated, to a file beside the module; the worker reads that file once,
+ * with the module, keeps it compressed, and writes the segments into each fresh instance's memory
+ * before anything runs in it, as instantiation would have. Never read again later, so a cache copy
+ * pruned or cleaned away under a long-running host cannot stop it from replacing an instance.
+ * wasmtime maps the segments from its compiled image instead, so Theater is unaffected.
  */
 
-/** Beside a core module whose data segments were moved out. */
-export const DATA_APART = '.data';
+/** Beside a core module whose data segments were moved out: the segments, deflated (a third of their size). */
+export const DATA_APART = '.data.deflate';
 
 /** Modules with less data than this are left whole. */
 const WORTH_SPLITTING = 1024 * 1024;

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { deflateRawSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { DATA_APART, splitDataSegments } from './data-segments.js';
 
@@ -49,7 +50,7 @@ async function tryLoad(dir: string): Promise<Transpiled | undefined> {
  * actor's export time in a profile of 1,000 appends. Read once per instance instead.
  * Part of the cache key: a change here must not reuse glue transpiled before it.
  */
-const GLUE_REWRITES = 'debug-flag-once/1 data-apart/1';
+const GLUE_REWRITES = 'debug-flag-once/1 data-apart/2';
 const DEBUG_FLAG_READ = '    if (!globalThis?.process?.env?.JCO_DEBUG) { return; }';
 const DEBUG_LOG = `  const _debugLog = (...args) => {\n${DEBUG_FLAG_READ}\n`;
 
@@ -68,7 +69,7 @@ async function transpileInto(dir: string, wasm: Uint8Array): Promise<Transpiled>
     const apart = name.endsWith('.wasm') ? splitDataSegments(bytes) : undefined;
     if (apart && WebAssembly.validate(apart.code)) {
       await writeFile(join(tmp, name), apart.code);
-      await writeFile(join(tmp, `${name}${DATA_APART}`), apart.data);
+      await writeFile(join(tmp, `${name}${DATA_APART}`), deflateRawSync(apart.data));
       continue;
     }
     await writeFile(join(tmp, name), name === 'component.js' ? tuneGlue(new TextDecoder().decode(bytes)) : bytes);
