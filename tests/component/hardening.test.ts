@@ -1,9 +1,9 @@
 /** Fast variants of the hardening drills (`npm run stress` runs the long ones). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { startMockClaude, type MockClaude } from '../../scripts/mock-claude/server.js';
-import { expectNoFatal, startHost, tempDir, type RunningHost } from '../helpers/host.js';
+import { expectNoFatal, ROOT, startHost, tempDir, type RunningHost } from '../helpers/host.js';
 import { TEST_API_KEY } from '../helpers/secrets.js';
 import { crashRound, garbageDrill, loadDrill, storeDigest } from '../hardening/drills.js';
 import { ChatClient } from '../helpers/chat-client.js';
@@ -107,6 +107,26 @@ describe('instance recycling', () => {
     const c = await ChatClient.open(host.url);
     for (let i = 0; i < 60; i++) expect((await c.command({ type: 'ping' })).type).toBe('pong');
     await c.close();
+    expectNoFatal(host);
+    await host.stop();
+  }, HEAVY);
+
+  it('keeps moving the actor to fresh instances after its transpiled copy is cleaned away', async () => {
+    // A copy of the app whose transpile cache no other test shares, removed once the host is up,
+    // as a cache pruned by later builds or a temp folder cleaned under a long-running host would be.
+    const app = tempDir('theater-chat-app-');
+    for (const path of ['actor.toml', 'generator.toml', 'assets/init.json', 'dist/chat.wasm', 'dist/generator.wasm']) {
+      mkdirSync(dirname(join(app, path)), { recursive: true });
+      copyFileSync(join(ROOT, path), join(app, path));
+    }
+    const host = await startHost({ manifest: join(app, 'actor.toml'), env: { ...env(), THEATER_CHAT_RECYCLE_CALLS: '10' } });
+    rmSync(join(app, 'dist', '.jco-cache'), { recursive: true, force: true });
+    const c = await ChatClient.open(host.url);
+    const chat = ((await c.command({ type: 'create_chat', name: 'after the cache went' })) as { chat: { id: string } }).chat;
+    for (let i = 0; i < 30; i++) expect((await c.command({ type: 'send_message', chat_id: chat.id, content: `message ${i}` })).type).toBe('message_added');
+    expect(((await c.command({ type: 'get_branch', chat_id: chat.id })) as { messages: unknown[] }).messages).toHaveLength(30);
+    await c.close();
+    expect(host.log().match(/moved the actor to a fresh component instance/g)?.length ?? 0).toBeGreaterThanOrEqual(2);
     expectNoFatal(host);
     await host.stop();
   }, HEAVY);
