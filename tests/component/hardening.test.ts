@@ -7,6 +7,7 @@ import { expectNoFatal, ROOT, startHost, tempDir, type RunningHost } from '../he
 import { TEST_API_KEY } from '../helpers/secrets.js';
 import { crashRound, garbageDrill, loadDrill, storeDigest } from '../hardening/drills.js';
 import { ChatClient } from '../helpers/chat-client.js';
+import type { Frame } from '../scenarios/driver.js';
 import { filesUnder } from '../helpers/files.js';
 
 let mock: MockClaude;
@@ -122,9 +123,9 @@ describe('instance recycling', () => {
     const host = await startHost({ manifest: join(app, 'actor.toml'), env: { ...env(), THEATER_CHAT_RECYCLE_CALLS: '10' } });
     rmSync(join(app, 'dist', '.jco-cache'), { recursive: true, force: true });
     const c = await ChatClient.open(host.url);
-    const chat = ((await c.command({ type: 'create_chat', name: 'after the cache went' })) as { chat: { id: string } }).chat;
+    const chat = ((await c.command({ type: 'create_chat', name: 'after the cache went' })) as Frame & { chat: { id: string } }).chat;
     for (let i = 0; i < 30; i++) expect((await c.command({ type: 'send_message', chat_id: chat.id, content: `message ${i}` })).type).toBe('message_added');
-    expect(((await c.command({ type: 'get_branch', chat_id: chat.id })) as { messages: unknown[] }).messages).toHaveLength(30);
+    expect(((await c.command({ type: 'get_branch', chat_id: chat.id })) as Frame & { messages: unknown[] }).messages).toHaveLength(30);
     await c.close();
     expect(host.log().match(/moved the actor to a fresh component instance/g)?.length ?? 0).toBeGreaterThanOrEqual(2);
     expectNoFatal(host);
