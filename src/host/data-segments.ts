@@ -10,8 +10,23 @@
  * wasmtime maps the segments from its compiled image instead, so Theater is unaffected.
  */
 
-/** Beside a core module whose data segments were moved out: the segments, deflated (a third of their size). */
+/** Beside a core module whose data segments were moved out: their length (u32 LE), then the segments deflated (a third of their size). */
 export const DATA_APART = '.data.deflate';
+
+/** The segments as the file beside the module holds them. */
+export function packDataSegments(data: Uint8Array, deflate: (bytes: Uint8Array) => Uint8Array): Uint8Array {
+  const deflated = deflate(data);
+  const out = new Uint8Array(4 + deflated.length);
+  new DataView(out.buffer).setUint32(0, data.length, true);
+  out.set(deflated, 4);
+  return out;
+}
+
+/** The segments back from that file, inflated into a buffer of their size plus a little room (zlib asks for some to end the stream). */
+export function unpackDataSegments(file: Uint8Array, inflate: (bytes: Uint8Array, room: number) => Uint8Array): Uint8Array {
+  const length = new DataView(file.buffer, file.byteOffset, file.byteLength).getUint32(0, true);
+  return inflate(file.subarray(4), length + 64 * 1024);
+}
 
 /** Modules with less data than this are left whole. */
 const WORTH_SPLITTING = 1024 * 1024;

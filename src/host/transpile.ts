@@ -8,7 +8,7 @@ import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'n
 import { tmpdir } from 'node:os';
 import { deflateRawSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
-import { DATA_APART, splitDataSegments } from './data-segments.js';
+import { DATA_APART, packDataSegments, splitDataSegments } from './data-segments.js';
 
 export interface Transpiled {
   dir: string;
@@ -50,7 +50,7 @@ async function tryLoad(dir: string): Promise<Transpiled | undefined> {
  * actor's export time in a profile of 1,000 appends. Read once per instance instead.
  * Part of the cache key: a change here must not reuse glue transpiled before it.
  */
-const GLUE_REWRITES = 'debug-flag-once/1 data-apart/2';
+const GLUE_REWRITES = 'debug-flag-once/1 data-apart/3';
 const DEBUG_FLAG_READ = '    if (!globalThis?.process?.env?.JCO_DEBUG) { return; }';
 const DEBUG_LOG = `  const _debugLog = (...args) => {\n${DEBUG_FLAG_READ}\n`;
 
@@ -69,7 +69,7 @@ async function transpileInto(dir: string, wasm: Uint8Array): Promise<Transpiled>
     const apart = name.endsWith('.wasm') ? splitDataSegments(bytes) : undefined;
     if (apart && WebAssembly.validate(apart.code)) {
       await writeFile(join(tmp, name), apart.code);
-      await writeFile(join(tmp, `${name}${DATA_APART}`), deflateRawSync(apart.data));
+      await writeFile(join(tmp, `${name}${DATA_APART}`), packDataSegments(apart.data, (bytes) => deflateRawSync(bytes)));
       continue;
     }
     await writeFile(join(tmp, name), name === 'component.js' ? tuneGlue(new TextDecoder().decode(bytes)) : bytes);

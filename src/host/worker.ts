@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { FileStore } from './store.js';
-import { DATA_APART, writeDataSegments } from './data-segments.js';
+import { DATA_APART, unpackDataSegments, writeDataSegments } from './data-segments.js';
 import { storeImports } from './store-imports.js';
 import { environmentImports, filesystemImports } from './sandbox.js';
 import type { ClientImports, FrameworkImports, RuntimeImports, WebsocketMessage } from './wit-types.js';
@@ -121,8 +121,6 @@ let started: WorkerStart | undefined;
 
 /** The data segments (deflated) of each compiled module whose segments the transpile step moved out. */
 const dataApart = new WeakMap<WebAssembly.Module, Buffer>();
-/** Room for any component's memory snapshot (the chat's is 23.5 MB). */
-const INFLATED_ROOM = 256 * 1024 * 1024;
 
 function compile(dir: string, path: string): Promise<WebAssembly.Module> {
   let module = compiled.get(path);
@@ -149,8 +147,8 @@ async function instantiateCore(module: WebAssembly.Module, coreImports?: WebAsse
     if (!(memory instanceof WebAssembly.Memory)) throw new Error('a core module whose data was moved out exports no memory to write it into');
     // One output buffer, not zlib's 64 KiB chunks: those come from malloc's arenas, which keep what
     // they once held (the 50-client drill peaked 30 MB higher), while one large block is mapped on its
-    // own and handed back when freed (process-env.ts). Only the pages written count.
-    writeDataSegments(memory, inflateRawSync(deflated, { chunkSize: INFLATED_ROOM }));
+    // own and handed back when freed (process-env.ts).
+    writeDataSegments(memory, unpackDataSegments(deflated, (bytes, room) => inflateRawSync(bytes, { chunkSize: room })));
   }
   if (memory instanceof WebAssembly.Memory) memories.push(memory);
   return core;

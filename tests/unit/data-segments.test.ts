@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { splitDataSegments, writeDataSegments } from '../../src/host/data-segments.js';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { packDataSegments, splitDataSegments, unpackDataSegments, writeDataSegments } from '../../src/host/data-segments.js';
 
 const bytes = (...parts: (number | number[] | string)[]): Uint8Array<ArrayBuffer> =>
   Uint8Array.from(parts.flatMap((p) => (typeof p === 'number' ? [p] : typeof p === 'string' ? [...p].map((c) => c.charCodeAt(0)) : p)));
@@ -33,6 +34,16 @@ describe('data segments moved out of a core module', () => {
     writeDataSegments(stripped.exports.memory as WebAssembly.Memory, split.data);
     expect(memoryOf(stripped)).toEqual(memoryOf(whole));
     expect(new TextDecoder().decode(memoryOf(stripped).subarray(0, 10))).toBe('helLOWORLD');
+  });
+
+  it('come back from their file whole, inflated into one buffer of their size', () => {
+    const data = Uint8Array.from({ length: 200_000 }, (_, i) => (i % 7 === 0 ? i & 0xff : 0));
+    const file = packDataSegments(data, (b) => deflateRawSync(b));
+    expect(file.length).toBeLessThan(data.length / 3);
+    const rooms: number[] = [];
+    const back = unpackDataSegments(file, (b, room) => (rooms.push(room), inflateRawSync(b, { chunkSize: room })));
+    expect(new Uint8Array(back)).toEqual(data);
+    expect(rooms).toEqual([data.length + 64 * 1024]);
   });
 
   it('stay in a module that needs them later (a passive segment) or has too little to be worth it', () => {
