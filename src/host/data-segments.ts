@@ -15,11 +15,9 @@ export const DATA_APART = '.data.deflate';
 
 /** The segments as the file beside the module holds them. */
 export function packDataSegments(data: Uint8Array, deflate: (bytes: Uint8Array) => Uint8Array): Uint8Array {
-  const deflated = deflate(data);
-  const out = new Uint8Array(4 + deflated.length);
-  new DataView(out.buffer).setUint32(0, data.length, true);
-  out.set(deflated, 4);
-  return out;
+  const length = Buffer.alloc(4);
+  length.writeUInt32LE(data.length);
+  return Buffer.concat([length, deflate(data)]);
 }
 
 /** The segments back from that file, inflated into a buffer of their size plus a little room (zlib asks for some to end the stream). */
@@ -78,15 +76,13 @@ export function splitDataSegments(module: Uint8Array, worthSplitting = WORTH_SPL
     const size = reader.u32();
     const body = reader.at;
     reader.at += size;
-    if (id === DATA_SECTION) data = segmentsOf(new Reader(module.subarray(body, body + size)));
-    else if (id !== DATA_COUNT_SECTION) kept.push(module.subarray(start, reader.at));
-    if (id === DATA_SECTION && !data) return undefined;
+    if (id === DATA_SECTION) {
+      data = segmentsOf(new Reader(module.subarray(body, body + size)));
+      if (!data) return undefined;
+    } else if (id !== DATA_COUNT_SECTION) kept.push(module.subarray(start, reader.at));
   }
   if (!data || data.length < worthSplitting) return undefined;
-  const code = new Uint8Array(kept.reduce((n, part) => n + part.length, 0));
-  let at = 0;
-  for (const part of kept) (code.set(part, at), (at += part.length));
-  return { code, data };
+  return { code: new Uint8Array(Buffer.concat(kept)), data };
 }
 
 function segmentsOf(section: Reader): Uint8Array | undefined {

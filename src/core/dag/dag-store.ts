@@ -97,7 +97,7 @@ export class Dag {
     if (cached) return cached;
     const packed = isPackPoint(id) ? await this.fromPack(id) : undefined;
     if (packed) return packed;
-    const bytes = await readVerified(this.ports, `node/${id}`, 'message', idOf, id);
+    const bytes = await this.ownBytes(id);
     const node = decodeNode(bytes, id);
     this.cache.set(id, node, bytes.length);
     return node;
@@ -105,7 +105,11 @@ export class Dag {
 
   /** The node's own stored bytes, checked, past the cache and any pack: what a store check must look at. */
   async stored(id: MessageId): Promise<MessageNode> {
-    return decodeNode(await readVerified(this.ports, `node/${id}`, 'message', idOf, id), id);
+    return decodeNode(await this.ownBytes(id), id);
+  }
+
+  private ownBytes(id: MessageId): Promise<Uint8Array> {
+    return readVerified(this.ports, `node/${id}`, 'message', idOf, id);
   }
 
   /** A frozen list: copy it to change it. */
