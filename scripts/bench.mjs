@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'rolldown';
 import WebSocket from 'ws';
 import { writeBenchmark } from './bench/writes.mjs';
+import { pingBenchmark } from './bench/ping.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 // Every scratch folder of the run (stores of up to 270 MB, the browser's profile) lands in one,
@@ -31,9 +32,9 @@ async function bundle(entry, name) {
 
 const { HOST_PROCESS_ENV: hostEnv } = await import(join(root, 'dist/host/cli.js'));
 
-function startHost(data) {
+function startHost(data, manifest = join(root, 'actor.toml')) {
   const started = performance.now();
-  const proc = spawn(process.execPath, [join(root, 'bin/theater-chat.js'), 'run', join(root, 'actor.toml'), '--port', '0', '--data', data], {
+  const proc = spawn(process.execPath, [join(root, 'bin/theater-chat.js'), 'run', manifest, '--port', '0', '--data', data], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...hostEnv },
   });
@@ -62,51 +63,6 @@ async function coldStart() {
   const ms = performance.now() - host.started;
   await host.stop();
   report('cold start: process start → first 200 from /api/health', `${(ms / 1000).toFixed(2)} s`, '≤ 3 s', ms <= 3000);
-}
-
-async function pingRoundTrips(wsUrl, count, token) {
-  const ws = new WebSocket(wsUrl);
-  await new Promise((r, j) => (ws.once('open', r), ws.once('error', j)));
-  const welcome = new Promise((r) => ws.once('message', r));
-  ws.send(JSON.stringify({ type: 'hello', token }));
-  await welcome;
-  const times = [];
-  for (let i = 0; i < count; i++) {
-    const t = performance.now();
-    const reply = new Promise((r) => ws.once('message', r));
-    ws.send(`{"type":"ping","request_id":"${i}"}`);
-    await reply;
-    times.push(performance.now() - t);
-  }
-  ws.close();
-  return times;
-}
-
-async function pingRatio() {
-  const host = startHost(mkdtempSync(join(tmpdir(), 'bench-ping-')));
-  const url = await host.url;
-  const { startNativeServer } = await bundle('scripts/bench/native.ts', 'bench-native');
-  const native = await startNativeServer();
-  const html = await (await fetch(`${url}/`)).text();
-  const token = /name="theater-chat-session" content="([0-9a-f]+)"/.exec(html)[1];
-  const ws = `${url.replace('http', 'ws')}/ws`;
-  const WARM = 4000;
-  const N = 6000;
-  // Interleave the two so machine noise falls on both alike.
-  const component = [];
-  const direct = [];
-  await pingRoundTrips(ws, WARM, token);
-  await pingRoundTrips(native.url, WARM, native.token);
-  for (let round = 0; round < 3; round++) {
-    component.push(...(await pingRoundTrips(ws, N / 3, token)));
-    direct.push(...(await pingRoundTrips(native.url, N / 3, native.token)));
-  }
-  await host.stop();
-  await native.close();
-  const ratio = median(component) / median(direct);
-  report('WebSocket ping round trip, median: component', `${(median(component) * 1000).toFixed(0)} µs (p99 ${(percentile(component, 0.99) * 1000).toFixed(0)} µs)`, '', true);
-  report('WebSocket ping round trip, median: same handler natively', `${(median(direct) * 1000).toFixed(0)} µs (p99 ${(percentile(direct, 0.99) * 1000).toFixed(0)} µs)`, '', true);
-  report('ping ratio component / native', ratio.toFixed(2), '≤ 3', ratio <= 3);
 }
 
 /** A WebSocket chat client for the benchmarks: hello first, one command at a time. */
@@ -389,7 +345,7 @@ function componentSize() {
 const only = process.argv[2];
 if (!only || only === 'foundation') {
   await coldStart();
-  await pingRatio();
+  await pingBenchmark({ root, report, startHost, bundle, env: { ...process.env, ...hostEnv } });
   componentSize();
 }
 if (!only || only === 'chat') await chatBenchmarks();

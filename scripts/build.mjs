@@ -3,6 +3,7 @@
 // (dist/chat.wasm), the generator's component (dist/generator.wasm), and the Node host (dist/host). `--if-stale` skips the build when every output is newer than its inputs.
 import { build } from 'rolldown';
 import { createHash } from 'node:crypto';
+import { realpathSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
@@ -110,9 +111,9 @@ const noUnicodePropertyClasses = {
   },
 };
 
-/** One component: bundle its entry into one file, then componentize it against its world. */
-async function buildComponent({ entry, world, wasm, alias = {}, plugins = [] }) {
-  const bundle = join(dist, 'build', `${world}.js`);
+/** One component: bundle its entry into one file, then componentize it against its world. `wasm` is under dist/. */
+export async function buildComponent({ entry, world, wasm, bundleName = world, alias = {}, plugins = [] }) {
+  const bundle = join(dist, 'build', `${bundleName}.js`);
   await build({
     plugins,
     input: join(root, entry),
@@ -138,6 +139,7 @@ async function buildComponent({ entry, world, wasm, alias = {}, plugins = [] }) 
     // Theater links no WASI a componentize-js actor could use (theater-c50.md §2.3).
     disableFeatures: ['stdio', 'random', 'clocks', 'http', 'fetch-event'],
   });
+  await mkdir(dirname(join(dist, wasm)), { recursive: true });
   await writeFile(join(dist, wasm), component);
   return component;
 }
@@ -205,7 +207,10 @@ async function main() {
   );
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+// The benchmark builds its echo component with buildComponent, so importing this file builds nothing.
+if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}
