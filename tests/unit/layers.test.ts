@@ -17,8 +17,8 @@ interface Source {
 }
 
 const CODE = /\.(ts|tsx|mts|js|mjs)$/;
-/** Test actors are components themselves: they import Theater's WIT as src/actor does. */
-const FIXTURE_ACTOR = /^tests\/fixtures\/[^/]+-actor\.js$/;
+/** Test actors and the bench's echo actor are components themselves: they import Theater's WIT as src/actor does. */
+const OTHER_ACTOR = /^(tests\/fixtures\/[^/]+|scripts\/bench\/echo)-actor\.js$/;
 
 /** Every module specifier a file names: static and dynamic imports, re-exports, `import type`, `typeof import()`. */
 function specifiers(text: string): string[] {
@@ -46,7 +46,7 @@ function layerViolations(sources: Source[]): string[] {
     for (const spec of specifiers(text)) {
       const to = layerOf(path, spec);
       const say = (why: string) => problems.push(`${path} imports '${spec}': ${why}`);
-      if (spec.startsWith('theater:') && layer !== 'actor' && !FIXTURE_ACTOR.test(path)) say('only src/actor names Theater\'s WIT');
+      if (spec.startsWith('theater:') && layer !== 'actor' && !OTHER_ACTOR.test(path)) say('only src/actor names Theater\'s WIT');
       if (layer === 'core') {
         if (to === 'actor' || to === 'host' || to === 'ui') say(`core must not depend on ${to}/`);
         if (isNode(spec)) say('core runs inside the component, which has no Node');
