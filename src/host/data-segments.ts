@@ -22,12 +22,24 @@ export function packDataSegments(data: Uint8Array, deflate: (bytes: Uint8Array) 
 
 /** The segments back from that file, inflated into a buffer of their size plus a little room (zlib asks for some to end the stream). */
 export function unpackDataSegments(file: Uint8Array, inflate: (bytes: Uint8Array, room: number) => Uint8Array): Uint8Array {
+  if (file.length < 4) throw new Error('the data segments file is cut short');
   const length = new DataView(file.buffer, file.byteOffset, file.byteLength).getUint32(0, true);
-  return inflate(file.subarray(4), length + 64 * 1024);
+  const data = inflate(file.subarray(4), length + 64 * 1024);
+  // Raw deflate carries no checksum: the length is the one check that the file is the one written.
+  if (data.length !== length) throw new Error(`the data segments file holds ${data.length} bytes where it says ${length}`);
+  return data;
 }
+
+/**
+ * A custom section in a module whose data segments were moved out, so that a missing file beside
+ * it is an error rather than an instance whose memory starts empty.
+ */
+export const DATA_APART_SECTION = 'theater-chat/data-apart';
 
 /** Modules with less data than this are left whole. */
 const WORTH_SPLITTING = 1024 * 1024;
+const MEMORY_SECTION = 5;
+const START_SECTION = 8;
 const DATA_SECTION = 11;
 const DATA_COUNT_SECTION = 12;
 const I32_CONST = 0x41;
@@ -63,10 +75,13 @@ class Reader {
 
 /**
  * The module without its data and data-count sections, and the segments as
- * `[offset u32 LE][length u32 LE][bytes]…`; undefined unless every segment is active, in memory 0,
- * at a constant offset (anything else, such as passive segments for `memory.init`, stays whole).
+ * `[offset u32 LE][length u32 LE][bytes]…`. Undefined, and the module left whole, unless it is
+ * valid, every segment is active at a constant offset in its one memory, that memory is its own
+ * and exported as `memory` (where the worker writes the segments), and it has no start function
+ * (which would run before they are written).
  */
 export function splitDataSegments(module: Uint8Array, worthSplitting = WORTH_SPLITTING): { code: Uint8Array<ArrayBuffer>; data: Uint8Array } | undefined {
+  if (!hasOwnExportedMemory(module)) return undefined;
   const reader = new Reader(module, 8);
   const kept: Uint8Array[] = [module.subarray(0, 8)];
   let data: Uint8Array | undefined;
@@ -76,13 +91,35 @@ export function splitDataSegments(module: Uint8Array, worthSplitting = WORTH_SPL
     const size = reader.u32();
     const body = reader.at;
     reader.at += size;
+    if (id === START_SECTION) return undefined;
+    if (id === MEMORY_SECTION && new Reader(module, body).u32() !== 1) return undefined;
     if (id === DATA_SECTION) {
       data = segmentsOf(new Reader(module.subarray(body, body + size)));
       if (!data) return undefined;
     } else if (id !== DATA_COUNT_SECTION) kept.push(module.subarray(start, reader.at));
   }
   if (!data || data.length < worthSplitting) return undefined;
-  return { code: new Uint8Array(Buffer.concat(kept)), data };
+  const code = new Uint8Array(Buffer.concat([...kept, customSection(DATA_APART_SECTION)]));
+  return WebAssembly.validate(code) ? { code, data } : undefined;
+}
+
+function hasOwnExportedMemory(module: Uint8Array): boolean {
+  // A view of shared memory cannot be compiled from; jco's files never are one.
+  if (!(module.buffer instanceof ArrayBuffer)) return false;
+  let compiled: WebAssembly.Module;
+  try {
+    compiled = new WebAssembly.Module(new Uint8Array(module.buffer, module.byteOffset, module.byteLength));
+  } catch {
+    return false;
+  }
+  if (WebAssembly.Module.imports(compiled).some((i) => i.kind === 'memory')) return false;
+  return WebAssembly.Module.exports(compiled).some((e) => e.kind === 'memory' && e.name === 'memory');
+}
+
+function customSection(name: string): Uint8Array {
+  const nameBytes = new TextEncoder().encode(name);
+  // Both lengths fit one LEB128 byte: the name is short and the section holds only it.
+  return Uint8Array.from([0, 1 + nameBytes.length, nameBytes.length, ...nameBytes]);
 }
 
 function segmentsOf(section: Reader): Uint8Array | undefined {
@@ -97,6 +134,7 @@ function segmentsOf(section: Reader): Uint8Array | undefined {
     parts.push({ offset, bytes: section.bytes.subarray(section.at, section.at + length) });
     section.at += length;
   }
+  if (section.at !== section.bytes.length) return undefined;
   const out = new Uint8Array(parts.reduce((n, p) => n + 8 + p.bytes.length, 0));
   const view = new DataView(out.buffer);
   let at = 0;

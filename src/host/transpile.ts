@@ -50,7 +50,7 @@ async function tryLoad(dir: string): Promise<Transpiled | undefined> {
  * actor's export time in a profile of 1,000 appends. Read once per instance instead.
  * Part of the cache key: a change here must not reuse glue transpiled before it.
  */
-const GLUE_REWRITES = 'debug-flag-once/1 data-apart/3';
+const GLUE_REWRITES = 'debug-flag-once/1 data-apart/4';
 const DEBUG_FLAG_READ = '    if (!globalThis?.process?.env?.JCO_DEBUG) { return; }';
 const DEBUG_LOG = `  const _debugLog = (...args) => {\n${DEBUG_FLAG_READ}\n`;
 
@@ -67,7 +67,7 @@ async function transpileInto(dir: string, wasm: Uint8Array): Promise<Transpiled>
   for (const [name, bytes] of Object.entries(out.files)) {
     await mkdir(dirname(join(tmp, name)), { recursive: true });
     const apart = name.endsWith('.wasm') ? splitDataSegments(bytes) : undefined;
-    if (apart && WebAssembly.validate(apart.code)) {
+    if (apart) {
       await writeFile(join(tmp, name), apart.code);
       await writeFile(join(tmp, `${name}${DATA_APART}`), packDataSegments(apart.data, (bytes) => deflateRawSync(bytes)));
       continue;

@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { FileStore } from './store.js';
-import { DATA_APART, unpackDataSegments, writeDataSegments } from './data-segments.js';
+import { DATA_APART, DATA_APART_SECTION, unpackDataSegments, writeDataSegments } from './data-segments.js';
 import { storeImports } from './store-imports.js';
 import { environmentImports, filesystemImports } from './sandbox.js';
 import type { ClientImports, FrameworkImports, RuntimeImports, WebsocketMessage } from './wit-types.js';
@@ -130,7 +130,9 @@ function compile(dir: string, path: string): Promise<WebAssembly.Module> {
       throw e;
     });
     module = Promise.all([readFile(join(dir, path)).then((bytes) => WebAssembly.compile(bytes)), data]).then(([compiledModule, deflated]) => {
-      if (deflated) dataApart.set(compiledModule, deflated);
+      if (WebAssembly.Module.customSections(compiledModule, DATA_APART_SECTION).length === 0) return compiledModule;
+      if (!deflated) throw new Error(`${path} was transpiled without its data segments, and ${path}${DATA_APART} beside it is missing (remove ${dir} to transpile again)`);
+      dataApart.set(compiledModule, deflated);
       return compiledModule;
     });
     compiled.set(path, module);

@@ -266,4 +266,19 @@ describe('a component that fails to load', () => {
     expect(out).toContain('could not be instantiated');
     expect(quit).toBe(0);
   });
+
+  it('is refused, naming the file, when the data segments moved out of its core module are missing', async () => {
+    // Without the file the instance would start with an empty memory and fail somewhere inside the engine.
+    const folder = join(dir, 'no-data');
+    mkdirSync(folder, { recursive: true });
+    const wasm = join(folder, 'child.wasm');
+    copyFileSync(CHILD_ACTOR, wasm);
+    const { transpiledFor } = (await import(join(ROOT, 'dist/host/cli.js'))) as typeof import('../../src/host/cli.js');
+    const transpiled = await transpiledFor(wasm);
+    const apart = readdirSync(transpiled.dir).filter((name) => name.endsWith('.data.deflate'));
+    expect(apart).toHaveLength(1);
+    rmSync(join(transpiled.dir, apart[0]!));
+    const actor = new Host({ component: wasm, initState: undefined, storeRoot: join(folder, 'store'), allowedEnv: [], log: () => {} });
+    await expect(actor.start()).rejects.toThrow(new RegExp(`${apart[0]!.replaceAll('.', '\\.')} beside it is missing`));
+  });
 });

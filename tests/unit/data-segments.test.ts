@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import { packDataSegments, splitDataSegments, unpackDataSegments, writeDataSegments } from '../../src/host/data-segments.js';
+import { DATA_APART_SECTION, packDataSegments, splitDataSegments, unpackDataSegments, writeDataSegments } from '../../src/host/data-segments.js';
 
 const bytes = (...parts: (number | number[] | string)[]): Uint8Array<ArrayBuffer> =>
   Uint8Array.from(parts.flatMap((p) => (typeof p === 'number' ? [p] : typeof p === 'string' ? [...p].map((c) => c.charCodeAt(0)) : p)));
@@ -59,5 +59,49 @@ describe('data segments moved out of a core module', () => {
     const data = new Uint8Array(split.data);
     new DataView(data.buffer).setUint32(0, 65536, true);
     expect(() => writeDataSegments(memory, data)).toThrow(/outside the instance memory/);
+  });
+
+  it('stay in a module whose start function runs before they could be written, or whose memory is not its own', () => {
+    const segment = section(11, bytes(1, 0, 0x41, 0, 0x0b, 1, 'A'));
+    // The start function copies the first byte of memory into a global: 65 with the segment, 0 without.
+    const withStart = bytes(
+      ...HEADER,
+      ...section(1, bytes(1, 0x60, 0, 0)),
+      ...section(3, bytes(1, 0)),
+      ...MEMORY,
+      ...section(6, bytes(1, 0x7f, 1, 0x41, 0, 0x0b)),
+      ...EXPORT,
+      ...section(8, bytes(0)),
+      ...section(10, bytes(1, 9, 0, 0x41, 0, 0x2d, 0, 0, 0x24, 0, 0x0b)),
+      ...segment,
+    );
+    expect(WebAssembly.validate(withStart)).toBe(true);
+    expect(splitDataSegments(withStart, 0)).toBeUndefined();
+    const imported = bytes(...HEADER, ...section(2, bytes(1, 1, 'e', 1, 'm', 2, 0, 1)), ...EXPORT, ...segment);
+    expect(WebAssembly.validate(imported)).toBe(true);
+    expect(splitDataSegments(imported, 0)).toBeUndefined();
+    const unexported = bytes(...HEADER, ...MEMORY, ...segment);
+    expect(splitDataSegments(unexported, 0)).toBeUndefined();
+  });
+
+  it('stay in a module that is not valid as it is', () => {
+    const whole = moduleWith([[0, 'hello']]);
+    const cut = whole.subarray(0, whole.length - 2);
+    expect(WebAssembly.validate(cut)).toBe(false);
+    expect(splitDataSegments(cut, 0)).toBeUndefined();
+  });
+
+  it('leave a mark in what is left, so that a missing file is noticed', () => {
+    const split = splitDataSegments(moduleWith([[0, 'hello']]), 0)!;
+    expect(WebAssembly.Module.customSections(new WebAssembly.Module(split.code), DATA_APART_SECTION)).toHaveLength(1);
+  });
+
+  it('are refused from a file cut short or not the one written', () => {
+    const file = packDataSegments(new Uint8Array(1000).fill(9), (b) => deflateRawSync(b));
+    const inflate = (b: Uint8Array, room: number) => inflateRawSync(b, { chunkSize: room });
+    expect(() => unpackDataSegments(file.subarray(0, 3), inflate)).toThrow(/cut short/);
+    const lying = new Uint8Array(file);
+    new DataView(lying.buffer).setUint32(0, 999, true);
+    expect(() => unpackDataSegments(lying, inflate)).toThrow(/holds 1000 bytes where it says 999/);
   });
 });
