@@ -83,6 +83,53 @@ describe.each(STORE_KINDS)('a first read of a long branch ($name store)', ({ mak
     expect(path.map((p) => p.node.content)).toEqual(ids.map((_, i) => `message ${i}`));
   });
 
+  it('never serves another run: a whole pack put under the wrong pack point, or its first message damaged', async () => {
+    const ports = make();
+    const ids = await writeBranch(ports, 300);
+    const [point, next] = ids.filter(isPackPoint).reverse();
+    const label = packLabel(point!);
+    const own = unpack(ports.content.get(ports.labels.get(label)!));
+    ports.labels.set(label, ports.labels.get(packLabel(next!))!);
+    let path = await walk(ports, ids.at(-1)!);
+    expect(path.map((p) => p.id)).toEqual(ids);
+    expect(path.map((p) => p.node.content)).toEqual(ids.map((_, i) => `message ${i}`));
+    const damaged = encoder.encode(new TextDecoder().decode(own[0]).replace('message', 'massage'));
+    ports.labels.set(label, ports.content.put(encodePack([damaged, ...own.slice(1)])));
+    path = await walk(ports, ids.at(-1)!);
+    expect(path.map((p) => p.node.content)).toEqual(ids.map((_, i) => `message ${i}`));
+  });
+
+  it('reads past a pack it cannot look up', async () => {
+    const ports = make();
+    const ids = await writeBranch(ports, 100);
+    const labels = {
+      ...ports.labels,
+      get: (label: string) => {
+        if (label.startsWith('pack/')) throw new Error('store unavailable');
+        return ports.labels.get(label);
+      },
+    };
+    const path = await walk({ ...ports, labels }, ids.at(-1)!);
+    expect(path.map((p) => p.node.content)).toEqual(ids.map((_, i) => `message ${i}`));
+  });
+
+  it('keeps its pack when a message is put again by an instance that remembers less of the path', async () => {
+    const ports = make();
+    const ids = await writeBranch(ports, 200);
+    const runLength = (id: MessageId) => unpack(ports.content.get(ports.labels.get(packLabel(id))!)).length;
+    const point = ids.filter(isPackPoint).reduce((a, b) => (runLength(b) > runLength(a) ? b : a));
+    const label = packLabel(point);
+    const before = runLength(point);
+    expect(before).toBeGreaterThan(2);
+    // A fresh instance that has read only the point's own file and its parent puts the same message again.
+    const fresh = new Dag(ports, new NodeCache());
+    const node = await fresh.stored(point);
+    await fresh.get(node.parent!);
+    expect(await fresh.put(node)).toBe(point);
+    expect(ports.labels.get(label)).toBeDefined();
+    expect(unpack(ports.content.get(ports.labels.get(label)!))).toHaveLength(before);
+  });
+
   it('is not needed: a store whose packs are gone reads the same branch node by node', async () => {
     const ports = make();
     const ids = await writeBranch(ports, 120);

@@ -10,7 +10,7 @@ import { decodeNode, encodeNode, idOf, type MessageId, type MessageNode } from '
 import { NodeCache } from './cache.js';
 import { StoredMessageId } from '../ids.js';
 import { readVerified } from '../verified-read.js';
-import { encodePack, isPackPoint, MAX_PACK_BYTES, MAX_PACK_NODES, packLabel, unpack } from './packs.js';
+import { encodePack, framedLength, isPackPoint, MAX_PACK_BYTES, MAX_PACK_NODES, packLabel, unpack } from './packs.js';
 
 const KidList = z.array(StoredMessageId).max(100_000);
 
@@ -36,25 +36,34 @@ export class Dag {
   /**
    * Copies the run above a new pack point into its pack, from what the cache holds: the path was
    * just read or written (a reply's request is built from it), so this costs one host call per
-   * ~32 appends. An ancestor not cached ends the run there rather than cost a read.
+   * ~32 appends. An ancestor not cached ends the run there rather than cost a read. A message can
+   * be put again (the same error under the same parent has the same id) by an instance that has
+   * cached less of its path: a pack is only replaced by a longer one.
    */
   private writePack(id: MessageId, bytes: Uint8Array, parent: MessageId | null): void {
     const run = [bytes];
-    let size = bytes.length;
+    let size = framedLength(bytes);
     for (let at = parent; at !== null && !isPackPoint(at) && run.length < MAX_PACK_NODES; ) {
       const node = this.cache.get(at);
       if (!node) break;
       const encoded = encodeNode(node);
-      if ((size += encoded.length) > MAX_PACK_BYTES) break;
+      if ((size += framedLength(encoded)) > MAX_PACK_BYTES) break;
       run.push(encoded);
       at = node.parent;
     }
     if (run.length < 2) return;
     try {
+      if (run.length <= this.packedRunLength(id)) return;
       this.ports.labels.write(packLabel(id), encodePack(run));
     } catch {
       // Only a copy: the node itself is written, and a read without the pack walks node by node.
     }
+  }
+
+  /** How many nodes the pack stored for this id holds: 0 when there is none. */
+  private packedRunLength(id: MessageId): number {
+    const ref = this.ports.labels.get(packLabel(id));
+    return ref === undefined ? 0 : unpack(this.ports.content.get(ref)).length;
   }
 
   /**
@@ -62,10 +71,10 @@ export class Dag {
    * names (the first against `id`), into the cache. Undefined when there is no usable pack.
    */
   private async fromPack(id: MessageId): Promise<MessageNode | undefined> {
-    const ref = this.ports.labels.get(packLabel(id));
-    if (ref === undefined) return undefined;
     let pack: Uint8Array;
     try {
+      const ref = this.ports.labels.get(packLabel(id));
+      if (ref === undefined) return undefined;
       pack = this.ports.content.get(ref);
     } catch {
       return undefined;

@@ -20,15 +20,18 @@ export const MAX_PACK_BYTES = 1024 * 1024;
 
 /**
  * The second-to-last character of a CID's base32 text is five bits of its sha-256 (the last one
- * carries only three): uniform over the alphabet, so one node in 32 is a pack point.
+ * carries only one, padded): uniform over the alphabet, so one node in 32 is a pack point.
  */
 export const isPackPoint = (id: string): boolean => id.charCodeAt(id.length - 2) === 0x61; // 'a'
 
 export const packLabel = (id: string): string => `pack/${id}`;
 
+/** What a node's encoding takes in a pack, its length included. */
+export const framedLength = (bytes: Uint8Array): number => LENGTH_BYTES + bytes.length;
+
 /** The nodes' encodings, child first, each after its length (4 bytes, big-endian). */
 export function encodePack(nodes: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(nodes.reduce((n, b) => n + LENGTH_BYTES + b.length, 0));
+  const out = new Uint8Array(nodes.reduce((n, b) => n + framedLength(b), 0));
   const view = new DataView(out.buffer);
   let at = 0;
   for (const bytes of nodes) {
