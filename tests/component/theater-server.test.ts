@@ -241,16 +241,23 @@ describe('request bodies', () => {
 });
 
 describe('a component that fails to load', () => {
-  it('leaves no thread behind: the process that tried can still exit by itself', async () => {
-    // A copy whose transpiled core module is missing: it compiles, then its instantiation fails.
-    const folder = join(dir, 'broken');
+  /** A copy of the child actor in a folder of its own, transpiled, with the first of its transpiled files whose name ends so removed. */
+  async function brokenCopy(name: string, removedEnding: string): Promise<{ folder: string; wasm: string; removed: string }> {
+    const folder = join(dir, name);
     mkdirSync(folder, { recursive: true });
     const wasm = join(folder, 'child.wasm');
     copyFileSync(CHILD_ACTOR, wasm);
     const { transpiledFor } = (await import(join(ROOT, 'dist/host/cli.js'))) as typeof import('../../src/host/cli.js');
     const transpiled = await transpiledFor(wasm);
-    const core = readdirSync(transpiled.dir).filter((name) => name.endsWith('.wasm'));
-    rmSync(join(transpiled.dir, core[core.length - 1]!));
+    const removed = readdirSync(transpiled.dir).filter((file) => file.endsWith(removedEnding)).at(-1);
+    expect(removed).toBeDefined();
+    rmSync(join(transpiled.dir, removed!));
+    return { folder, wasm, removed: removed! };
+  }
+
+  it('leaves no thread behind: the process that tried can still exit by itself', async () => {
+    // A copy whose transpiled core module is missing: it compiles, then its instantiation fails.
+    const { folder, wasm } = await brokenCopy('broken', '.wasm');
     const script = `
       const { ActorHost } = await import(${JSON.stringify(join(ROOT, 'dist/host/cli.js'))});
       const actor = new ActorHost({ component: ${JSON.stringify(wasm)}, initState: undefined, storeRoot: ${JSON.stringify(join(dir, 'store'))}, allowedEnv: [], log: () => {} });
@@ -269,16 +276,8 @@ describe('a component that fails to load', () => {
 
   it('is refused, naming the file, when the data segments moved out of its core module are missing', async () => {
     // Without the file the instance would start with an empty memory and fail somewhere inside the engine.
-    const folder = join(dir, 'no-data');
-    mkdirSync(folder, { recursive: true });
-    const wasm = join(folder, 'child.wasm');
-    copyFileSync(CHILD_ACTOR, wasm);
-    const { transpiledFor } = (await import(join(ROOT, 'dist/host/cli.js'))) as typeof import('../../src/host/cli.js');
-    const transpiled = await transpiledFor(wasm);
-    const apart = readdirSync(transpiled.dir).filter((name) => name.endsWith('.data.deflate'));
-    expect(apart).toHaveLength(1);
-    rmSync(join(transpiled.dir, apart[0]!));
+    const { folder, wasm, removed } = await brokenCopy('no-data', '.data.deflate');
     const actor = new Host({ component: wasm, initState: undefined, storeRoot: join(folder, 'store'), allowedEnv: [], log: () => {} });
-    await expect(actor.start()).rejects.toThrow(new RegExp(`${apart[0]!.replaceAll('.', '\\.')} beside it is missing`));
+    await expect(actor.start()).rejects.toThrow(new RegExp(`${removed.replaceAll('.', '\\.')} beside it is missing`));
   });
 });
