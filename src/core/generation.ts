@@ -51,7 +51,7 @@ async function answerPoint(chats: ChatService, leaf: MessageId | null): Promise<
 export async function prepareGeneration(chats: ChatService, blobs: BlobStore, opts: GenerationOptions): Promise<GenerationJob> {
   const chat = chats.get(opts.chat_id);
   const parent = opts.parent_id ?? (await answerPoint(chats, chat.leaf));
-  const node = await chats.node(parent);
+  const node = await chats.held(chat.id, parent);
   if (node.role === 'error') return prepareGeneration(chats, blobs, { ...opts, parent_id: (await answerPoint(chats, parent)) });
   if (node.role !== 'user') throw new AppError('bad_request', 'a reply answers a user message: regenerate by naming the user message before the reply');
   const path = await chats.pathTo(parent);

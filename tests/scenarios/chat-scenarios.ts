@@ -121,6 +121,32 @@ export function runChatScenarios(label: string, makeDriver: () => Promise<ChatDr
       expect((await branch(d, 'a', original.id)).messages.map((m) => m.content)).toEqual(['shared start', 'original continues']);
     });
 
+    withDriver('refuses a message of another chat, whichever way it is named, and grafts nothing of it in', async (d) => {
+      await d.connect('a');
+      const other = await create(d, 'a', 'Other');
+      const foreign = await send(d, 'a', 'only in Other');
+      const mine = await create(d, 'a', 'Mine');
+      await send(d, 'a', 'only in Mine');
+      const before = await branch(d, 'a', mine.id);
+      const id = foreign.message.id;
+      for (const command of [
+        { type: 'send_message', chat_id: mine.id, content: 'x', parent_id: id },
+        { type: 'edit_message', chat_id: mine.id, message_id: id, content: 'x' },
+        { type: 'get_siblings', chat_id: mine.id, message_id: id },
+        { type: 'select_sibling', chat_id: mine.id, message_id: id },
+        { type: 'retry', chat_id: mine.id, message_id: id },
+      ]) {
+        const reply = await d.command('a', command);
+        expect(reply, command.type).toMatchObject({ type: 'error', code: 'not_found' });
+        expect(String(reply.message)).toContain(`is not part of chat ${mine.id}`);
+      }
+      const rest = await d.http('POST', `/api/chats/${mine.id}/messages`, { content: 'x', parent_id: id });
+      expect(rest.status).toBe(404);
+      expect((await d.command('a', { type: 'get_tree', chat_id: mine.id })) as Frame).toMatchObject({ nodes: [expect.objectContaining({ preview: 'only in Mine' })] });
+      expect(await branch(d, 'a', mine.id)).toEqual(before);
+      expect((await branch(d, 'a', other.id)).messages.map((m) => m.content)).toEqual(['only in Other']);
+    });
+
     withDriver('keeps the current chat per connection and tells only those who care', async (d) => {
       await d.connect('a');
       await d.connect('b');

@@ -174,7 +174,7 @@ export class ChatService implements MessageSource {
   /** A user message edited: a new sibling with the same parent; the original stays. */
   /** The new version keeps the original's files unless others (or none: `[]`) are given. */
   async edit(chatId: string, messageId: MessageId, content: string, createdAt?: string, attachments?: Attachment[]) {
-    const original = await this.dag.get(messageId);
+    const original = await this.held(chatId, messageId);
     if (original.role !== 'user') throw new AppError('bad_request', 'only user messages can be edited; regenerate assistant replies instead');
     const files = attachments ?? original.attachments;
     return this.append(chatId, { role: 'user', content, meta: createdAt ? { created_at: createdAt } : {}, ...(files?.length ? { attachments: files } : {}) }, original.parent);
@@ -216,18 +216,29 @@ export class ChatService implements MessageSource {
     return paths.tree(this.dag, this.records.get(chatId), limit);
   }
 
-  siblings(chatId: string, messageId: MessageId): Promise<{ parent_id: MessageId | null; ids: MessageId[]; index: number }> {
-    return paths.siblings(this.dag, this.records.get(chatId), messageId);
+  async siblings(chatId: string, messageId: MessageId): Promise<{ parent_id: MessageId | null; ids: MessageId[]; index: number }> {
+    const chat = this.records.get(chatId);
+    await this.mustHold(chat, messageId);
+    return paths.siblings(this.dag, chat, messageId);
+  }
+
+  /** A message of this chat, for an id that comes from outside: one of another chat would graft that chat's history into this one. */
+  held(chatId: string, id: MessageId): Promise<MessageNode> {
+    return this.mustHold(this.records.get(chatId), id);
+  }
+
+  /** In the chat's branch index under its parent, or on the path to its leaf (a fork's shared start has no index of its own). */
+  private async mustHold(chat: ChatRecord, id: MessageId): Promise<MessageNode> {
+    const node = await this.dag.get(id);
+    if (this.dag.kids(chat.id, node.parent).includes(id) || (await paths.childOnPath(this.dag, chat.leaf, node.parent)) === id) return node;
+    throw new AppError('not_found', `message ${id} is not part of chat ${chat.id}`);
   }
 
   /** Moves the chat to the sibling's branch, at the leaf that branch had when last seen. */
   async select(chatId: string, messageId: MessageId): Promise<Branch> {
     let chat = this.records.get(chatId);
-    const node = await this.dag.get(messageId);
+    const node = await this.mustHold(chat, messageId);
     const kids = this.dag.kids(chat.id, node.parent);
-    if (!kids.includes(messageId) && chat.leaf !== messageId && !(await paths.childOnPath(this.dag, chat.leaf, node.parent))) {
-      throw new AppError('not_found', `message ${messageId} is not part of chat ${chatId}`);
-    }
     const selected = { ...chat.selected };
     if (kids.length >= 2) selected[paths.keyOf(node.parent)] = messageId;
     if (node.parent !== null) await paths.selectAlongPath(this.dag, selected, node.parent);

@@ -47,7 +47,7 @@ export async function generate(d: OpDeps, spec: GenerateSpec): Promise<Change<Se
 
 /** Again from the same point: the message an error record failed on (or that message itself). */
 export async function retry(d: OpDeps, spec: Omit<GenerateSpec, 'parent_id' | 'model'> & { message_id: MessageId }): Promise<Change<ServerFrame>> {
-  const node = await d.chats.node(spec.message_id);
+  const node = await d.chats.held(spec.chat_id, spec.message_id);
   const parent = node.role === 'error' ? node.parent : spec.message_id;
   if (!parent) throw new AppError('bad_request', 'nothing to retry from here');
   return generate(d, { chat_id: spec.chat_id, parent_id: parent, attempt: spec.attempt, spent_ms: spec.spent_ms });

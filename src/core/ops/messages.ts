@@ -31,6 +31,7 @@ export interface NewMessageSpec {
 export async function sendMessage(d: OpDeps, chatId: string, spec: NewMessageSpec): Promise<Change<Added>> {
   checkContent(spec.content, d.limits);
   const meta = spec.created_at ? { created_at: spec.created_at } : {};
+  if (spec.parent_id) await d.chats.held(chatId, spec.parent_id);
   const attachments = await resolveAttachments(d, spec.attachments);
   return messageAdded(d, await d.chats.append(chatId, { role: 'user', content: spec.content, meta, ...(attachments?.length ? { attachments } : {}) }, spec.parent_id));
 }
