@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { initStateBytes, loadManifest } from './manifest.js';
 import { TheaterServer } from './theater-server.js';
 import { fsck } from './fsck.js';
+import { lockDataFolder } from './data-lock.js';
 import { ensureAccessKey, reachableHost } from './access-key.js';
 
 export { transpiledFor } from './transpile.js';
@@ -80,6 +81,7 @@ export async function main(argv: string[]): Promise<number> {
   const access = ensureAccessKey(bindHost, loaded.filesystemBase, process.env);
   const home = values.data ?? process.env.THEATER_HOME ?? join(loaded.baseDir, 'data');
   mkdirSync(join(home, 'store'), { recursive: true });
+  lockDataFolder(home);
 
   // One theater-server: every actor started here, and every child they spawn, shares its handlers' state.
   const server = new TheaterServer({

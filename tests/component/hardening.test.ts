@@ -24,6 +24,21 @@ const env = () => ({ ANTHROPIC_API_KEY: TEST_API_KEY, ANTHROPIC_BASE_URL: mock.u
 const HEAVY = 600_000;
 
 
+describe('one data folder', () => {
+  it('refuses a second host while the first runs, so neither drops what the other acknowledged, and takes a second host once the first has stopped', async () => {
+    const first = await startHost({ env: env() });
+    const second = startHost({ env: env(), data: first.data });
+    await expect(second).rejects.toThrow(/in use by another theater-chat host \(process \d+\)/);
+    expect((await fetch(`${first.url}/api/health`)).status).toBe(200);
+    await first.stop();
+    const third = await startHost({ env: env(), data: first.data });
+    expect((await fetch(`${third.url}/api/health`)).status).toBe(200);
+    await third.stop();
+    expectNoFatal(first);
+    expectNoFatal(third);
+  }, HEAVY);
+});
+
 describe('bad input', () => {
   it('answers 1,000+ malformed requests and frames with errors, never stops, and leaves the store byte-identical', async () => {
     const host = await startHost({ env: env() });
