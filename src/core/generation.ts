@@ -97,11 +97,17 @@ function errorCode(f: LlmFailure): string {
   return f.type ?? `http_${f.status}`;
 }
 
+/** A message added beside the branch its viewers are reading says so: their view stays where it is. */
+const offView = (added: { selected: boolean }) => (added.selected ? {} : { selected: false as const });
+
 /**
  * Stores the reply, or records the failure on the branch. The message goes to everyone viewing the
  * chat; that the reply ended goes to every connection, whose list marks the chats being answered.
  */
-export async function finishGeneration(chats: ChatService, job: Pick<GenerationJob, 'chat_id' | 'parent_id' | 'spent_ms'>, outcome: LlmOutcome, attempt: number): Promise<Change<ServerFrame>> {
+/** What finishing needs of a job: `leaf` is the chat's leaf when the reply was asked for (older records have none). */
+export type FinishingJob = Pick<GenerationJob, 'chat_id' | 'parent_id' | 'spent_ms'> & { leaf?: MessageId | null };
+
+export async function finishGeneration(chats: ChatService, job: FinishingJob, outcome: LlmOutcome, attempt: number): Promise<Change<ServerFrame>> {
   const viewers = (frame: ServerFrame): Broadcast => ({ to: { chat: job.chat_id }, frame });
   const everyone = (frame: ServerFrame): Broadcast => ({ to: 'all', frame });
   if (outcome.ok) {
@@ -113,11 +119,11 @@ export async function finishGeneration(chats: ChatService, job: Pick<GenerationJ
       ...(r.request_id ? { request_id: r.request_id } : {}),
       ...(r.date ? { response_date: r.date } : {}),
     };
-    const added = await chats.append(job.chat_id, { role: 'assistant', content: r.content, meta, ...(r.blocks?.length ? { blocks: r.blocks } : {}) }, job.parent_id);
+    const added = await chats.append(job.chat_id, { role: 'assistant', content: r.content, meta, ...(r.blocks?.length ? { blocks: r.blocks } : {}) }, job.parent_id, job.leaf ?? undefined);
     const message: MessageView = added.message;
     const chat = chatView(added.chat);
     const frames: Broadcast[] = [
-      viewers({ type: 'message_added', chat, message, branched: added.branched }),
+      viewers({ type: 'message_added', chat, message, branched: added.branched, ...offView(added) }),
       everyone({ type: 'generation_finished', chat_id: job.chat_id, parent_id: job.parent_id, message_id: message.id }),
     ];
     if (added.reordered) frames.push(chatListed(chat, 'top'));
@@ -128,7 +134,7 @@ export async function finishGeneration(chats: ChatService, job: Pick<GenerationJ
   const retry: RetryPlan | undefined = planRetry(f, attempt, job.spent_ms);
   // The failure stays on the branch as an error record (never sent to the model); the same
   // failure at the same point is the same node, so automatic retries do not pile records up.
-  const added = await chats.append(job.chat_id, { role: 'error', content: f.message, meta: { error_code: code } }, job.parent_id);
+  const added = await chats.append(job.chat_id, { role: 'error', content: f.message, meta: { error_code: code } }, job.parent_id, job.leaf ?? undefined);
   const error = {
     code,
     message: f.message,
@@ -137,7 +143,7 @@ export async function finishGeneration(chats: ChatService, job: Pick<GenerationJ
     retryable: isRetryable(f),
   };
   const frames: Broadcast[] = [
-    viewers({ type: 'message_added', chat: chatView(added.chat), message: added.message, branched: added.branched }),
+    viewers({ type: 'message_added', chat: chatView(added.chat), message: added.message, branched: added.branched, ...offView(added) }),
     everyone({ type: 'generation_failed', chat_id: job.chat_id, parent_id: job.parent_id, attempt, error, ...(retry ? { retry } : {}) }),
   ];
   return { result: frames[1]!.frame, events: frames };

@@ -22,6 +22,8 @@ export const Pending = z.object({
   model: z.string().optional(),
   /** The generator working on it; absent while it waits for a free one. */
   generator: z.string().optional(),
+  /** The chat's leaf when the reply was asked for: the reply is shown only if the chat is still there. */
+  leaf: StoredMessageId.nullable().optional(),
 });
 export type Pending = z.infer<typeof Pending>;
 

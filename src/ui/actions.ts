@@ -2,7 +2,7 @@
 import { batch } from '@preact/signals';
 import type { ChatView, Command, MessageView } from './protocol.js';
 import { chats, currentChat, currentId, editing, LAST_CHAT, messages, tree, upsertChat } from './chats.js';
-import { busy, generate, generationNow } from './generation.js';
+import { busy, cancelAutoRetriesIn, generate, generating, generationNow, stopGeneration } from './generation.js';
 import { connection, run } from './socket.js';
 
 export function showBranch(chat: ChatView, list: MessageView[]): void {
@@ -72,6 +72,8 @@ export async function saveEdit(message: MessageView, content: string, files?: Fi
   const chatId = currentId.value;
   if (!chatId) return;
   editing.value = null;
+  // The question changed: its old answer, still being written, would only cost money.
+  if (generating.value[chatId]?.parent_id === message.id) await stopGeneration(chatId);
   const attachments = files ? { attachments: files.map(({ cid, name }) => ({ cid, name })) } : {};
   const reply = await run({ type: 'edit_message', chat_id: chatId, message_id: message.id, content, ...attachments, created_at: new Date().toISOString() });
   if (reply.type === 'message_added') await generate(chatId, reply.message.id);
@@ -89,6 +91,7 @@ export async function moveSibling(message: MessageView, delta: number): Promise<
 
 export async function selectMessage(id: string): Promise<void> {
   if (!currentId.value) return;
+  cancelAutoRetriesIn(currentId.value);
   const reply = await run({ type: 'select_sibling', chat_id: currentId.value, message_id: id });
   if (reply.type === 'branch') showBranch(reply.chat, reply.messages);
 }

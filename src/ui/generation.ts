@@ -46,6 +46,8 @@ class KeyedTimers {
 
 /** parent message id → its automatic retry */
 const retryTimers = new KeyedTimers();
+/** parent message id → the chat of its automatic retry */
+const retryChats = new Map<string, string>();
 /** Milliseconds already waited for retries at each point, so the actor can keep the 30 s bound. */
 const retrySpent = new Map<string, number>();
 
@@ -159,7 +161,9 @@ function forget(chatId: string): void {
 
 /** The actor has no timer: this tab waits and asks again, within the bounds the actor set. */
 function scheduleRetry(chatId: string, parentId: string, retry: { attempt: number; after_ms: number }, spent: number): void {
+  retryChats.set(parentId, chatId);
   retryTimers.start(parentId, retry.after_ms, () => {
+    retryChats.delete(parentId);
     void connection.request({ type: 'retry', chat_id: chatId, message_id: parentId, attempt: retry.attempt, spent_ms: spent });
   });
 }
@@ -179,8 +183,18 @@ export function chatGone(chatId: string): void {
 
 export function cancelAutoRetry(parentId: string): void {
   retryTimers.stop(parentId);
+  retryChats.delete(parentId);
   const f = failures.value[parentId];
   if (f) failures.value = { ...failures.value, [parentId]: { ...f, retryAt: undefined } };
+}
+
+/**
+ * The reader went on in this chat (sent, edited, regenerated, chose another version): a retry still
+ * counting down there would answer the old question later and take the view back to it. Its
+ * failure keeps its Retry button.
+ */
+export function cancelAutoRetriesIn(chatId: string): void {
+  for (const [parentId, chat] of [...retryChats]) if (chat === chatId) cancelAutoRetry(parentId);
 }
 
 /**
@@ -188,6 +202,7 @@ export function cancelAutoRetry(parentId: string): void {
  * (another reply running there) takes that back.
  */
 async function expectReply(chatId: string, parentId: string, command: Command): Promise<void> {
+  cancelAutoRetriesIn(chatId);
   const before = generating.value[chatId];
   const mine: Generation = { since: Date.now(), parent_id: parentId };
   generating.value = { ...generating.value, [chatId]: mine };

@@ -63,7 +63,11 @@ function onEvent(frame: Frame): void {
       replyArrived(frame.chat.id, frame.message);
       if (frame.chat.id !== currentId.value) break;
       const list = messages.value;
-      if (list.some((m) => m.id === frame.message.id)) {
+      if (frame.selected === false) {
+        // Added beside the branch on screen (a late reply to a question edited since): the view stays,
+        // and the version shown at that place counts one more.
+        messages.value = list.map((m) => (m.parent_id === frame.message.parent_id && m.id !== frame.message.id && (m.role === 'error' || frame.message.role !== 'error') ? { ...m, siblings: { ...m.siblings, count: m.siblings.count + 1 } } : m));
+      } else if (list.some((m) => m.id === frame.message.id)) {
         messages.value = list.map((m) => (m.id === frame.message.id ? frame.message : m));
       } else if (frame.message.parent_id === null) {
         messages.value = [frame.message];

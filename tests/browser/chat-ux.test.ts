@@ -151,6 +151,23 @@ describe('one generation state, in place', () => {
     expect(suite.mock.log.filter((e) => e.event === 'received' && e.text.includes('sent while a reply runs'))).toHaveLength(0);
   });
 
+  it('stops counting down to a retry once the reader asks something else, so that answer cannot take the view later', async () => {
+    const page = await open();
+    await newChat(page);
+    const asked = suite.mock.log.filter((e) => e.event === 'received').length;
+    suite.mock.queueFaults([{ status: 529, retry_after: 20 }]);
+    await page.locator('#composer-input').fill('asked while Claude is overloaded');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('.retrying').count(), REPLY).toBe(1);
+    await sendAndWait(page, 'asked next, without waiting');
+    expect(await page.locator('.retrying').count()).toBe(0);
+    // The failure is still there to act on, with Retry instead of a countdown.
+    await expect.poll(() => page.locator('.error-record').getByRole('button', { name: 'Retry' }).count(), SETTLE).toBe(1);
+    expect(await page.locator('.message.assistant').last().textContent()).toContain('asked next, without waiting');
+    // Claude was asked twice: the overloaded request, then the next question (which carries the first).
+    expect(suite.mock.log.filter((e) => e.event === 'received').length - asked).toBe(2);
+  });
+
   it('says what an automatic retry is doing in one plain line, with Cancel', async () => {
     const page = await open();
     await newChat(page);

@@ -71,6 +71,34 @@ describe('generation in generator actors', () => {
     await b.close();
   });
 
+  it('adds a reply that lands after its question was edited beside the branch on screen, without taking the view back', async () => {
+    const a = await ChatClient.open(suite.host.url);
+    const viewer = await ChatClient.open(suite.host.url);
+    const chat = (await a.command({ type: 'create_chat', name: 'late' })) as Frame & { chat: { id: string } };
+    await viewer.command({ type: 'switch_chat', chat_id: chat.chat.id });
+    const question = (await a.command({ type: 'send_message', content: '[[hold]] slow question' })) as Frame & { message: { id: string } };
+    await a.command({ type: 'generate_llm_response' });
+    await atClaude('slow question');
+    // The reader edits the question and gets a reply to the edit while the first is still coming.
+    const edited = (await a.command({ type: 'edit_message', message_id: question.message.id, content: 'better question' })) as Frame & { message: { id: string } };
+    await a.command({ type: 'generate_llm_response' });
+    const editEnd = (f: Frame) => isEnd(f) && f.parent_id === edited.message.id;
+    await a.until(editEnd, 60_000);
+    const shown = ((await a.command({ type: 'get_branch' })) as Frame & { messages: { content: string }[] }).messages.map((m) => m.content);
+    expect(shown).toEqual(['better question', expect.stringContaining('better question')]);
+    await viewer.until(editEnd, 60_000);
+    expect(suite.mock.release('slow question')).toBe(1);
+    const lateEnd = (f: Frame) => f.type === 'generation_finished' && f.parent_id === question.message.id;
+    const late = (await viewer.until(lateEnd, 60_000)).find((f) => f.type === 'message_added' && (f.message as { parent_id: string }).parent_id === question.message.id);
+    expect(late).toMatchObject({ selected: false, message: { role: 'assistant' } });
+    expect(((await a.command({ type: 'get_branch' })) as Frame & { messages: { content: string }[] }).messages.map((m) => m.content)).toEqual(shown);
+    // The late reply is in the tree, under the first version of the question.
+    const back = (await a.command({ type: 'select_sibling', message_id: question.message.id })) as Frame & { messages: { content: string }[] };
+    expect(back.messages.map((m) => m.content)).toEqual(['[[hold]] slow question', expect.stringContaining('slow question')]);
+    await a.close();
+    await viewer.close();
+  });
+
   it('refuses a second generation for the same message while one runs, with a clear message', async () => {
     const a = await ChatClient.open(suite.host.url);
     await a.command({ type: 'create_chat', name: 'twice' });

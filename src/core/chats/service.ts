@@ -128,47 +128,55 @@ export class ChatService implements MessageSource {
   }
 
   /**
-   * Adds a node under `parent` (default: the chat's selected leaf) and selects it.
-   * Returns the chat as saved and the message as the chat now sees it.
+   * Adds a node under `parent` (default: the chat's selected leaf) and selects it, unless
+   * `selectIfLeaf` is given and the chat's leaf is no longer that message: a reply that arrives
+   * after its reader moved on (edited the question, switched branches) joins the tree without
+   * taking the view back. Returns the chat as saved and the message as the chat now sees it.
    */
   async append(
     chatId: string,
     node: Omit<MessageNode, 'v' | 'parent'>,
     parent?: ParentKey,
-  ): Promise<{ chat: ChatRecord; message: MessageView; branched: boolean; reordered: boolean }> {
+    selectIfLeaf?: MessageId,
+  ): Promise<{ chat: ChatRecord; message: MessageView; branched: boolean; reordered: boolean; selected: boolean }> {
     let chat = this.records.get(chatId);
     const at: ParentKey = parent === undefined ? chat.leaf : parent;
     const branched = at !== chat.leaf;
+    const select = selectIfLeaf === undefined || selectIfLeaf === chat.leaf || at === chat.leaf;
     if (at !== null && branched) await this.dag.get(at);
     const stored: MessageNode = { v: 1, parent: at, ...node };
     const id = await this.dag.put(stored);
 
     let kids = this.dag.kids(chat.id, at);
     const selected = { ...chat.selected };
+    let pathChild: MessageId | undefined;
     if (branched) {
-      const pathChild = await paths.childOnPath(this.dag, chat.leaf, at);
+      pathChild = await paths.childOnPath(this.dag, chat.leaf, at);
       if (pathChild && !kids.includes(pathChild)) kids = [pathChild, ...kids];
       // Off the current path: every branch point above must now point along the new path.
-      if (!pathChild && at !== null) await paths.selectAlongPath(this.dag, selected, at);
+      if (select && !pathChild && at !== null) await paths.selectAlongPath(this.dag, selected, at);
     }
     if (!kids.includes(id)) {
       kids = [...kids, id];
       this.dag.setKids(chat.id, at, kids);
     }
-    if (kids.length >= 2) selected[paths.keyOf(at)] = id;
+    if (kids.length >= 2) {
+      if (select) selected[paths.keyOf(at)] = id;
+      else if (pathChild) selected[paths.keyOf(at)] = pathChild;
+    }
     // Searchable as soon as the chat's tree shows it, before the chat moves to it: a crash between
     // the two leaves a findable sibling, never a message on the branch that search cannot find.
     await this.tell(chat.id, [{ id, node: stored }]);
 
     chat = {
       ...chat,
-      leaf: id,
+      leaf: select ? id : chat.leaf,
       selected,
       usage: node.meta.usage ? addUsage(chat.usage, node.meta) : chat.usage,
       updated_at: node.meta.created_at ?? chat.updated_at,
     };
     const { saved, moved: reordered } = this.records.save(chat, true);
-    return { chat: saved, message: view(id, stored, await paths.versions(this.dag, kids, id, stored.role)), branched, reordered };
+    return { chat: saved, message: view(id, stored, await paths.versions(this.dag, kids, id, stored.role)), branched, reordered, selected: select };
   }
 
   /** A user message edited: a new sibling with the same parent; the original stays. */

@@ -24,6 +24,7 @@ export function runningIn(generations: OpDeps['generations'], chatId: string, pa
 export async function generate(d: OpDeps, spec: GenerateSpec): Promise<Change<ServerFrame>> {
   const llm = d.llm;
   if (!llm) throw new AppError('internal', 'this host has no Claude client');
+  const leaf = d.chats.get(spec.chat_id).leaf;
   const job = await prepareGeneration(d.chats, d.blobs, { ...spec, maxTokens: d.limits.max_tokens, capabilities: (m) => d.models.capabilitiesOf(m) });
   // Two replies to one message at once would race for the same place: the second is refused.
   if (runningIn(d.generations, job.chat_id, job.parent_id)) {
@@ -33,14 +34,14 @@ export async function generate(d: OpDeps, spec: GenerateSpec): Promise<Change<Se
   // Every connection hears of it, not only the chat's viewers: each list marks the chats being answered.
   const change: Change<ServerFrame> = { result: started, events: [{ to: 'all', frame: started, skipSender: true }] };
   if (d.pooled) {
-    const pending: Pending = { chat_id: job.chat_id, parent_id: job.parent_id, attempt: job.attempt, spent_ms: job.spent_ms, ...(spec.model ? { model: spec.model } : {}) };
+    const pending: Pending = { chat_id: job.chat_id, parent_id: job.parent_id, attempt: job.attempt, spent_ms: job.spent_ms, leaf, ...(spec.model ? { model: spec.model } : {}) };
     return { ...change, pending: { add: pending } };
   }
   return {
     ...change,
     after: async () => {
       const { outcome, attempt } = await runGeneration(llm, job);
-      return finishGeneration(d.chats, job, outcome, attempt);
+      return finishGeneration(d.chats, { ...job, leaf }, outcome, attempt);
     },
   };
 }

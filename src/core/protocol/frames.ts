@@ -43,7 +43,7 @@ export const ServerFrame = z.discriminatedUnion('type', [
     generating: z.object({ parent_id: z.string() }).nullable().optional(),
   }),
   frame('tree', { chat: ChatView, nodes: z.array(TreeNode) }),
-  frame('message_added', { chat: ChatView, message: MessageView, branched: z.boolean() }),
+  frame('message_added', { chat: ChatView, message: MessageView, branched: z.boolean(), selected: z.literal(false).optional() }),
   frame('message', { message: MessageView }),
   frame('head', { current_chat_id: z.string().nullable(), head: StoredMessageId.nullable() }),
   frame('siblings', { message_id: StoredMessageId, parent_id: StoredMessageId.nullable(), siblings: z.array(StoredMessageId), index: z.number().int() }),
