@@ -13,6 +13,7 @@ import { prepareGeneration } from './generation.js';
 import { ResultMessage, encodeMessage, parseMessage, settle, type Pending } from './generations.js';
 import type { LlmOutcome } from './claude/llm.js';
 import type { MessageId } from './dag/node.js';
+import { AppError } from './errors.js';
 
 export const GeneratorSlot = z.object({
   /** Open once the generator has started and accepted it; until then it is still starting. */
@@ -75,13 +76,19 @@ function without<T>(record: Record<string, T>, key: string): Record<string, T> {
   return rest;
 }
 
-/** Records the end of a pending generation; a chat deleted meanwhile simply drops it. */
+/**
+ * Records the end of a pending generation. One that cannot be recorded (its chat was deleted
+ * meanwhile) still ends for everyone: every connection was told it started.
+ */
 async function finish(ctx: PoolContext, pending: Pending, outcome: LlmOutcome, attempt?: number): Promise<Broadcast[]> {
   try {
     return (await settle(ctx.chats, pending, outcome, attempt)).events;
   } catch (e) {
-    ctx.log.warn(`a generation for chat ${pending.chat_id} ended but could not be recorded: ${e instanceof Error ? e.message : String(e)}`);
-    return [];
+    const message = e instanceof Error ? e.message : String(e);
+    ctx.log.warn(`a generation for chat ${pending.chat_id} ended but could not be recorded: ${message}`);
+    const code = e instanceof AppError ? e.code : 'internal';
+    const error = { code, message: `the reply could not be kept: ${message}`, retryable: false };
+    return [{ to: 'all', frame: { type: 'generation_failed', chat_id: pending.chat_id, parent_id: pending.parent_id, attempt: attempt ?? pending.attempt, error } }];
   }
 }
 

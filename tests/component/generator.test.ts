@@ -99,6 +99,25 @@ describe('generation in generator actors', () => {
     await viewer.close();
   });
 
+  it('ends a reply for everyone when its chat was deleted while it was being written', async () => {
+    const a = await ChatClient.open(suite.host.url);
+    const other = await ChatClient.open(suite.host.url);
+    const chat = (await a.command({ type: 'create_chat', name: 'deleted while writing' })) as Frame & { chat: { id: string } };
+    await a.command({ type: 'send_message', content: '[[hold]] doomed' });
+    await a.command({ type: 'generate_llm_response' });
+    await atClaude('doomed');
+    expect(await a.command({ type: 'delete_chat', chat_id: chat.chat.id })).toMatchObject({ type: 'chat_deleted' });
+    expect(suite.mock.release('doomed')).toBe(1);
+    const ended = (f: Frame) => isEnd(f) && f.chat_id === chat.chat.id;
+    for (const c of [a, other]) {
+      const end = (await c.until(ended, 60_000)).find(ended);
+      expect(end).toMatchObject({ type: 'generation_failed', error: { code: 'not_found', retryable: false } });
+    }
+    expect(((await a.command({ type: 'ping' })) as Frame).type).toBe('pong');
+    await a.close();
+    await other.close();
+  });
+
   it('refuses a second generation for the same message while one runs, with a clear message', async () => {
     const a = await ChatClient.open(suite.host.url);
     await a.command({ type: 'create_chat', name: 'twice' });
