@@ -3,7 +3,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { serveAsset } from '../../src/core/assets.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseFrame } from '../../src/core/protocol/commands.js';
+import { MAX_FRAME_BYTES, parseFrame } from '../../src/core/protocol/commands.js';
 import { parseInitConfig } from '../../src/core/config.js';
 import { APP_VERSION } from '../../src/core/version.js';
 import { NativeApp } from '../helpers/native-app.js';
@@ -61,6 +61,23 @@ describe('session guard', () => {
     expect(await app.command('1', { type: 'hello', token: 'guess' })).toMatchObject({ type: 'error', code: 'unauthorized' });
     expect(await app.command('1', { type: 'hello', token: app.settings.session_token, request_id: 'h' })).toMatchObject({ type: 'welcome', request_id: 'h' });
     expect(await app.command('1', { type: 'ping' })).toMatchObject({ type: 'pong' });
+  });
+
+  it('tells a connection before hello nothing about its frames but that hello comes first; a hello that cannot be read is told why', async () => {
+    const app = new NativeApp();
+    await app.connect('1', false);
+    for (const frame of ['{"type":"nope","request_id":"a"}', '{"type":"ping","extra":1,"request_id":"a"}', '{', '[]']) {
+      expect(await app.command('1', frame), frame).toMatchObject({ type: 'error', code: 'unauthorized', message: expect.stringMatching(/hello/) });
+    }
+    expect(await app.command('1', '{"type":"nope","request_id":"a"}')).toMatchObject({ request_id: 'a' });
+    expect(await app.command('1', { type: 'hello', token: 5 })).toMatchObject({ type: 'error', code: 'bad_request', message: expect.stringMatching(/token/) });
+  });
+
+  it('names the request a frame too large to read came with, when it stands at either end', () => {
+    const pad = 'x'.repeat(MAX_FRAME_BYTES);
+    expect(parseFrame(`{"request_id":"first","type":"ping","pad":"${pad}"}`)).toMatchObject({ requestId: 'first', error: { code: 'payload_too_large' } });
+    expect(parseFrame(`{"type":"ping","pad":"${pad}","request_id": "last"}`)).toMatchObject({ requestId: 'last', error: { code: 'payload_too_large' } });
+    expect(parseFrame(`{"type":"ping","pad":"${pad}"}`).requestId).toBeUndefined();
   });
 
   it('puts the token into the served page and a new one at every start', async () => {

@@ -94,6 +94,7 @@ export type ClientCommandInput = z.input<typeof ClientCommand>;
 export type CommandOf<T extends ClientCommand['type']> = Extract<ClientCommand, { type: T }>;
 
 const COMMAND_TYPES = new Set<string>(Commands.map((c) => c.shape.type.value));
+const isCommandType = (type: string): type is ClientCommand['type'] => COMMAND_TYPES.has(type);
 
 /** A frame at most this large is parsed; a bigger one is refused before JSON.parse. */
 export const MAX_FRAME_BYTES = 2 * 1024 * 1024;
@@ -102,12 +103,19 @@ export interface ParsedFrame {
   command?: ClientCommand;
   error?: AppError;
   requestId?: string;
+  /** The command's type, when the frame names a known one. */
+  type?: ClientCommand['type'];
 }
+
+/** A `request_id` near either end of a frame too large to parse (where clients put it): its refusal can still be matched. */
+const REQUEST_ID_AT_AN_END = /"request_id"\s*:\s*"([^"\\]{0,128})"/;
+const END_SCANNED = 4096;
 
 /** Parses one text frame; never throws. A request_id is recovered even from a rejected command. */
 export function parseFrame(text: string): ParsedFrame {
   if (text.length > MAX_FRAME_BYTES) {
-    return { error: new AppError('payload_too_large', `frame is larger than ${MAX_FRAME_BYTES} bytes`) };
+    const requestId = REQUEST_ID_AT_AN_END.exec(text.slice(0, END_SCANNED))?.[1] ?? REQUEST_ID_AT_AN_END.exec(text.slice(-END_SCANNED))?.[1];
+    return { requestId, error: new AppError('payload_too_large', `frame is larger than ${MAX_FRAME_BYTES} bytes`) };
   }
   let raw: unknown;
   try {
@@ -124,12 +132,12 @@ export function parseFrame(text: string): ParsedFrame {
   if (typeof type !== 'string') {
     return { requestId, error: new AppError('bad_request', 'a command needs a string "type"') };
   }
-  if (!COMMAND_TYPES.has(type)) {
+  if (!isCommandType(type)) {
     return { requestId, error: new AppError('unknown_command', `unknown command type "${type.slice(0, 64)}"`) };
   }
   const parsed = ClientCommand.safeParse(raw);
   if (!parsed.success) {
-    return { requestId, error: new AppError('bad_request', `invalid "${type}" command: ${describeIssues(parsed.error)}`) };
+    return { requestId, type, error: new AppError('bad_request', `invalid "${type}" command: ${describeIssues(parsed.error)}`) };
   }
   return { requestId, command: parsed.data };
 }
