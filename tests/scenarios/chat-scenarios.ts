@@ -221,6 +221,9 @@ export function runChatScenarios(label: string, makeDriver: () => Promise<ChatDr
       expect((await d.http('GET', '/api/chats/not-a-chat')).json.error.message).toMatch(/not a chat id/);
       expect((await d.http('GET', '/api/messages/nope')).status).toBe(400);
       expect((await d.http('POST', '/api/chats', '{oops')).json.error.code).toBe('invalid_json');
+      const xml = await d.http('GET', `/api/chats/${id}/export?format=xml`);
+      expect(xml.status).toBe(400);
+      expect(xml.json.error.message).toMatch(/format/);
       expect((await d.http('DELETE', `/api/chats/${id}`)).json).toEqual({ chat_id: id, deleted: true });
       expect((await d.events('a')).some((f) => f.type === 'chat_deleted')).toBe(true);
       expect((await d.http('GET', `/api/chats/${id}`)).status).toBe(404);

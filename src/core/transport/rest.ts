@@ -167,7 +167,7 @@ export const REST_ROUTES: readonly Route[] = [
   guarded('GET', '/api/chats/{id}/messages', (d, req) => branchPage(d, req, param(req, 'id', ChatId))),
   guarded('POST', '/api/chats/{id}/messages', async (d, req) => respond(201, await sendMessage(d, param(req, 'id', ChatId), body(NewMessageBody, req)), (added) => added)),
   guarded('GET', '/api/chats/{id}/export', async (d, req) => {
-    const format = req.query.get('format') === 'markdown' ? 'markdown' : 'json';
+    const format = query(req, 'format', z.enum(['json', 'markdown'])) ?? 'json';
     return { response: download(await exportFile(d, param(req, 'id', ChatId), format)) };
   }),
   guarded(
