@@ -147,6 +147,20 @@ export function runChatScenarios(label: string, makeDriver: () => Promise<ChatDr
       expect((await branch(d, 'a', other.id)).messages.map((m) => m.content)).toEqual(['only in Other']);
     });
 
+    withDriver('tells the one who created, forked or renamed a chat once, in the reply, and everyone else in an event', async (d) => {
+      await d.connect('a');
+      await d.connect('b');
+      const listed = (frames: Frame[]) => frames.filter((f) => f.type === 'chat_listed').map((f) => `${(f.chat as Chat).name} ${f.at}`);
+      const made = await create(d, 'a', 'Made by a');
+      expect(listed(await d.events('a'))).toEqual([]);
+      const first = await send(d, 'a', 'to fork from');
+      await d.events('a');
+      await d.command('a', { type: 'fork_chat', message_id: first.message.id, name: 'Forked by a' });
+      await d.command('a', { type: 'rename_chat', chat_id: made.id, name: 'Renamed by a' });
+      expect(listed(await d.events('a'))).toEqual([]);
+      expect(listed(await d.events('b'))).toEqual(expect.arrayContaining(['Made by a top', 'Forked by a top', 'Renamed by a same']));
+    });
+
     withDriver('keeps the current chat per connection and tells only those who care', async (d) => {
       await d.connect('a');
       await d.connect('b');

@@ -36,3 +36,6 @@ export const changed = <R>(result: R, events: Broadcast[] = []): Change<R> => ({
  * message cost every connection every chat (issue 16).
  */
 export const chatListed = (chat: ChatView, at: 'top' | 'same'): Broadcast => ({ to: 'all', frame: { type: 'chat_listed', chat, at } });
+
+/** The same, for a change whose reply carries the chat: the asker's list takes it from there. */
+export const chatListedToOthers = (chat: ChatView, at: 'top' | 'same'): Broadcast => ({ ...chatListed(chat, at), skipSender: true });

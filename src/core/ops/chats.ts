@@ -1,7 +1,7 @@
 /** Chats as a whole: create, change, delete, fork, list. */
 import { chatView, type ChatView, type ListPage } from '../chats/service.js';
 import type { MessageId } from '../dag/node.js';
-import { changed, chatListed, type Change } from './change.js';
+import { changed, chatListedToOthers, type Change } from './change.js';
 import type { ThinkingSetting, WebSearchSetting } from '../claude/features.js';
 import { checkContent, type OpDeps } from './deps.js';
 
@@ -34,12 +34,12 @@ export const getChat = (d: OpDeps, id: string): ChatView => chatView(d.chats.get
 export async function createChat(d: OpDeps, spec: NewChatSpec): Promise<Change<ChatView>> {
   if (spec.system) checkContent(spec.system, d.limits, 'system');
   const chat = chatView(await d.chats.create({ ...spec, name: spec.name ?? DEFAULT_CHAT_NAME }));
-  return { ...changed(chat, [chatListed(chat, 'top')]), opens: chat.id };
+  return { ...changed(chat, [chatListedToOthers(chat, 'top')]), opens: chat.id };
 }
 
 export async function forkChat(d: OpDeps, from: MessageId, name?: string): Promise<Change<ChatView>> {
   const chat = chatView(await d.chats.fork(from, name ?? DEFAULT_CHAT_NAME));
-  return { ...changed(chat, [chatListed(chat, 'top')]), opens: chat.id };
+  return { ...changed(chat, [chatListedToOthers(chat, 'top')]), opens: chat.id };
 }
 
 /** Viewers see the change; everyone's list changes when the name did. */
@@ -48,7 +48,7 @@ export function updateChat(d: OpDeps, id: string, changes: ChatChangesSpec): Cha
   const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
   const chat = chatView(d.chats.update(id, defined));
   const result = changed(chat, [{ to: { chat: chat.id }, frame: { type: 'chat_updated', chat }, skipSender: true }]);
-  if (changes.name !== undefined) result.events.push(chatListed(chat, 'same'));
+  if (changes.name !== undefined) result.events.push(chatListedToOthers(chat, 'same'));
   return result;
 }
 
