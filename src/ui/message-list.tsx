@@ -52,6 +52,9 @@ function Placeholder({ chatId, generation }: { chatId: string; generation: Gener
   );
 }
 
+/** Where Alt+←/→ belongs to the text (a word left or right on macOS) and a draft must not be closed. */
+const inTextField = (el: Element | null): boolean => el instanceof HTMLTextAreaElement || el instanceof HTMLInputElement || (el instanceof HTMLElement && el.isContentEditable);
+
 /** Alt+←/→ moves between versions: of the message that has the focus, else of the last one that has versions. */
 export function useVersionKeys(list: MessageView[]): void {
   // The branch as rendered now: a listener set up after the paint would hold the one before it,
@@ -60,7 +63,7 @@ export function useVersionKeys(list: MessageView[]): void {
   shown.current = list;
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (!e.altKey || (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight')) return;
+      if (!e.altKey || (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') || inTextField(document.activeElement)) return;
       const list = shown.current;
       const focusedId = (document.activeElement?.closest('[data-id]') as HTMLElement | null)?.dataset.id;
       const target = list.find((m) => m.id === focusedId && m.siblings.count > 1) ?? [...list].reverse().find((m) => m.siblings.count > 1);

@@ -114,6 +114,14 @@ describe('the chat UI', () => {
     // Keyboard: Alt+→ goes to the other version.
     await page.locator('body').press('Alt+ArrowRight');
     await expect.poll(() => page.locator('.message.user .user-text').first().textContent(), SETTLE).toBe('edited question');
+    // Not from inside a text field, where Alt+← moves by a word: a draft being written stays open.
+    await page.locator('.message.user').first().getByRole('button', { name: 'Edit' }).click();
+    await editor.fill('a draft being written');
+    await editor.press('Alt+ArrowLeft');
+    await page.locator('#composer-input').press('Alt+ArrowLeft');
+    expect(await editor.inputValue()).toBe('a draft being written');
+    await editor.press('Escape');
+    expect(await page.locator('.message.user .siblings').first().getAttribute('aria-label')).toBe('Version 2 of 2');
     // The branch map shows both branches and jumps to one.
     await page.getByRole('button', { name: 'Branches' }).click();
     const nodes = page.locator('.tree-node');
