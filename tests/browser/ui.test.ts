@@ -114,11 +114,18 @@ describe('the chat UI', () => {
     // Keyboard: Alt+→ goes to the other version.
     await page.locator('body').press('Alt+ArrowRight');
     await expect.poll(() => page.locator('.message.user .user-text').first().textContent(), SETTLE).toBe('edited question');
-    // Not from inside a text field, where Alt+← moves by a word: a draft being written stays open.
+    // Not from inside a text field, where Alt+← moves by a word: the key is left to the text, and a
+    // draft being written stays open. (The app's listener runs first; this one sees what it did.)
+    await page.evaluate(() => {
+      const w = window as unknown as { __altTaken: boolean[] };
+      w.__altTaken = [];
+      window.addEventListener('keydown', (e) => e.altKey && e.key.startsWith('Arrow') && w.__altTaken.push(e.defaultPrevented));
+    });
     await page.locator('.message.user').first().getByRole('button', { name: 'Edit' }).click();
     await editor.fill('a draft being written');
     await editor.press('Alt+ArrowLeft');
     await page.locator('#composer-input').press('Alt+ArrowLeft');
+    expect(await page.evaluate(() => (window as unknown as { __altTaken: boolean[] }).__altTaken)).toEqual([false, false]);
     expect(await editor.inputValue()).toBe('a draft being written');
     await editor.press('Escape');
     expect(await page.locator('.message.user .siblings').first().getAttribute('aria-label')).toBe('Version 2 of 2');
