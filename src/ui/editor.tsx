@@ -13,7 +13,10 @@ export function Editor({ message }: { message: MessageView }) {
   const ref = useRef<HTMLTextAreaElement>(null);
   // Absent: the new version keeps the original's files; a list only when some were taken off.
   const save = () => {
-    if (text.trim()) void saveEdit(message, text, files.length === original.length ? undefined : files);
+    const keepsFiles = files.length === original.length;
+    // Nothing changed: a copy of the question would only ask Claude again, as Regenerate does.
+    if (text === message.content && keepsFiles) editing.value = null;
+    else if (text.trim()) void saveEdit(message, text, keepsFiles ? undefined : files);
   };
   // In the render that shows the editor, not after the next paint: an Esc pressed before that paint
   // closes the editor (app.tsx), and an effect not yet run would leave the focus nowhere.

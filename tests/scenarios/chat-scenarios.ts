@@ -202,6 +202,7 @@ export function runChatScenarios(label: string, makeDriver: () => Promise<ChatDr
         [{ type: 'get_message', message_id: '../../etc/passwd' }, /not a message id/],
         [{ type: 'switch_chat', chat_id: '../chats' }, /not a chat id/],
         [{ type: 'edit_message', message_id: before.messages[0]!.id, content: 'x', chat_id: 'nope' }, /not a chat id/],
+        [{ type: 'edit_message', message_id: before.messages[0]!.id, content: 'keep me', created_at: '2026-12-06T10:00:00Z' }, /the edit changes nothing/],
         [{ type: 'create_chat', name: 'x', created_at: 'yesterday' }, /created_at/],
         [{ type: 'launch_rockets' }, /unknown command/],
       ];

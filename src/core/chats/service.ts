@@ -185,6 +185,9 @@ export class ChatService implements MessageSource {
     const original = await this.held(chatId, messageId);
     if (original.role !== 'user') throw new AppError('bad_request', 'only user messages can be edited; regenerate assistant replies instead');
     const files = attachments ?? original.attachments;
+    if (content === original.content && JSON.stringify(files ?? []) === JSON.stringify(original.attachments ?? [])) {
+      throw new AppError('bad_request', 'the edit changes nothing: change the text or the files, or regenerate the reply instead');
+    }
     return this.append(chatId, { role: 'user', content, meta: createdAt ? { created_at: createdAt } : {}, ...(files?.length ? { attachments: files } : {}) }, original.parent);
   }
 
