@@ -89,8 +89,16 @@ function failureOf(e: unknown, key: string | undefined): LlmFailure {
     };
   }
   const message = e instanceof Error ? e.message : String(e);
+  // The API ends every stream with message_stop: one that stops before it was cut on the way, and is
+  // worth asking again like any lost connection.
+  if (e instanceof Anthropic.AnthropicError && STREAM_CUT.test(message)) {
+    return { kind: 'connection', message: 'the connection to the Claude API was cut before the reply was complete' };
+  }
   return { kind: 'malformed', message: scrub(`the Claude API sent a reply this app cannot read: ${message}`, key) };
 }
+
+/** What the SDK says when a stream ends before its message did. */
+const STREAM_CUT = /^(stream ended without producing|request ended without sending any chunks)/;
 
 export function claudeClient(options: ClientOptions): Llm {
   const client = (key: string) =>
