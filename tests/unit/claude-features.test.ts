@@ -131,6 +131,13 @@ describe('usage and cost with thinking and searches', () => {
     expect(totals).toMatchObject({ thinking_tokens: 600, web_search_requests: 4, output_tokens: 1000 });
     expect(totals.cost_usd).toBeCloseTo(2 * costOf('claude-haiku-4-5', usage)!, 10);
   });
+
+  it('says a cost as people write it, without the tail of a binary fraction', () => {
+    // Five such replies came to 0.00015999999999999999 before.
+    let totals = ZERO_USAGE;
+    for (let i = 0; i < 7; i++) totals = addUsage(totals, { model: 'claude-sonnet-5', usage: { input_tokens: 1, output_tokens: 3 } });
+    expect(String(totals.cost_usd)).toMatch(/^\d+(\.\d{1,10})?$/);
+  });
 });
 
 describe('reply parts', () => {

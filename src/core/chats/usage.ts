@@ -1,7 +1,7 @@
 /** Usage totals per chat, kept current on append so nothing re-reads the history. */
 import type { NodeMeta } from '../dag/node.js';
 import type { UsageTotals } from './record.js';
-import { costOf } from '../claude/cost.js';
+import { costOf, roundUsd } from '../claude/cost.js';
 
 export function addUsage(totals: UsageTotals, meta: NodeMeta): UsageTotals {
   const u = meta.usage;
@@ -21,5 +21,5 @@ export function addUsage(totals: UsageTotals, meta: NodeMeta): UsageTotals {
 /** A reply whose price is unknown is counted apart rather than guessed. */
 function priced(totals: UsageTotals, cost: number | undefined): Pick<UsageTotals, 'cost_usd' | 'unpriced_messages'> {
   if (cost === undefined) return { cost_usd: totals.cost_usd, unpriced_messages: totals.unpriced_messages + 1 };
-  return { cost_usd: totals.cost_usd + cost, unpriced_messages: totals.unpriced_messages };
+  return { cost_usd: roundUsd(totals.cost_usd + cost), unpriced_messages: totals.unpriced_messages };
 }
