@@ -69,6 +69,21 @@ describe('downloads', () => {
     expect(other.headers.get('content-type')).toBe('application/octet-stream');
     expect(other.headers.get('content-disposition')).toBe('attachment; filename="notes.zip"');
   });
+
+  it('never saves a file under a name that would run it when opened: a page, a script, a program', async () => {
+    const ports = memoryPorts();
+    const store = new BlobStore(ports);
+    const text = await store.put(new TextEncoder().encode('<script>alert(1)</script>'));
+    const binary = await store.put(new Uint8Array([0x4d, 0x5a, 0x90, 0, 3, 0, 0, 0]));
+    const app = new NativeApp(ports);
+    const saved = async (id: string, name: string) => (await app.http('GET', `/api/blobs/${id}?name=${encodeURIComponent(name)}`)).headers.get('content-disposition');
+    expect(await saved(text, 'notes.md')).toBe('attachment; filename="notes.md"');
+    expect(await saved(text, 'page.HTML')).toBe('attachment; filename="page.txt"');
+    expect(await saved(text, 'drawing.svg')).toBe('attachment; filename="drawing.txt"');
+    expect(await saved(text, 'start.command')).toBe('attachment; filename="start.txt"');
+    expect(await saved(text, 'build.sh')).toBe('attachment; filename="build.sh"');
+    expect(await saved(binary, 'setup.exe')).toBe('attachment; filename="setup.bin"');
+  });
 });
 
 describe('versions and forks keep their files', () => {

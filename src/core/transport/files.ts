@@ -36,11 +36,17 @@ export function fileResponse(bytes: Uint8Array, file: ServedType, name: string |
   };
 }
 
-/** A text file keeps its own extension (notes.md stays .md): it is served as text/plain whatever it says. */
+/**
+ * Saved, a file opens by its extension: one a browser or the system would run (a page, a script,
+ * a program) would run what a chat carried. Those become .txt.
+ */
+const RUNS_WHEN_OPENED = new Set(['htm', 'html', 'xhtml', 'shtml', 'svg', 'svgz', 'xml', 'xsl', 'hta', 'js', 'jse', 'vbs', 'vbe', 'wsf', 'ps1', 'bat', 'cmd', 'exe', 'com', 'scr', 'msi', 'pif', 'cpl', 'lnk', 'url', 'reg', 'jar', 'app', 'command', 'desktop', 'webloc']);
+
+/** A text file keeps its own extension (notes.md stays .md) unless it is one that runs: it is served as text/plain whatever it says. */
 function extension(file: ServedType, name: string | null): string {
   if (file.kind === 'pdf') return 'pdf';
-  const own = /\.([A-Za-z0-9]{1,8})$/.exec(name ?? '')?.[1];
-  if (file.kind === 'text') return own?.toLowerCase() ?? 'txt';
-  if (file.kind === 'binary') return own?.toLowerCase() ?? 'bin';
+  const own = /\.([A-Za-z0-9]{1,8})$/.exec(name ?? '')?.[1]?.toLowerCase();
+  if (file.kind === 'text') return own && !RUNS_WHEN_OPENED.has(own) ? own : 'txt';
+  if (file.kind === 'binary') return own && !RUNS_WHEN_OPENED.has(own) ? own : 'bin';
   return file.media_type.split('/')[1] ?? 'bin';
 }
