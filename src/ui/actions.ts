@@ -1,6 +1,6 @@
 /** What the person does to chats and their messages: open, create, rename, send, edit, switch versions, fork. */
 import { batch } from '@preact/signals';
-import type { ChatView, Command, MessageView } from './protocol.js';
+import type { ChatView, Command, Frame, MessageView } from './protocol.js';
 import { chats, currentChat, currentId, editing, LAST_CHAT, messages, tree, upsertChat } from './chats.js';
 import { busy, cancelAutoRetriesIn, generate, generating, generationNow, stopGeneration } from './generation.js';
 import { connection, run } from './socket.js';
@@ -35,7 +35,14 @@ export async function createChat(): Promise<void> {
 }
 
 export const renameChat = (id: string, name: string) => run({ type: 'rename_chat', chat_id: id, name });
-export const deleteChat = (id: string) => run({ type: 'delete_chat', chat_id: id });
+/** Chats this tab is deleting: another tab's deletion of the open chat is worth a word, this tab's own is not. */
+export const deletedHere = new Set<string>();
+export async function deleteChat(id: string): Promise<Frame> {
+  deletedHere.add(id);
+  const reply = await run({ type: 'delete_chat', chat_id: id });
+  if (reply.type !== 'chat_deleted') deletedHere.delete(id);
+  return reply;
+}
 export type ChatChanges = Omit<Extract<Command, { type: 'update_chat' }>, 'type' | 'chat_id'>;
 export const updateChat = (id: string, changes: ChatChanges) => run({ type: 'update_chat', chat_id: id, ...changes });
 

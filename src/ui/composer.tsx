@@ -5,15 +5,33 @@ import { currentId, editing } from './chats.js';
 import { busy, stopGeneration } from './generation.js';
 import { send } from './actions.js';
 import { AttachButton, onPasteFiles, PendingFiles } from './attachments.js';
-import { pending, readyFiles, uploading } from './uploads.js';
+import { pending, readyFiles, uploading, type Pending } from './uploads.js';
+
+/**
+ * What was typed (and the files picked) in each chat and not sent: a draft stays with its chat, so
+ * Enter never sends it into the chat opened since. Kept for the life of the page.
+ */
+const drafts = new Map<string | null, { text: string; files: Pending[] }>();
 
 export function Composer({ lastUser, running, onSend }: { lastUser: MessageView | undefined; running: boolean; onSend: () => void }) {
-  const [text, setText] = useState('');
+  const chatId = currentId.value;
+  const [text, setText] = useState(() => drafts.get(chatId)?.text ?? '');
   const [refused, setRefused] = useState(false);
   const [waiting, setWaiting] = useState(false);
   const [hint, setHint] = useState('');
   const ref = useRef<HTMLTextAreaElement>(null);
-  const chatId = currentId.value;
+  const draftOf = useRef(chatId);
+  useLayoutEffect(() => {
+    const left = draftOf.current;
+    if (left === chatId) return;
+    drafts.set(left, { text: ref.current?.value ?? text, files: pending.value });
+    draftOf.current = chatId;
+    const draft = drafts.get(chatId);
+    drafts.delete(chatId);
+    setText(draft?.text ?? '');
+    pending.value = draft?.files ?? [];
+    setHint('');
+  }, [chatId]);
   useLayoutEffect(() => {
     const el = ref.current;
     if (!el) return;

@@ -3,8 +3,8 @@ import { batch, signal } from '@preact/signals';
 import type { Frame, FrameOf, ModelInfo } from './protocol.js';
 import { chats, currentId, LAST_CHAT, listChat, messages, tree, upsertChat } from './chats.js';
 import { chatGone, generationFailed, generationFinished, generationStarted, replyArrived, resumeGenerations } from './generation.js';
-import { loadTree, openChat, showBranch } from './actions.js';
-import { notice } from './notices.js';
+import { deletedHere, loadTree, openChat, showBranch } from './actions.js';
+import { info, notice } from './notices.js';
 import { connection, listen } from './socket.js';
 
 export const apiKeyConfigured = signal(true);
@@ -46,15 +46,20 @@ function onEvent(frame: Frame): void {
     case 'chat_updated':
       upsertChat(frame.chat);
       break;
-    case 'chat_deleted':
+    case 'chat_deleted': {
+      const gone = chats.value.find((c) => c.id === frame.chat_id);
+      const mine = deletedHere.delete(frame.chat_id);
       chats.value = chats.value.filter((c) => c.id !== frame.chat_id);
       chatGone(frame.chat_id);
       if (currentId.value === frame.chat_id) {
+        // The open chat went away under the reader: say so, rather than show another without a word.
+        if (!mine) info.value = `“${gone?.name ?? 'This chat'}” was deleted in another tab or window.`;
         const next = chats.value[0]?.id ?? null;
         if (next) void openChat(next);
         else batch(() => ((currentId.value = null), (messages.value = [])));
       }
       break;
+    }
     case 'branch':
       showBranch(frame.chat, frame.messages);
       break;

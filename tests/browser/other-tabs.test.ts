@@ -85,6 +85,25 @@ describe('what other tabs do shows here', () => {
     await other.close();
   });
 
+  it('keeps a draft with its chat, and says so when the open chat is deleted in another tab', async () => {
+    const page = await darkDesktop();
+    await newChat(page);
+    await sendAndWait(page, 'the first chat');
+    await renameOpenChat(page, suite.host.url, 'Draft one');
+    const first = await page.evaluate(() => /#chat=(.+)$/.exec(location.hash)![1]!);
+    const box = page.locator('#composer-input');
+    await box.fill('half a thought for the first chat');
+    await newChat(page);
+    expect(await box.inputValue(), 'a draft does not follow into another chat').toBe('');
+    await box.fill('another draft');
+    await page.locator('.chat-item', { hasText: 'Draft one' }).locator('.chat-open').click();
+    await expect.poll(() => box.inputValue(), SETTLE).toBe('half a thought for the first chat');
+    // Deleted elsewhere while open here: a word about it, and the draft does not move along.
+    expect((await fetch(`${suite.host.url}/api/chats/${first}`, { method: 'DELETE' })).status).toBe(200);
+    await expect.poll(() => page.locator('.notice.info').filter({ hasText: '“Draft one” was deleted in another tab or window' }).count(), SETTLE).toBe(1);
+    await expect.poll(() => box.inputValue(), SETTLE).not.toBe('half a thought for the first chat');
+  });
+
   it('stops waiting for the reply of a chat deleted while it was being written', async () => {
     const page = await darkDesktop();
     const sent = await watchSent(page);
