@@ -6,7 +6,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { ChatView, SearchHit } from './protocol.js';
 import { chats } from './chats.js';
 import { openChat } from './actions.js';
-import { openResult, searchMessages, searchResults } from './search.js';
+import { moreFound, openResult, searchMessages, searchResults } from './search.js';
 import { opener, restoreFocus } from './focus.js';
 import { plainSnippet } from './format.js';
 
@@ -138,7 +138,7 @@ export function SearchPalette({ onClose, onNavigate }: { onClose: () => void; on
         ))}
       </ul>
       <p class="palette-status" role="status">
-        {query.trim().length < 2 ? '' : searching ? 'Searching…' : items.length === 0 ? 'No chat or message matches.' : `${items.length} found`}
+        {query.trim().length < 2 ? '' : searching ? 'Searching…' : items.length === 0 ? 'No chat or message matches.' : moreFound.value ? `The best ${items.length} shown; more match: add a word to narrow them` : `${items.length} found`}
       </p>
       <p class="palette-keys" aria-hidden="true">
         <kbd>↑</kbd> <kbd>↓</kbd> to choose · <kbd>Enter</kbd> to open · <kbd>Esc</kbd> to close

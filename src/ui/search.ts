@@ -7,6 +7,8 @@ import { connection } from './socket.js';
 import { interactions } from './focus.js';
 
 export const searchResults = signal<SearchHit[] | null>(null);
+/** More messages match than the results hold (the best come first). */
+export const moreFound = signal(false);
 
 let searchTimer: ReturnType<typeof setTimeout> | undefined;
 /** The query the results are wanted for: a slower answer to an earlier one is dropped. */
@@ -23,7 +25,10 @@ export function searchMessages(query: string): void {
   const wanted = wantedQuery;
   searchTimer = setTimeout(async () => {
     const reply = await connection.request({ type: 'search', query: wanted });
-    if (reply.type === 'search_results' && wanted === wantedQuery) searchResults.value = reply.results;
+    if (reply.type === 'search_results' && wanted === wantedQuery) {
+      moreFound.value = reply.more;
+      searchResults.value = reply.results;
+    }
   }, 200);
 }
 

@@ -92,6 +92,17 @@ describe('scrolling', () => {
     expect(await latest.isVisible()).toBe(true);
   });
 
+  it('says when more messages match than the search shows', async () => {
+    const page = await open();
+    await importConversation(page, longChat('Many matches'), 'Many matches');
+    await expect.poll(() => page.locator('.message').count(), SETTLE).toBe(200);
+    const hits = await searchHits(page, 'question');
+    await expect.poll(() => page.locator('.palette-status').textContent(), SETTLE).toMatch(/^The best \d+ shown; more match/);
+    expect(await hits.count()).toBe(20);
+    await page.keyboard.type(' number 50');
+    await expect.poll(() => page.locator('.palette-status').textContent(), SETTLE).toBe('1 found');
+  });
+
   it('reveals a search hit near the start of a long chat it opens', async () => {
     const page = await open();
     await importConversation(page, longChat('Early hit chat'), 'Early hit chat');

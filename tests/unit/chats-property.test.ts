@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { NativeApp } from '../helpers/native-app.js';
 import { ChatService } from '../../src/core/chats/service.js';
 
-type Msg = { id: string; parent_id: string | null; siblings: { index: number; count: number } };
+type Msg = { id: string; parent_id: string | null; role: string; content: string; siblings: { index: number; count: number } };
 type Chat = { id: string; leaf: string | null };
 
 const Text = fc.stringMatching(/^[a-z]{1,6}$/);
@@ -99,7 +99,9 @@ describe('chat operations, property-based', () => {
             if (!m) continue;
             if (op.op === 'edit') {
               const r = await app.command('c', { type: 'edit_message', chat_id: chat.id, message_id: m.id, content: op.text });
-              expect(r.type === 'message_added' || /only user messages/.test(String(r.message))).toBe(true);
+              // Refused: an assistant reply, or an edit that changes nothing (same text, same files).
+              const unchanged = m.role === 'user' && m.content === op.text;
+              expect(r.type === 'message_added' ? !unchanged : /only user messages|changes nothing/.test(String(r.message))).toBe(true);
             }
             if (op.op === 'branch_at') expect((await app.command('c', { type: 'send_message', chat_id: chat.id, parent_id: m.id, content: op.text })).type).toBe('message_added');
             if (op.op === 'fork') {

@@ -44,7 +44,12 @@ describe.each(STORE_KINDS)('search ($name store)', ({ make }) => {
       await app.command('c', { type: 'switch_chat', chat_id: ((await app.command('c', { type: 'list_chats' })) as F).chats[0].id });
     }
     for (const word of words) expect(((await app.command('c', { type: 'search', query: word })) as F).results).toHaveLength(5);
-    expect(((await app.command('c', { type: 'search', query: 'note' })) as F).results).toHaveLength(15);
+    const all = (await app.command('c', { type: 'search', query: 'note' })) as F;
+    expect([all.results.length, all.more]).toEqual([15, false]);
+    // Fewer asked for than match: the best ones, and word that there are more.
+    expect(await app.command('c', { type: 'search', query: 'note', limit: 15 })).toMatchObject({ more: false });
+    const best = (await app.command('c', { type: 'search', query: 'note', limit: 14 })) as F;
+    expect([best.results.length, best.more]).toEqual([14, true]);
   });
 
   it('writes a small, fixed amount of search data per message however many are indexed', async () => {

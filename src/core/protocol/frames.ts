@@ -56,7 +56,7 @@ export const ServerFrame = z.discriminatedUnion('type', [
     /** Present when the client should send `retry` after `after_ms` (the actor has no timer). */
     retry: z.object({ attempt: z.number().int().positive(), after_ms: z.number().nonnegative() }).optional(),
   }),
-  frame('search_results', { query: z.string(), results: z.array(SearchHit) }),
+  frame('search_results', { query: z.string(), results: z.array(SearchHit), more: z.boolean() }),
   frame('export', { chat_id: z.string(), format: z.enum(['json', 'markdown']), filename: z.string(), content: z.string() }),
   frame('imported', { chats: z.array(ChatView) }),
   frame('models_list', { models: z.array(ModelInfo), source: z.enum(['api', 'fallback']), prices_as_of: z.string() }),

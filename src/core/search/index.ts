@@ -210,15 +210,21 @@ export class SearchIndex implements AppendListener {
     }
   }
 
-  async search(chats: MessageSource, query: string, limit = 20): Promise<SearchHit[]> {
+  /** The best `limit` matches, and whether more match beyond them. */
+  async search(chats: MessageSource, query: string, limit = 20): Promise<{ hits: SearchHit[]; more: boolean }> {
     const index = await this.ready(chats);
     this.addedSinceSearch = 0;
     const names = new Map<string, ChatView>(chats.list().map((c) => [c.id, c]));
     const raw: { chatId: string; id: MessageId; terms: string[]; score: number }[] = [];
+    let more = false;
     for (const r of index.search(query)) {
       const key = splitKey(r.id as string);
-      if (names.has(key.chatId)) raw.push({ ...key, terms: r.terms, score: r.score });
-      if (raw.length === limit) break;
+      if (!names.has(key.chatId)) continue;
+      if (raw.length === limit) {
+        more = true;
+        break;
+      }
+      raw.push({ ...key, terms: r.terms, score: r.score });
     }
     const onBranch = new Map<string, (id: MessageId) => Promise<boolean>>();
     const hits: SearchHit[] = [];
@@ -239,6 +245,6 @@ export class SearchIndex implements AppendListener {
         score: r.score,
       });
     }
-    return hits;
+    return { hits, more };
   }
 }
