@@ -53,8 +53,12 @@ describe('chat actor: the skeleton end to end', () => {
     await ws.close();
   });
 
-  it('answers bad frames with an error frame naming the problem', async () => {
+  it('answers bad frames with an error frame naming the problem (after hello; before it, only that hello comes first)', async () => {
     const ws = await openSocket(suite.host.url);
+    ws.send('{not json');
+    expect(await ws.next()).toMatchObject({ type: 'error', code: 'unauthorized', message: expect.stringMatching(/hello/) });
+    ws.send({ type: 'hello', token: await sessionToken(suite.host.url) });
+    expect(await ws.next()).toMatchObject({ type: 'welcome' });
     ws.send('{not json');
     expect(await ws.next()).toMatchObject({ type: 'error', code: 'invalid_json' });
     ws.send({ type: 'explode', request_id: 'q' });

@@ -70,7 +70,8 @@ function scrub(text: string, key: string | undefined): string {
   return key && key.length >= 8 ? text.split(key).join('[redacted]') : text;
 }
 
-function failureOf(e: unknown, key: string | undefined): LlmFailure {
+/** `eventStream`: the response had begun as a stream of events (so one that stops short was cut). */
+function failureOf(e: unknown, key: string | undefined, eventStream = false): LlmFailure {
   if (e instanceof Anthropic.APIConnectionError) {
     const cause = (e as { cause?: unknown }).cause;
     const detail = cause instanceof Error ? cause.message : String(cause ?? e.message);
@@ -91,7 +92,7 @@ function failureOf(e: unknown, key: string | undefined): LlmFailure {
   const message = e instanceof Error ? e.message : String(e);
   // The API ends every stream with message_stop: one that stops before it was cut on the way, and is
   // worth asking again like any lost connection.
-  if (e instanceof Anthropic.AnthropicError && STREAM_CUT.test(message)) {
+  if (eventStream && e instanceof Anthropic.AnthropicError && STREAM_CUT.test(message)) {
     return { kind: 'connection', message: 'the connection to the Claude API was cut before the reply was complete' };
   }
   return { kind: 'malformed', message: scrub(`the Claude API sent a reply this app cannot read: ${message}`, key) };
@@ -117,10 +118,12 @@ export function claudeClient(options: ClientOptions): Llm {
     async send(request: ClaudeRequest): Promise<LlmOutcome> {
       const key = options.apiKey();
       if (!key) return { ok: false, failure: { kind: 'no_key', message: 'no API key: set ANTHROPIC_API_KEY, or put the key in assets/api-key.txt, then retry' } };
+      let eventStream = false;
       try {
         // Streaming, because the SDK refuses long non-streaming requests; on Theater the body arrives whole anyway.
         const stream = client(key).messages.stream(request as unknown as Anthropic.MessageCreateParams);
         const { response, request_id } = await stream.withResponse();
+        eventStream = response.headers.get('content-type')?.includes('text/event-stream') ?? false;
         const parsed = Reply.safeParse(await stream.finalMessage());
         if (!parsed.success) return { ok: false, failure: { kind: 'malformed', message: 'the Claude API sent a reply without the fields of a message' } };
         const r = parsed.data;
@@ -130,7 +133,7 @@ export function claudeClient(options: ClientOptions): Llm {
         const reply = { id: r.id, model: r.model, content: text, ...(blocks ? { blocks } : {}), stop_reason: r.stop_reason ?? 'end_turn', usage: usageOf(r.usage), request_id: request_id ?? undefined, date };
         return { ok: true, reply };
       } catch (e) {
-        return { ok: false, failure: failureOf(e, key) };
+        return { ok: false, failure: failureOf(e, key, eventStream) };
       }
     },
 
