@@ -26,7 +26,7 @@ export interface Reply {
   search_input_tokens: number;
 }
 
-const MARKDOWN_SAMPLE = ['', '', 'Here is **bold**, *italic*, a [link](https://example.com) and a list:', '', '- one', '- two', '', '```ts', 'const greeting: string = "hello";', 'console.log(greeting);', '```'].join('\n');
+const MARKDOWN_SAMPLE = ['', '', 'Here is **bold**, *italic*, a [link](https://example.com) and a list:', '', '- one', '- two', '', '```ts', 'const greeting: string = "hello";', 'console.log(greeting);', '```', '', 'Tasks:', '', '- [x] tested', '- [ ] shipped'].join('\n');
 
 /** Tokens one search adds to the input: a flat estimate (real results are a few thousand). */
 const SEARCH_INPUT_TOKENS = 1000;

@@ -110,6 +110,11 @@ const marked = new Marked({
   gfm: true,
   breaks: true,
   renderer: {
+    // A task list's boxes: marked writes <input> elements, which the sanitizer removes (no form
+    // controls in a reply), and "done" and "to do" looked the same. A mark that says which it is.
+    checkbox({ checked }) {
+      return checked ? '<span class="task done" role="img" aria-label="done">☑</span> ' : '<span class="task" role="img" aria-label="to do">☐</span> ';
+    },
     code({ text, lang }) {
       const language = (lang ?? '').split(/\s/)[0]!.toLowerCase();
       const known = language && hljs.getLanguage(language);

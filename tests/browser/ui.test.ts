@@ -85,6 +85,10 @@ describe('the chat UI', () => {
     await expect.poll(() => reply.locator('.markdown strong').textContent(), SETTLE).toBe('bold');
     expect(await reply.locator('.code .hljs-keyword').first().textContent()).toBe('const');
     expect(await reply.locator('.copy-code').count()).toBe(1);
+    // A task list tells done from to do.
+    expect(await reply.getByRole('img', { name: 'done' }).count()).toBe(1);
+    expect(await reply.getByRole('img', { name: 'to do' }).count()).toBe(1);
+    expect(await reply.locator('li', { hasText: 'shipped' }).textContent()).toContain('☐');
     expect(await reply.locator('.meta').textContent()).toMatch(/in · \d+ out · \$/);
     expect(await page.locator('.totals').textContent()).toMatch(/\$0\.\d+/);
     // The chat took its name from the first message.
