@@ -25,6 +25,9 @@ export function ChatName({ name }: { name: string }) {
   );
 }
 
+/** The open chat in the list, else "+ New chat" (one selector for both would find the drawer's hidden close button first). */
+const listFocus = () => document.querySelector<HTMLElement>('.chat-item.current .chat-open') ?? document.querySelector<HTMLElement>('.sidebar-top .primary');
+
 function ChatItem({ chat, onNavigate }: { chat: ChatView; onNavigate: () => void }) {
   const [renaming, setRenaming] = useState(false);
   const [confirming, setConfirming] = useState(false);
@@ -38,6 +41,10 @@ function ChatItem({ chat, onNavigate }: { chat: ChatView; onNavigate: () => void
   useLayoutEffect(() => {
     if (renaming) input.current?.select();
   }, [renaming]);
+  // A chat that goes (deleted here or elsewhere) takes its buttons along: if one had the focus,
+  // the list's current chat takes it rather than the page.
+  const item = useRef<HTMLLIElement>(null);
+  useLayoutEffect(() => () => void (item.current?.contains(document.activeElement) && restoreFocus(listFocus)), []);
   const current = currentId.value === chat.id;
   const save = () => {
     const name = input.current?.value.trim() ?? '';
@@ -45,7 +52,7 @@ function ChatItem({ chat, onNavigate }: { chat: ChatView; onNavigate: () => void
     stopRenaming();
   };
   return (
-    <li class={`chat-item${current ? ' current' : ''}`}>
+    <li ref={item} class={`chat-item${current ? ' current' : ''}`}>
       {renaming ? (
         <input
           ref={input}
@@ -93,8 +100,7 @@ function ChatItem({ chat, onNavigate }: { chat: ChatView; onNavigate: () => void
             void deleteChat(chat.id);
           }}
           onCancel={() => setConfirming(false)}
-          // Once the chat is gone its buttons are too: the list's current chat takes the focus.
-          fallbackFocus={() => document.querySelector<HTMLElement>('.chat-item.current .chat-open, .sidebar-top button')}
+          fallbackFocus={listFocus}
         />
       )}
     </li>

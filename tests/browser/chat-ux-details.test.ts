@@ -169,6 +169,40 @@ describe('the smaller ones, dark desktop', () => {
   });
 });
 
+describe('the chat list by keyboard, dark desktop', () => {
+  it('gives the focus back to a chat\'s Rename and Delete after their field or dialog closes, and to the list after a delete', async () => {
+    const page = await darkDesktop();
+    await newChat(page);
+    await sendAndWait(page, 'a chat to keep');
+    await renameOpenChat(page, suite.host.url, 'Kept');
+    await newChat(page);
+    await sendAndWait(page, 'a chat that will go');
+    await renameOpenChat(page, suite.host.url, 'Going');
+    await page.locator('.chat-item', { hasText: 'Kept' }).locator('.chat-open').click();
+    await expect.poll(() => page.locator('.chat-item.current .chat-name').textContent(), SETTLE).toBe('Kept');
+    // Everything on the chat that is not open, by keyboard.
+    const other = page.locator('.chat-item', { hasText: 'Going' });
+    await other.locator('.chat-open').focus();
+    await page.keyboard.press('Tab');
+    expect((await focused(page)).name).toBe('Rename Going');
+    await page.keyboard.press('Enter');
+    await expect.poll(async () => (await focused(page)).name, SETTLE).toBe('New name for Going');
+    await page.keyboard.press('Escape');
+    await expect.poll(async () => (await focused(page)).name, SETTLE).toBe('Rename Going');
+    await page.keyboard.press('Tab');
+    expect((await focused(page)).name).toBe('Delete Going');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('dialog').count(), SETTLE).toBe(1);
+    await page.keyboard.press('Escape');
+    await expect.poll(async () => (await focused(page)).name, SETTLE).toBe('Delete Going');
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Delete', exact: true }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => other.count(), SETTLE).toBe(0);
+    await expect.poll(async () => (await focused(page)).name, SETTLE).toBe('Kept');
+  });
+});
+
 describe('what the person just did stays, whatever the page is busy with', () => {
   it('gives the focus back to Edit when Esc comes before the editor has been painted', async () => {
     const page = await darkDesktop();
