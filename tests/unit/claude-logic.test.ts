@@ -28,6 +28,20 @@ describe('request building', () => {
     expect(JSON.stringify(req)).not.toContain('overloaded');
   });
 
+  it('leaves out a question Claude refused as invalid, so that it does not make every later request fail too', () => {
+    const req = buildRequest(
+      [
+        { role: 'user', content: 'a question with a broken file' },
+        { role: 'error', content: 'messages.0: invalid image', meta: { error_code: 'invalid_request_error' } },
+        { role: 'user', content: 'a question without it' },
+      ],
+      opts,
+    );
+    expect(req.messages.map((m) => m.content.map((b) => b.text).join(''))).toEqual(['a question without it']);
+    // Retrying the refused question itself still sends it.
+    expect(buildRequest([{ role: 'user', content: 'a question with a broken file' }], opts).messages).toHaveLength(1);
+  });
+
   it('puts the cache breakpoint at the end of the stable prefix: every turn but the newest', () => {
     const req = buildRequest(
       [

@@ -40,7 +40,15 @@ export const ClaudeRequest = z.object({
 });
 export type ClaudeRequest = z.infer<typeof ClaudeRequest>;
 
-export type Turn = Pick<MessageNode, 'role' | 'content' | 'attachments' | 'blocks'>;
+export type Turn = Pick<MessageNode, 'role' | 'content' | 'attachments' | 'blocks'> & { meta?: Pick<MessageNode['meta'], 'error_code'> };
+
+/**
+ * The failures that say the question itself cannot be sent (malformed, too large). A later message
+ * goes without it: sent along, it would make every later request fail the same way. A failure of
+ * the moment (overloaded, no key, cut off) leaves the question in: it still wants an answer.
+ */
+const REFUSED_QUESTION = new Set(['invalid_request_error', 'request_too_large', 'http_400', 'http_413']);
+const refusedAt = (branch: readonly Turn[], i: number) => branch[i]!.role === 'user' && branch[i + 1]?.role === 'error' && REFUSED_QUESTION.has(branch[i + 1]!.meta?.error_code ?? '');
 
 export interface RequestOptions {
   model: string;
@@ -77,8 +85,8 @@ function contentOf(turn: Turn, files: RequestOptions['files']): Block[] {
 
 export function buildRequest(branch: readonly Turn[], options: RequestOptions): ClaudeRequest {
   const messages: ClaudeRequest['messages'] = [];
-  for (const turn of branch) {
-    if (turn.role === 'error') continue;
+  for (const [i, turn] of branch.entries()) {
+    if (turn.role === 'error' || refusedAt(branch, i)) continue;
     const content = contentOf(turn, options.files);
     if (content.length === 0) continue;
     const last = messages.at(-1);
