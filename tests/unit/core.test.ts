@@ -118,6 +118,15 @@ describe('session guard', () => {
     expect(new Map(serveAsset(assets, 'app.js', '*').headers).get('content-encoding')).toBe('gzip');
   });
 
+  it('says how much too large an import is, in bytes when megabytes would read the same as the limit', async () => {
+    const app = new NativeApp();
+    const justOver = await app.http('POST', '/api/import', 'x'.repeat(48 * 1024 * 1024 + 1));
+    expect(justOver.status).toBe(413);
+    expect((justOver.json as { error: { message: string } }).error.message).toBe('the file is 50,331,649 bytes: import takes files up to 48 MB');
+    const farOver = await app.http('POST', '/api/import', 'x'.repeat(60 * 1024 * 1024));
+    expect((farOver.json as { error: { message: string } }).error.message).toBe('the file is 60 MB: import takes files up to 48 MB');
+  });
+
   it('refuses state-changing HTTP from another origin, and hosts that are not this server', async () => {
     const app = new NativeApp();
     expect((await app.http('POST', '/api/chats', { name: 'x' }, { origin: 'https://evil.example' })).status).toBe(403);

@@ -106,6 +106,8 @@ async function page(d: RestDeps, req: CoreRequest): Promise<RestResult> {
 
 /** The response says what the operation returned; everything else it changed goes with it. */
 const megabytes = (bytes: number) => `${(bytes / (1024 * 1024)).toFixed(1).replace(/\.0$/, '')} MB`;
+/** A size said beside a limit: in bytes when both would round to the same megabytes ("48 MB: up to 48 MB" says nothing). */
+const sizeBeside = (bytes: number, limit: number) => (megabytes(bytes) === megabytes(limit) ? `${String(bytes).replace(/\B(?=(\d{3})+(?!\d))/g, ',')} bytes` : megabytes(bytes));
 
 const respond = <R>(status: number, change: Change<R>, shape: (result: R) => unknown): RestResult => ({ response: json(status, shape(change.result)), change });
 
@@ -177,7 +179,7 @@ export const REST_ROUTES: readonly Route[] = [
       if (!req.body) throw new AppError('bad_request', 'the file is missing: send it as the request body');
       return respond(201, await importFile(d, new TextDecoder().decode(req.body), MAX_IMPORT_FILE_BYTES), (chats) => ({ chats }));
     },
-    { limit: () => MAX_IMPORT_FILE_BYTES, tooBig: (_req, size, limit) => `the file is ${megabytes(size)}: import takes files up to ${megabytes(limit)}` },
+    { limit: () => MAX_IMPORT_FILE_BYTES, tooBig: (_req, size, limit) => `the file is ${sizeBeside(size, limit)}: import takes files up to ${megabytes(limit)}` },
   ),
   guarded(
     'POST',
