@@ -59,3 +59,40 @@ describe('a fork', () => {
     expect((await chats.fork(question.message.id, 'early fork')).usage.cost_usd).toBe(0);
   });
 });
+
+describe('a reply that lands after its reader moved on', () => {
+  it('joins its place beside the version shown there, and both stay reachable', async () => {
+    const chats = new ChatService(memoryPorts());
+    const chat = await chats.create({ name: 'late' });
+    const question = await chats.append(chat.id, { role: 'user', content: 'question', meta: {} });
+    const first = await chats.append(chat.id, { role: 'assistant', content: 'first answer', meta: {} }, question.message.id);
+    // Regenerate asked with the first answer shown; the question is edited before the new answer lands.
+    const askedWith = first.chat.leaf!;
+    await chats.edit(chat.id, question.message.id, 'question, edited');
+    const late = await chats.append(chat.id, { role: 'assistant', content: 'late answer', meta: {} }, question.message.id, askedWith);
+    expect(late.selected).toBe(false);
+    expect((await chats.branch(chat.id)).messages.map((m) => m.content)).toEqual(['question, edited']);
+    // Back on the first question: the answer shown there before, one of two, and ‹ › reaches the other.
+    const back = await chats.select(chat.id, question.message.id);
+    expect(back.messages.map((m) => [m.content, m.siblings])).toEqual([['question', { index: 0, count: 2 }], ['first answer', { index: 0, count: 2 }]]);
+    const other = await chats.select(chat.id, late.message.id);
+    expect(other.messages.map((m) => m.content)).toEqual(['question', 'late answer']);
+  });
+
+  it('is shown where the chat could not reach it otherwise: under a fork\'s shared path that an edit above has left', async () => {
+    const chats = new ChatService(memoryPorts());
+    const source = await chats.create({ name: 'source' });
+    const p = await chats.append(source.id, { role: 'user', content: 'p', meta: {} });
+    const pa = await chats.append(source.id, { role: 'assistant', content: 'pa', meta: {} });
+    const q = await chats.append(source.id, { role: 'user', content: 'q', meta: {} });
+    const qa = await chats.append(source.id, { role: 'assistant', content: 'qa', meta: {} });
+    const fork = await chats.fork(qa.message.id, 'fork');
+    // In the fork: a new answer to q is asked for, then p is edited before it lands.
+    await chats.edit(fork.id, p.message.id, 'p, edited');
+    const late = await chats.append(fork.id, { role: 'assistant', content: 'qa again', meta: {} }, q.message.id, qa.message.id);
+    expect(late.selected).toBe(true);
+    expect((await chats.branch(fork.id)).messages.map((m) => m.content)).toEqual(['p', 'pa', 'q', 'qa again']);
+    expect((await chats.tree(fork.id)).nodes.map((n) => n.id)).toContain(late.message.id);
+    expect(pa.message.id).toBeTruthy();
+  });
+});

@@ -142,7 +142,9 @@ export class ChatService implements MessageSource {
     let chat = this.records.get(chatId);
     const at: ParentKey = parent === undefined ? chat.leaf : parent;
     const branched = at !== chat.leaf;
-    const select = selectIfLeaf === undefined || selectIfLeaf === chat.leaf || at === chat.leaf;
+    // Beside the view only where the chat can still reach it: under a message of a fork's shared
+    // path that an edit above has left, it would be in no index of this chat.
+    const select = selectIfLeaf === undefined || selectIfLeaf === chat.leaf || at === chat.leaf || (at !== null && !(await this.holds(chat, at)));
     if (at !== null && branched) await this.dag.get(at);
     const stored: MessageNode = { v: 1, parent: at, ...node };
     const id = await this.dag.put(stored);
@@ -161,8 +163,10 @@ export class ChatService implements MessageSource {
       this.dag.setKids(chat.id, at, kids);
     }
     if (kids.length >= 2) {
-      if (select) selected[paths.keyOf(at)] = id;
-      else if (pathChild) selected[paths.keyOf(at)] = pathChild;
+      const key = paths.keyOf(at);
+      // Not selected: the place keeps showing the version it showed (the reader's path, else the one there before).
+      if (select) selected[key] = id;
+      else selected[key] = pathChild ?? selected[key] ?? kids[kids.length - 2]!;
     }
     // Searchable as soon as the chat's tree shows it, before the chat moves to it: a crash between
     // the two leaves a findable sibling, never a message on the branch that search cannot find.
@@ -238,11 +242,16 @@ export class ChatService implements MessageSource {
     return this.mustHold(this.records.get(chatId), id);
   }
 
-  /** In the chat's branch index under its parent, or on the path to its leaf (a fork's shared start has no index of its own). */
   private async mustHold(chat: ChatRecord, id: MessageId): Promise<MessageNode> {
     const node = await this.dag.get(id);
-    if (this.dag.kids(chat.id, node.parent).includes(id) || (await paths.childOnPath(this.dag, chat.leaf, node.parent)) === id) return node;
+    if (await this.holds(chat, id, node)) return node;
     throw new AppError('not_found', `message ${id} is not part of chat ${chat.id}`);
+  }
+
+  /** In the chat's branch index under its parent, or on the path to its leaf (a fork's shared start has no index of its own). */
+  private async holds(chat: ChatRecord, id: MessageId, node?: MessageNode): Promise<boolean> {
+    const { parent } = node ?? (await this.dag.get(id));
+    return this.dag.kids(chat.id, parent).includes(id) || (await paths.childOnPath(this.dag, chat.leaf, parent)) === id;
   }
 
   /** Moves the chat to the sibling's branch, at the leaf that branch had when last seen. */
