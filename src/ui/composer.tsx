@@ -5,17 +5,18 @@ import { currentId, editing } from './chats.js';
 import { busy, stopGeneration } from './generation.js';
 import { send } from './actions.js';
 import { AttachButton, onPasteFiles, PendingFiles } from './attachments.js';
-import { pending, readyFiles, uploading, type Pending } from './uploads.js';
+import { pending, readyFiles, uploading } from './uploads.js';
 
 /**
- * What was typed (and the files picked) in each chat and not sent: a draft stays with its chat, so
- * Enter never sends it into the chat opened since. Kept for the life of the page.
+ * What was typed in each chat and not sent: a draft stays with its chat, so Enter never sends it
+ * into the chat opened since. Kept for the life of the page. (Files being attached stay in the box:
+ * their uploads report to the list on screen.)
  */
-const drafts = new Map<string | null, { text: string; files: Pending[] }>();
+const drafts = new Map<string | null, string>();
 
 export function Composer({ lastUser, running, onSend }: { lastUser: MessageView | undefined; running: boolean; onSend: () => void }) {
   const chatId = currentId.value;
-  const [text, setText] = useState(() => drafts.get(chatId)?.text ?? '');
+  const [text, setText] = useState(() => drafts.get(chatId) ?? '');
   const [refused, setRefused] = useState(false);
   const [waiting, setWaiting] = useState(false);
   const [hint, setHint] = useState('');
@@ -24,12 +25,11 @@ export function Composer({ lastUser, running, onSend }: { lastUser: MessageView 
   useLayoutEffect(() => {
     const left = draftOf.current;
     if (left === chatId) return;
-    drafts.set(left, { text: ref.current?.value ?? text, files: pending.value });
+    drafts.set(left, ref.current?.value ?? text);
     draftOf.current = chatId;
     const draft = drafts.get(chatId);
     drafts.delete(chatId);
-    setText(draft?.text ?? '');
-    pending.value = draft?.files ?? [];
+    setText(draft ?? '');
     setHint('');
   }, [chatId]);
   useLayoutEffect(() => {
@@ -51,6 +51,9 @@ export function Composer({ lastUser, running, onSend }: { lastUser: MessageView 
     if (uploading()) setWaiting(true);
     const ready = await readyFiles();
     setWaiting(false);
+    // The reader opened another chat while the files uploaded: the message stays a draft of the
+    // chat it was written in, and nothing is sent.
+    if (currentId.value !== chatId) return void drafts.set(chatId, text);
     // Typing may have gone on while the files were uploading.
     const content = ref.current?.value ?? text;
     const failed = pending.value.filter((p) => p.state === 'refused' && files.some((f) => f.key === p.key));
