@@ -6,7 +6,7 @@ import { AppError } from './errors.js';
 import { chatView, type ChatService, type MessageView } from './chats/service.js';
 import type { MessageId } from './dag/node.js';
 import { chatListed, type Broadcast, type Change } from './ops/change.js';
-import { buildRequest, type ClaudeRequest } from './claude/request.js';
+import { buildRequest, turnsSent, type ClaudeRequest } from './claude/request.js';
 import type { Llm, LlmFailure, LlmOutcome } from './claude/llm.js';
 import { planRetry, isRetryable, type RetryPlan } from './claude/retry.js';
 import { DEFAULT_MODEL } from './claude/models.js';
@@ -54,7 +54,8 @@ export async function prepareGeneration(chats: ChatService, blobs: BlobStore, op
   const node = await chats.held(chat.id, parent);
   if (node.role === 'error') return prepareGeneration(chats, blobs, { ...opts, parent_id: (await answerPoint(chats, parent)) });
   if (node.role !== 'user') throw new AppError('bad_request', 'a reply answers a user message: regenerate by naming the user message before the reply');
-  const path = await chats.pathTo(parent);
+  // Only what the request carries counts against its file limits, and only its files are loaded.
+  const path = turnsSent(await chats.pathTo(parent));
   const model = opts.model ?? chat.model ?? DEFAULT_MODEL;
   // What the API would refuse for the whole request (too many images, pages or bytes) is said now.
   const capabilities = (opts.capabilities ?? capabilitiesOf)(model);
@@ -95,6 +96,17 @@ function errorCode(f: LlmFailure): string {
   if (f.kind === 'connection') return 'connection_error';
   if (f.kind === 'malformed') return 'malformed_response';
   return f.type ?? `http_${f.status}`;
+}
+
+/**
+ * The end of a reply that could not be kept (its chat was deleted while it was written): it still
+ * ends for everyone, since every connection was told it started.
+ */
+export function unrecordedEnd(job: Pick<GenerationJob, 'chat_id' | 'parent_id'>, attempt: number, e: unknown): Change<ServerFrame> {
+  const message = e instanceof Error ? e.message : String(e);
+  const code = e instanceof AppError ? e.code : 'internal';
+  const frame: ServerFrame = { type: 'generation_failed', chat_id: job.chat_id, parent_id: job.parent_id, attempt, error: { code, message: `the reply could not be kept: ${message}`, retryable: false } };
+  return { result: frame, events: [{ to: 'all', frame }] };
 }
 
 /** A message added beside the branch its viewers are reading says so: their view stays where it is. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildRequest } from '../../src/core/claude/request.js';
+import { buildRequest, turnsSent, type Turn } from '../../src/core/claude/request.js';
 import { costOf } from '../../src/core/claude/cost.js';
 import { priceOf, PRICES_AS_OF } from '../../src/core/claude/prices.js';
 import { planRetry, retryDelayMs, isRetryable, MAX_ATTEMPTS } from '../../src/core/claude/retry.js';
@@ -40,6 +40,14 @@ describe('request building', () => {
     expect(req.messages.map((m) => m.content.map((b) => b.text).join(''))).toEqual(['a question without it']);
     // Retrying the refused question itself still sends it.
     expect(buildRequest([{ role: 'user', content: 'a question with a broken file' }], opts).messages).toHaveLength(1);
+    // Its files are not the next request's either: they count against no limit and are not loaded.
+    const file = (cid: string) => ({ cid, kind: 'image' as const, media_type: 'image/png', name: `${cid}.png`, size: 1, width: 1, height: 1 });
+    const sent = turnsSent([
+      { role: 'user', content: 'fifteen images', attachments: [file('a'), file('b')] },
+      { role: 'error', content: 'invalid image', meta: { error_code: 'invalid_request_error' } },
+      { role: 'user', content: 'ten images', attachments: [file('c')] },
+    ] as Turn[]);
+    expect(sent.flatMap((t) => t.attachments ?? []).map((a) => a.cid)).toEqual(['c']);
   });
 
   it('puts the cache breakpoint at the end of the stable prefix: every turn but the newest', () => {

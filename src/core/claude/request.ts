@@ -50,6 +50,10 @@ export type Turn = Pick<MessageNode, 'role' | 'content' | 'attachments' | 'block
 const REFUSED_QUESTION = new Set(['invalid_request_error', 'request_too_large', 'http_400', 'http_413']);
 const refusedAt = (branch: readonly Turn[], i: number) => branch[i]!.role === 'user' && branch[i + 1]?.role === 'error' && REFUSED_QUESTION.has(branch[i + 1]!.meta?.error_code ?? '');
 
+/** The turns of a branch a request carries: no error record, no refused question. */
+export const turnsSent = <T extends Turn>(branch: readonly T[]): (T & { role: 'user' | 'assistant' })[] =>
+  branch.filter((turn, i): turn is T & { role: 'user' | 'assistant' } => turn.role !== 'error' && !refusedAt(branch, i));
+
 export interface RequestOptions {
   model: string;
   max_tokens: number;
@@ -85,8 +89,7 @@ function contentOf(turn: Turn, files: RequestOptions['files']): Block[] {
 
 export function buildRequest(branch: readonly Turn[], options: RequestOptions): ClaudeRequest {
   const messages: ClaudeRequest['messages'] = [];
-  for (const [i, turn] of branch.entries()) {
-    if (turn.role === 'error' || refusedAt(branch, i)) continue;
+  for (const turn of turnsSent(branch)) {
     const content = contentOf(turn, options.files);
     if (content.length === 0) continue;
     const last = messages.at(-1);
