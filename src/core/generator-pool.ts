@@ -9,11 +9,10 @@ import { z } from 'zod';
 import type { ChatService } from './chats/service.js';
 import type { Broadcast } from './ops/change.js';
 import type { Logger } from './ports.js';
-import { prepareGeneration } from './generation.js';
+import { prepareGeneration, unrecordedEnd } from './generation.js';
 import { ResultMessage, encodeMessage, parseMessage, settle, type Pending } from './generations.js';
 import type { LlmOutcome } from './claude/llm.js';
 import type { MessageId } from './dag/node.js';
-import { AppError } from './errors.js';
 
 export const GeneratorSlot = z.object({
   /** Open once the generator has started and accepted it; until then it is still starting. */
@@ -84,11 +83,8 @@ async function finish(ctx: PoolContext, pending: Pending, outcome: LlmOutcome, a
   try {
     return (await settle(ctx.chats, pending, outcome, attempt)).events;
   } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    ctx.log.warn(`a generation for chat ${pending.chat_id} ended but could not be recorded: ${message}`);
-    const code = e instanceof AppError ? e.code : 'internal';
-    const error = { code, message: `the reply could not be kept: ${message}`, retryable: false };
-    return [{ to: 'all', frame: { type: 'generation_failed', chat_id: pending.chat_id, parent_id: pending.parent_id, attempt: attempt ?? pending.attempt, error } }];
+    ctx.log.warn(`a generation for chat ${pending.chat_id} ended but could not be recorded: ${e instanceof Error ? e.message : String(e)}`);
+    return unrecordedEnd(pending, attempt ?? pending.attempt, e).events;
   }
 }
 

@@ -2,7 +2,7 @@
 import { AppError } from '../errors.js';
 import type { MessageId } from '../dag/node.js';
 import type { ServerFrame } from '../protocol/frames.js';
-import { finishGeneration, prepareGeneration, runGeneration, startedFrame } from '../generation.js';
+import { finishGeneration, prepareGeneration, runGeneration, startedFrame, unrecordedEnd } from '../generation.js';
 import { settle, type Pending } from '../generations.js';
 import type { Change } from './change.js';
 import type { OpDeps } from './deps.js';
@@ -41,7 +41,7 @@ export async function generate(d: OpDeps, spec: GenerateSpec): Promise<Change<Se
     ...change,
     after: async () => {
       const { outcome, attempt } = await runGeneration(llm, job);
-      return finishGeneration(d.chats, { ...job, leaf }, outcome, attempt);
+      return finishGeneration(d.chats, { ...job, leaf }, outcome, attempt).catch((e: unknown) => unrecordedEnd(job, attempt, e));
     },
   };
 }
