@@ -4,7 +4,7 @@
  * messages from their branches, though each was acknowledged. A second host is refused while the
  * first lives; a folder left locked by a host that was killed is taken over.
  */
-import { linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const LOCK_FILE = 'host.lock';
@@ -43,11 +43,12 @@ export function lockDataFolder(home: string, pid = process.pid): () => void {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
         const holder = holderOf(path);
         if (holder !== undefined && holder !== pid && alive(holder)) {
-          throw new Error(`${home} is in use by another theater-chat host (process ${holder}): stop it first, or give this one another --data folder`);
+          throw new Error(`${home} is in use by another theater-chat host (process ${holder}): stop it first, or give this one another --data folder (if no such host runs, remove ${path})`);
         }
         if (attempt === 2) throw new Error(`could not lock ${home}: ${path} keeps coming back`);
-        // Left by a host that was killed.
-        unlinkSync(path);
+        // Left by a host that was killed. Another host starting now may have taken it over since it
+        // was read: only the lock of that same dead process goes.
+        if (holderOf(path) === holder) rmSync(path, { force: true });
       }
     }
   } finally {
