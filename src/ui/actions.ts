@@ -52,10 +52,11 @@ export interface FilePick {
   name: string;
 }
 
-export async function send(content: string, files: FilePick[] = []): Promise<boolean> {
+/** `into`: the chat the message was written in, when the reader may have opened another since. */
+export async function send(content: string, files: FilePick[] = [], into?: string): Promise<boolean> {
   // As the page loads, the chat it opens is known only once it is connected.
   await connection.ready();
-  let chatId = currentId.value;
+  let chatId = into ?? currentId.value;
   if (busy(chatId)) return false;
   const title = content.slice(0, 60).trim() || 'New chat';
   if (!chatId) {

@@ -51,22 +51,24 @@ export function Composer({ lastUser, running, onSend }: { lastUser: MessageView 
     if (uploading()) setWaiting(true);
     const ready = await readyFiles();
     setWaiting(false);
-    // The reader opened another chat while the files uploaded: the message stays a draft of the
-    // chat it was written in, and nothing is sent.
-    if (currentId.value !== chatId) return void drafts.set(chatId, text);
-    // Typing may have gone on while the files were uploading.
-    const content = ref.current?.value ?? text;
+    // Typing may have gone on while the files were uploading, unless the reader opened another chat
+    // meanwhile: then the message is what was in this chat's box, and it goes to this chat.
+    const moved = currentId.value !== chatId;
+    const content = moved ? text : (ref.current?.value ?? text);
     const failed = pending.value.filter((p) => p.state === 'refused' && files.some((f) => f.key === p.key));
     if (failed.length) return setHint(`${failed.map((p) => `“${p.name}”`).join(', ')} could not be attached (see above): nothing was sent.`);
     if (!content.trim() && ready.length === 0) return;
     // Files alone: the message says which files they are (the protocol wants words, and so does a reader).
     const body = content.trim() ? content : ready.map((p) => p.name).join(', ');
     const kept = pending.value;
-    setText('');
+    // Sent: no longer a draft, here or in the chat it was written in.
+    if (moved) drafts.delete(chatId);
+    else setText('');
     pending.value = [];
     onSend();
-    if (!(await send(body, ready.map((p) => ({ cid: p.blob!.cid, name: p.name }))))) {
-      setText(content);
+    if (!(await send(body, ready.map((p) => ({ cid: p.blob!.cid, name: p.name })), chatId ?? undefined))) {
+      if (moved) drafts.set(chatId, content);
+      else setText(content);
       pending.value = [...kept, ...pending.value];
     }
   };
