@@ -149,10 +149,10 @@ async function socketText(ctx: Context, connection: ConnectionId, text: string):
   const fail = (e: AppError) => reply({ type: 'error', code: e.code, message: e.message });
   let state = onConnect(ctx.state, connection);
   const conn = state.connections[connection];
-  const helloFirst = new AppError('unauthorized', 'send {"type":"hello","token":…} with the token from the page first');
+  const helloFirst = () => new AppError('unauthorized', 'send {"type":"hello","token":…} with the token from the page first');
   // Before hello a connection learns nothing, not even what is wrong with its frames; a hello that
   // cannot be read is told why.
-  if (parsed.error || !parsed.command) return fail(isAuthed(conn) || parsed.type === 'hello' ? (parsed.error ?? new AppError('bad_request', 'empty command')) : helloFirst);
+  if (parsed.error || !parsed.command) return fail(isAuthed(conn) || parsed.type === 'hello' ? (parsed.error ?? new AppError('bad_request', 'empty command')) : helloFirst());
   const command = parsed.command;
 
   if (command.type === 'hello') {
@@ -160,7 +160,7 @@ async function socketText(ctx: Context, connection: ConnectionId, text: string):
     if (!accepted) return fail(new AppError('unauthorized', 'the session token is not this server\'s: reload the page'));
     state = saidHelloUnder({ ...state, connections: { ...state.connections, [connection]: chatOf(conn) } }, accepted.tag);
   } else if (!isAuthed(conn)) {
-    return fail(helloFirst);
+    return fail(helloFirst());
   }
 
   try {
