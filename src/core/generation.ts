@@ -112,13 +112,13 @@ export function unrecordedEnd(job: Pick<GenerationJob, 'chat_id' | 'parent_id'>,
 /** A message added beside the branch its viewers are reading says so: their view stays where it is. */
 const offView = (added: { selected: boolean }) => (added.selected ? {} : { selected: false as const });
 
+/** What finishing needs of a job: `leaf` is the chat's leaf when the reply was asked for (older records have none). */
+export type FinishingJob = Pick<GenerationJob, 'chat_id' | 'parent_id' | 'spent_ms'> & { leaf?: MessageId | null };
+
 /**
  * Stores the reply, or records the failure on the branch. The message goes to everyone viewing the
  * chat; that the reply ended goes to every connection, whose list marks the chats being answered.
  */
-/** What finishing needs of a job: `leaf` is the chat's leaf when the reply was asked for (older records have none). */
-export type FinishingJob = Pick<GenerationJob, 'chat_id' | 'parent_id' | 'spent_ms'> & { leaf?: MessageId | null };
-
 export async function finishGeneration(chats: ChatService, job: FinishingJob, outcome: LlmOutcome, attempt: number): Promise<Change<ServerFrame>> {
   const viewers = (frame: ServerFrame): Broadcast => ({ to: { chat: job.chat_id }, frame });
   const everyone = (frame: ServerFrame): Broadcast => ({ to: 'all', frame });
