@@ -5,7 +5,7 @@ import type { ModelInfo } from '../claude/models.js';
 import type { SearchHit } from '../search/index.js';
 import type { OpDeps } from './deps.js';
 
-export async function search(d: OpDeps, query: string, limit?: number): Promise<{ hits: SearchHit[]; more: boolean }> {
+export async function search(d: OpDeps, query: string, limit?: number): Promise<{ results: SearchHit[]; more: boolean }> {
   if (!d.search) throw new AppError('internal', 'search is not available on this host');
   return d.search.search(d.chats, query, limit);
 }

@@ -211,7 +211,7 @@ export class SearchIndex implements AppendListener {
   }
 
   /** The best `limit` matches, and whether more match beyond them. */
-  async search(chats: MessageSource, query: string, limit = 20): Promise<{ hits: SearchHit[]; more: boolean }> {
+  async search(chats: MessageSource, query: string, limit = 20): Promise<{ results: SearchHit[]; more: boolean }> {
     const index = await this.ready(chats);
     this.addedSinceSearch = 0;
     const names = new Map<string, ChatView>(chats.list().map((c) => [c.id, c]));
@@ -245,6 +245,6 @@ export class SearchIndex implements AppendListener {
         score: r.score,
       });
     }
-    return { hits, more };
+    return { results: hits, more };
   }
 }

@@ -200,8 +200,7 @@ export const REST_ROUTES: readonly Route[] = [
   }),
   guarded('GET', '/api/search', async (d, req) => {
     const q = parseField(z.string().trim().min(1, 'q is empty').max(500), req.query.get('q') ?? '', 'q');
-    const { hits, more } = await search(d, q);
-    return { response: json(200, { query: q, results: hits, more }) };
+    return { response: json(200, { query: q, ...(await search(d, q)) }) };
   }),
   guarded('GET', '/api/messages', (d, req) => {
     // Without chat_id: the chat with the latest activity (there is no per-request "current chat").

@@ -72,7 +72,7 @@ const HANDLERS: { [T in ClientCommand['type']]: Handler<T> } = {
     generate(d, { chat_id: chatOf(d, cmd.chat_id), parent_id: cmd.parent_id, model: cmd.model_id, attempt: cmd.attempt, spent_ms: cmd.spent_ms }),
   retry: (d, cmd) => retry(d, { chat_id: chatOf(d, cmd.chat_id), message_id: cmd.message_id, attempt: cmd.attempt, spent_ms: cmd.spent_ms }),
   cancel_generation: (d, cmd) => cancelGeneration(d, chatOf(d, cmd.chat_id), cmd.parent_id, cmd.reason),
-  search: (d, cmd) => reply(search(d, cmd.query, cmd.limit).then(({ hits, more }) => ({ type: 'search_results', query: cmd.query, results: hits, more }) as const)),
+  search: (d, cmd) => reply(search(d, cmd.query, cmd.limit).then((found) => ({ type: 'search_results', query: cmd.query, ...found }) as const)),
   export_chat: (d, cmd) => reply(exportFile(d, chatOf(d, cmd.chat_id), cmd.format).then((file) => ({ type: 'export', ...file }) as const)),
   import_chat: async (d, cmd) => as(await importFile(d, cmd.content), (chats) => ({ type: 'imported', chats })),
   list_models: (d, cmd) => reply(listModels(d, cmd.refresh).then((list) => ({ type: 'models_list', ...list }) as const)),
